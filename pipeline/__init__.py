@@ -1,0 +1,1 @@
+"""The editorial half of the newsroom: config, article format, intake, workflow, publish."""

@@ -1,0 +1,201 @@
+"""The article format: a folder with `index.md`, a `Key: value` header and a Markdown body.
+
+This module reads and writes that format for the pipeline. The build reads
+the same files with Pelican's Markdown reader; the plugins interpret the
+fields through the helpers here (`parse_list`, `parse_abbreviations`), so
+both halves agree.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from .errors import ArticleError
+from .figures import Photo, parse_photos
+from .vietnamese import TIMEZONE, nfc
+
+INDEX_NAME = "index.md"
+ARTICLES_DIR = Path("content") / "articles"
+
+# Header fields in the order `format_header` writes them.
+FIELDS = (
+    "Title",
+    "Date",
+    "Modified",
+    "Section",
+    "Authors",
+    "Tags",
+    "Summary",
+    "Slug",
+    "Places",
+    "Event_date",
+    "Abbreviations",
+    "Image",
+)
+REQUIRED = ("Title", "Date", "Section", "Authors", "Summary")
+HEADER_LINE = re.compile(r"^(?P<key>[A-Za-z][A-Za-z0-9_-]*)\s*:\s*(?P<value>.*)$")
+ISO_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2})?([+-]\d{2}:\d{2})?$")
+
+
+@dataclass
+class Article:
+    path: Path  # the index.md
+    fields: dict[str, str]  # header values, keys in canonical case
+    field_lines: dict[str, int]  # header key -> 1-based line
+    body: str
+    body_line: int  # 1-based line where the body starts
+    photos: list[Photo] = field(default_factory=list)
+
+    @property
+    def folder(self) -> Path:
+        return self.path.parent
+
+    @property
+    def title(self) -> str:
+        return self.fields.get("Title", "")
+
+    @property
+    def slug(self) -> str:
+        return self.fields.get("Slug", "")
+
+    @property
+    def section(self) -> str:
+        return self.fields.get("Section", "")
+
+    @property
+    def summary(self) -> str:
+        return self.fields.get("Summary", "")
+
+    @property
+    def authors(self) -> list[str]:
+        return parse_list(self.fields.get("Authors", ""))
+
+    @property
+    def tags(self) -> list[str]:
+        return parse_list(self.fields.get("Tags", ""))
+
+    @property
+    def places(self) -> list[str]:
+        return parse_list(self.fields.get("Places", ""))
+
+    @property
+    def abbreviations(self) -> dict[str, str]:
+        return parse_abbreviations(self.fields.get("Abbreviations", ""))
+
+    @property
+    def date(self) -> datetime | None:
+        value = self.fields.get("Date", "")
+        return parse_datetime(value) if value else None
+
+
+def parse_list(value: str) -> list[str]:
+    """`Đình Quang, Vi Toàn` -> two names (Pelican splits Authors and Tags the same way)."""
+    return [item.strip() for item in value.split(",") if item.strip()]
+
+
+def parse_abbreviations(value: str) -> dict[str, str]:
+    """`BĐBP = Bộ đội Biên phòng; TĐKT = thi đua khen thưởng` -> a dict."""
+    result: dict[str, str] = {}
+    for item in value.split(";"):
+        short, sep, long = item.partition("=")
+        if sep and short.strip() and long.strip():
+            result[short.strip()] = long.strip()
+    return result
+
+
+def format_abbreviations(abbreviations: dict[str, str]) -> str:
+    return "; ".join(f"{short} = {long}" for short, long in abbreviations.items())
+
+
+def parse_datetime(value: str) -> datetime:
+    """An ISO 8601 date with time; a missing offset means Asia/Ho_Chi_Minh."""
+    if not ISO_DATETIME.match(value.strip()):
+        raise ValueError(value)
+    moment = datetime.fromisoformat(value.strip())
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=TIMEZONE)
+    return moment
+
+
+def format_datetime(moment: datetime) -> str:
+    """`2022-11-28T07:00:00+07:00`: how Date is written."""
+    return moment.astimezone(TIMEZONE).isoformat(timespec="seconds")
+
+
+def _canonical(key: str) -> str:
+    for name in FIELDS:
+        if name.lower() == key.lower():
+            return name
+    return key[:1].upper() + key[1:].lower()
+
+
+def parse_text(text: str, path: Path) -> Article:
+    """Split an `index.md` text into its header fields and body."""
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    lines = text.split("\n")
+    fields: dict[str, str] = {}
+    field_lines: dict[str, int] = {}
+    last_key = None
+    number = 0
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            break
+        match = HEADER_LINE.match(line)
+        if match:
+            last_key = _canonical(match.group("key"))
+            fields[last_key] = match.group("value").strip()
+            field_lines[last_key] = number
+        elif last_key and line[:1] in " \t":
+            fields[last_key] = f"{fields[last_key]} {line.strip()}"
+        else:
+            raise ArticleError(
+                "dòng đầu bài phải có dạng \"Trường: giá trị\" (ví dụ \"Title: …\"); "
+                "hãy sửa dòng này hoặc thêm một dòng trống trước phần thân bài",
+                path,
+                number,
+            )
+    else:
+        number += 1
+    body = "\n".join(lines[number:])
+    article = Article(path, fields, field_lines, body, number + 1)
+    article.photos = parse_photos(body, number + 1)
+    return article
+
+
+def read_article(path: str | Path) -> Article:
+    """Read an article from its `index.md` (or its folder)."""
+    path = Path(path)
+    if path.is_dir():
+        path = path / INDEX_NAME
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise ArticleError("không tìm thấy tệp bài viết", path) from None
+    except OSError as error:
+        raise ArticleError(f"không đọc được tệp ({error.strerror})", path) from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        raise ArticleError("tệp không phải UTF-8; hãy lưu lại với mã UTF-8", path, line) from None
+    return parse_text(text.replace("\r\n", "\n"), path)
+
+
+def format_header(fields: dict[str, str]) -> str:
+    ordered = [key for key in FIELDS if fields.get(key)]
+    ordered += [key for key in fields if key not in FIELDS and fields[key]]
+    return "\n".join(f"{key}: {nfc(fields[key])}" for key in ordered)
+
+
+def format_article(fields: dict[str, str], body: str) -> str:
+    """The full text of an `index.md`, NFC, ending with one newline."""
+    return f"{format_header(fields)}\n\n{nfc(body).strip()}\n"
+
+
+def iter_article_paths(content: Path) -> list[Path]:
+    """Every `index.md` under `content/articles`, in a stable order."""
+    return sorted((content / "articles").glob(f"**/{INDEX_NAME}"))

@@ -1,0 +1,54 @@
+"""Errors that a person can fix.
+
+Each carries the file (and line) it is about, so the CLI can print one line
+and exit non-zero without a traceback. Messages are in Vietnamese, because
+reporters and editors read them.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class NewsroomError(Exception):
+    """Base of every user-facing error. `exit_code` is what the CLI returns."""
+
+    exit_code = 2
+
+    def __init__(self, message: str, path: str | Path | None = None, line: int | None = None):
+        super().__init__(message)
+        self.message = message
+        self.path = str(path) if path is not None else None
+        self.line = line
+
+    def __str__(self) -> str:
+        where = ""
+        if self.path:
+            where = f"{self.path}:{self.line}: " if self.line else f"{self.path}: "
+        return f"{where}{self.message}"
+
+
+class ConfigError(NewsroomError):
+    """newsroom.toml is missing, unreadable or has bad keys."""
+
+
+class ArticleError(NewsroomError):
+    """An article file cannot be read or is malformed."""
+
+
+class SlugCollisionError(NewsroomError):
+    """Two articles (or pages) would publish to the same URL."""
+
+
+class PhotoError(NewsroomError):
+    """A photo is missing, unreadable, or not an allowed image."""
+
+
+class ArticleNotFoundError(NewsroomError):
+    """An ARTICLE argument names no known article."""
+
+
+class BuildError(NewsroomError):
+    """The Pelican build failed; the published site was left untouched."""
+
+    exit_code = 1

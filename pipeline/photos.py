@@ -1,0 +1,104 @@
+"""Photo files: validate untrusted images and write clean, metadata-free copies.
+
+One reader of photo files for the whole project: `photo add`, import and the
+build's photos plugin all call these functions.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+
+from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
+
+from .errors import PhotoError
+
+ALLOWED_FORMATS = {"JPEG", "PNG", "WEBP", "HEIF"}
+# Pillow's own decompression-bomb limit, made an error rather than a warning.
+MAX_PIXELS = Image.MAX_IMAGE_PIXELS or 89_478_485
+_SRGB = ImageCms.createProfile("sRGB")
+
+
+@dataclass(frozen=True)
+class CleanPhoto:
+    data: bytes
+    extension: str  # "jpg" or "png"
+    width: int
+    height: int
+
+
+def source_hash(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def open_image(path: Path) -> Image.Image:
+    """Open and fully decode an untrusted image, or raise one PhotoError that names it."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            image = Image.open(path)
+            if image.format not in ALLOWED_FORMATS:
+                raise PhotoError(
+                    f"định dạng ảnh {image.format} không được nhận; hãy dùng JPEG, PNG, WebP "
+                    "hoặc HEIC",
+                    path,
+                )
+            if image.width * image.height > MAX_PIXELS:
+                raise PhotoError("ảnh quá lớn (vượt giới hạn giải nén); hãy thu nhỏ ảnh", path)
+            image.load()
+    except FileNotFoundError:
+        raise PhotoError("không tìm thấy tệp ảnh", path) from None
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise PhotoError("ảnh quá lớn (vượt giới hạn giải nén); hãy thu nhỏ ảnh", path) from None
+    except UnidentifiedImageError:
+        raise PhotoError("không phải tệp ảnh hoặc định dạng không được nhận", path) from None
+    except (OSError, SyntaxError, ValueError) as error:
+        raise PhotoError(f"tệp ảnh hỏng hoặc bị cắt cụt ({error}); hãy xuất lại ảnh", path) from None
+    return image
+
+
+def _to_srgb(image: Image.Image) -> Image.Image:
+    profile = image.info.get("icc_profile")
+    has_alpha = image.mode in ("RGBA", "LA", "PA") or (
+        image.mode == "P" and "transparency" in image.info
+    )
+    target = "RGBA" if has_alpha else "RGB"
+    if profile:
+        try:
+            source = ImageCms.ImageCmsProfile(io.BytesIO(profile))
+            if image.mode not in ("RGB", "RGBA", "CMYK"):
+                image = image.convert("RGBA" if has_alpha else "RGB")
+            return ImageCms.profileToProfile(image, source, _SRGB, outputMode=target)
+        except (ImageCms.PyCMSError, OSError):
+            pass  # a broken profile: fall back to a plain conversion
+    return image.convert(target)
+
+
+def clean_image(image: Image.Image, max_side: int) -> Image.Image:
+    """Upright, sRGB, at most `max_side` on its longest side, with no metadata attached."""
+    image = ImageOps.exif_transpose(image)
+    image = _to_srgb(image)
+    if max(image.size) > max_side:
+        image.thumbnail((max_side, max_side), Image.Resampling.LANCZOS)
+    clean = Image.new(image.mode, image.size)
+    clean.paste(image)  # a fresh image carries no info dict: no EXIF, XMP, IPTC or ICC
+    return clean
+
+
+def encode(image: Image.Image, quality: int) -> CleanPhoto:
+    """JPEG, or PNG when the image has transparency; saved with no metadata."""
+    buffer = io.BytesIO()
+    if image.mode == "RGBA" and image.getextrema()[3][0] < 255:
+        image.save(buffer, "PNG", optimize=True)
+        extension = "png"
+    else:
+        image.convert("RGB").save(buffer, "JPEG", quality=quality, optimize=True, progressive=True)
+        extension = "jpg"
+    return CleanPhoto(buffer.getvalue(), extension, image.width, image.height)
+
+
+def clean_photo_file(path: Path, max_side: int, quality: int) -> CleanPhoto:
+    return encode(clean_image(open_image(path), max_side), quality)

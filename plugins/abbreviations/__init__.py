@@ -1,0 +1,3 @@
+from .abbreviations import register
+
+__all__ = ["register"]

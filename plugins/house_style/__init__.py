@@ -1,0 +1,3 @@
+from .house_style import register
+
+__all__ = ["register"]

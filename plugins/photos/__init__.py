@@ -1,0 +1,3 @@
+from .photos import register
+
+__all__ = ["register"]

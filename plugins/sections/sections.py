@@ -1,0 +1,88 @@
+"""Sections: the `Section` field as Pelican's category, in the configured order.
+
+Each article's category gets the name and slug from newsroom.toml; an
+unknown section stops the build. The front page gets its lead story and one
+block per section, and each article its neighbours in the same section.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+
+from pelican import signals
+from pelican.contents import Article
+from pelican.urlwrappers import Category
+
+from pipeline.config import Config, Section
+
+logger = logging.getLogger(__name__)
+
+SECTIONS_BLOCK_SIZE = 5
+
+
+@dataclass
+class SectionBlock:
+    """One section as the templates see it: its config, its category and its articles."""
+
+    section: Section
+    category: Category | None
+    articles: list = field(default_factory=list)
+
+
+def _config(settings) -> Config:
+    return settings["NEWSROOM"]
+
+
+def assign_section(instance) -> None:
+    if not isinstance(instance, Article):
+        return
+    config = _config(instance.settings)
+    name = instance.metadata.get("section", "")
+    section = config.section_by_name(name) if name else None
+    if section is None:
+        known = ", ".join(s.name for s in config.sections)
+        logger.error(
+            '%s: chuyên mục "%s" không có trong newsroom.toml; hãy dùng một trong: %s',
+            instance.source_path,
+            name,
+            known,
+        )
+        return
+    category = Category(section.name, instance.settings)
+    category.slug = section.slug
+    instance.category = category
+    instance.metadata["category"] = category
+
+
+def link_neighbours(generator) -> None:
+    """Each article learns the newer and older article in its own section."""
+    for _category, articles in generator.categories:
+        ordered = sorted(articles, key=lambda a: (a.date, a.slug), reverse=True)
+        for index, article in enumerate(ordered):
+            article.section_newer = ordered[index - 1] if index > 0 else None
+            article.section_older = ordered[index + 1] if index + 1 < len(ordered) else None
+
+
+def build_front_page(generator) -> None:
+    config = _config(generator.settings)
+    by_slug = {category.slug: (category, articles) for category, articles in generator.categories}
+    blocks = []
+    for section in config.sections:
+        category, articles = by_slug.get(section.slug, (None, []))
+        newest = sorted(articles, key=lambda a: (a.date, a.slug), reverse=True)
+        blocks.append(SectionBlock(section, category, newest[:SECTIONS_BLOCK_SIZE]))
+    generator.context["SECTION_BLOCKS"] = blocks
+    generator.context["SECTION_CATEGORIES"] = [b.category for b in blocks if b.category]
+    with_photo = [a for a in generator.articles if getattr(a, "lead_photo", None)]
+    generator.context["LEAD_STORY"] = with_photo[0] if with_photo else (generator.articles or [None])[0]
+
+
+def finalize(generator) -> None:
+    link_neighbours(generator)
+    build_front_page(generator)
+
+
+def register() -> None:
+    signals.content_object_init.connect(assign_section)
+    signals.article_generator_finalized.connect(finalize)

@@ -1,0 +1,3 @@
+from .slugs import register
+
+__all__ = ["register"]

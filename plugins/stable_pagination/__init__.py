@@ -1,0 +1,3 @@
+from .stable_pagination import register
+
+__all__ = ["register"]
