@@ -5,7 +5,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from pelicanconf import *  # noqa: E402,F403
+from pelicanconf import *  # noqa: F403
 
 OUTPUT_PATH = str(ROOT / "output")  # noqa: F405 (newsroom build overrides it with the release)
 DELETE_OUTPUT_DIRECTORY = False

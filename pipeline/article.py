@@ -153,7 +153,7 @@ def parse_text(text: str, path: Path) -> Article:
             fields[last_key] = f"{fields[last_key]} {line.strip()}"
         else:
             raise ArticleError(
-                "dòng đầu bài phải có dạng \"Trường: giá trị\" (ví dụ \"Title: …\"); "
+                'dòng đầu bài phải có dạng "Trường: giá trị" (ví dụ "Title: …"); '
                 "hãy sửa dòng này hoặc thêm một dòng trống trước phần thân bài",
                 path,
                 number,

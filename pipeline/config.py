@@ -44,7 +44,7 @@ def _url(value: Any) -> str | None:
 
 def _clock(value: Any) -> str | None:
     if not isinstance(value, str) or not re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d", value):
-        return "cần giờ dạng HH:MM, ví dụ \"07:00\""
+        return 'cần giờ dạng HH:MM, ví dụ "07:00"'
     return None
 
 
@@ -73,13 +73,13 @@ def _widths(value: Any) -> str | None:
 
 def _slug(value: Any) -> str | None:
     if not isinstance(value, str) or not is_valid_slug(value):
-        return "cần một slug ASCII chữ thường, ví dụ \"bien-gioi\""
+        return 'cần một slug ASCII chữ thường, ví dụ "bien-gioi"'
     return None
 
 
 def _role(value: Any) -> str | None:
     if value not in ROLES:
-        return "cần \"reporter\" hoặc \"editor\""
+        return 'cần "reporter" hoặc "editor"'
     return None
 
 
@@ -87,7 +87,7 @@ def _string_table(value: Any) -> str | None:
     if not isinstance(value, dict) or any(
         not isinstance(v, str) or not v.strip() for v in value.values()
     ):
-        return "cần một bảng chữ viết tắt = \"nghĩa đầy đủ\""
+        return 'cần một bảng chữ viết tắt = "nghĩa đầy đủ"'
     return None
 
 
@@ -267,9 +267,7 @@ def _build(root: Path, data: dict[str, Any]) -> Config:
             email=legal.get("email", ""),
         ),
         sections=tuple(Section(s["slug"], nfc(s["name"])) for s in data["sections"]),
-        staff=tuple(
-            StaffMember(s["id"], nfc(s["name"]), s["role"]) for s in data.get("staff", [])
-        ),
+        staff=tuple(StaffMember(s["id"], nfc(s["name"]), s["role"]) for s in data.get("staff", [])),
         glossary={nfc(k): nfc(v) for k, v in data.get("glossary", {}).items()},
         provinces=tuple(nfc(p) for p in data.get("gazetteer", {}).get("provinces", [])),
         photo_max_side=photos["max_side"],
@@ -287,7 +285,9 @@ def load_config(root: str | Path = ".") -> Config:
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
-        raise ConfigError("không tìm thấy tệp cấu hình; hãy chạy lệnh trong thư mục dự án", path) from None
+        raise ConfigError(
+            "không tìm thấy tệp cấu hình; hãy chạy lệnh trong thư mục dự án", path
+        ) from None
     try:
         data = tomllib.loads(raw.decode("utf-8"))
     except UnicodeDecodeError:

@@ -148,7 +148,7 @@ class FigureExtension(Extension):
     def reset(self) -> None:
         self._index = 0
 
-    def extendMarkdown(self, md: Markdown) -> None:  # noqa: N802 (Markdown's API name)
+    def extendMarkdown(self, md: Markdown) -> None:
         md.registerExtension(self)
         # Above the paragraph processor (10), so a photo is never a plain paragraph.
         md.parser.blockprocessors.register(_FigureProcessor(md.parser, self), "newsroom_figure", 75)

@@ -56,7 +56,9 @@ def open_image(path: Path) -> Image.Image:
     except UnidentifiedImageError:
         raise PhotoError("không phải tệp ảnh hoặc định dạng không được nhận", path) from None
     except (OSError, SyntaxError, ValueError) as error:
-        raise PhotoError(f"tệp ảnh hỏng hoặc bị cắt cụt ({error}); hãy xuất lại ảnh", path) from None
+        raise PhotoError(
+            f"tệp ảnh hỏng hoặc bị cắt cụt ({error}); hãy xuất lại ảnh", path
+        ) from None
     return image
 
 

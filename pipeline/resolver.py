@@ -28,7 +28,7 @@ def find_slug_collisions(articles: list[Article]) -> list[tuple[str, Path, Path]
 
 def slug_collision_error(slug: str, first: Path, second: Path) -> SlugCollisionError:
     return SlugCollisionError(
-        f"slug \"{slug}\" đã được dùng ở {first}; hãy đổi trường Slug của một trong hai bài",
+        f'slug "{slug}" đã được dùng ở {first}; hãy đổi trường Slug của một trong hai bài',
         second,
     )
 
@@ -51,7 +51,7 @@ def resolve_article(argument: str, content: Path) -> Article:
     ]
     if not matches:
         raise ArticleNotFoundError(
-            f"không tìm thấy bài viết \"{argument}\"; hãy đưa thư mục bài, tệp {INDEX_NAME} "
+            f'không tìm thấy bài viết "{argument}"; hãy đưa thư mục bài, tệp {INDEX_NAME} '
             "hoặc slug của bài",
             content / "articles",
         )

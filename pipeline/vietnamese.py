@@ -56,7 +56,9 @@ def format_dateline(moment: datetime) -> str:
 def format_short(moment: datetime) -> str:
     """`28/11/2022 07:00`: for lists, where space is short."""
     moment = local(moment)
-    return f"{moment.day:02d}/{moment.month:02d}/{moment.year} {moment.hour:02d}:{moment.minute:02d}"
+    return (
+        f"{moment.day:02d}/{moment.month:02d}/{moment.year} {moment.hour:02d}:{moment.minute:02d}"
+    )
 
 
 def format_period(period: tuple[int, ...]) -> str:

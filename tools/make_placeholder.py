@@ -29,7 +29,9 @@ def make_placeholder(target: Path, lines: list[str]) -> None:
     font = ImageFont.truetype(str(FONT), 54)
     small = ImageFont.truetype(str(FONT), 34)
     box_top = height // 2 - 110
-    draw.rectangle([120, box_top, width - 120, box_top + 220], fill="#f4f2ed", outline="#8c887f", width=3)
+    draw.rectangle(
+        [120, box_top, width - 120, box_top + 220], fill="#f4f2ed", outline="#8c887f", width=3
+    )
     for index, line in enumerate(lines):
         face = font if index == 0 else small
         text_width = draw.textlength(line, font=face)

@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import logging
 import xml.etree.ElementTree as etree
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from pelican import signals
 from pelican.readers import MarkdownReader
 
 from pipeline.errors import PhotoError
-from pipeline.figures import FigureExtension, Photo
+from pipeline.figures import FigureExtension, Photo, parse_photos
 from pipeline.photos import clean_photo_file, source_hash
 
 logger = logging.getLogger(__name__)
@@ -46,16 +46,24 @@ class PhotoRenderer:
         self.settings = settings
         self.config = settings["NEWSROOM"]
         self.photos: list[tuple[Photo, PublishedPhoto]] = []
+        self.source_path: Path | None = None
+        self.lines: dict[str, int] = {}
 
     def publish(self, photo: Photo, source_dir: Path) -> PublishedPhoto:
+        article = self.source_path or source_dir
+        photo = replace(photo, line=self.lines.get(photo.src, photo.line))
         if not photo.is_local:
-            raise PhotoError(f"ảnh phải nằm trong thư mục bài, không lấy từ {photo.src}", source_dir)
+            raise PhotoError(
+                f"ảnh phải nằm trong thư mục bài, không lấy từ {photo.src}", article, photo.line
+            )
         path = (source_dir / photo.src).resolve()
         if not path.is_relative_to(source_dir.resolve()):
-            raise PhotoError(f"ảnh {photo.src} phải nằm trong thư mục bài", source_dir)
+            raise PhotoError(f"ảnh {photo.src} phải nằm trong thư mục bài", article, photo.line)
         if not path.is_file():
             raise PhotoError(
-                f"không tìm thấy ảnh {photo.src}; hãy thêm tệp ảnh vào thư mục bài", source_dir
+                f"không tìm thấy ảnh {photo.src}; hãy thêm tệp ảnh vào thư mục bài",
+                article,
+                photo.line,
             )
         if path not in _published:
             clean = clean_photo_file(path, self.config.photo_max_side, self.config.jpeg_quality)
@@ -72,7 +80,12 @@ class PhotoRenderer:
         )
 
     def __call__(self, photo: Photo, source_dir: Path | None, index: int) -> etree.Element:
-        published = self.publish(photo, source_dir or Path("."))
+        try:
+            published = self.publish(photo, source_dir or Path("."))
+        except PhotoError as error:
+            # Pelican swallows the reader's exception text; log it so the build reports it.
+            logger.error("%s", error)
+            raise
         self.photos.append((photo, published))
         img = etree.Element("img")
         img.set("src", published.url)
@@ -101,6 +114,9 @@ class PhotoMarkdownReader(MarkdownReader):
     def read(self, source_path):
         self.figures.source_dir = Path(source_path).parent
         self.renderer.photos = []
+        self.renderer.source_path = Path(source_path)
+        text = Path(source_path).read_text("utf-8", errors="replace")
+        self.renderer.lines = {photo.src: photo.line for photo in parse_photos(text)}
         content, metadata = super().read(source_path)
         photos = [published for _photo, published in self.renderer.photos]
         if photos:

@@ -75,7 +75,9 @@ def build_front_page(generator) -> None:
     generator.context["SECTION_BLOCKS"] = blocks
     generator.context["SECTION_CATEGORIES"] = [b.category for b in blocks if b.category]
     with_photo = [a for a in generator.articles if getattr(a, "lead_photo", None)]
-    generator.context["LEAD_STORY"] = with_photo[0] if with_photo else (generator.articles or [None])[0]
+    generator.context["LEAD_STORY"] = (
+        with_photo[0] if with_photo else (generator.articles or [None])[0]
+    )
 
 
 def finalize(generator) -> None:

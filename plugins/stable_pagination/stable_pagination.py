@@ -47,7 +47,9 @@ def plan_pages(articles: list, per_page: int, base: str) -> list[tuple[str, List
     newest_first = sorted(articles, key=lambda a: (a.date, a.slug), reverse=True)
     total = len(newest_first)
     full_pages = total // per_page if total > per_page else 0
-    links = [PageLink(n, "/" + PAGE_URL.format(base=base, number=n)) for n in range(1, full_pages + 1)]
+    links = [
+        PageLink(n, "/" + PAGE_URL.format(base=base, number=n)) for n in range(1, full_pages + 1)
+    ]
 
     def url_of(number: int | None) -> str:
         return "/" + base if number is None else links[number - 1].url
@@ -73,20 +75,54 @@ def plan_pages(articles: list, per_page: int, base: str) -> list[tuple[str, List
 
 
 class StableWriter(Writer):
-    def write_file(self, name, template, context, relative_urls=False, paginated=None,
-                   template_name=None, override_output=False, url=None, **kwargs):
+    def write_file(
+        self,
+        name,
+        template,
+        context,
+        relative_urls=False,
+        paginated=None,
+        template_name=None,
+        override_output=False,
+        url=None,
+        **kwargs,
+    ):
         articles = (paginated or {}).get("articles", kwargs.get("articles"))
-        if template_name not in self.settings["PAGINATED_TEMPLATES"] or articles is None or not name:
-            return super().write_file(name, template, context, relative_urls, paginated,
-                                      template_name, override_output, url, **kwargs)
+        if (
+            template_name not in self.settings["PAGINATED_TEMPLATES"]
+            or articles is None
+            or not name
+        ):
+            return super().write_file(
+                name,
+                template,
+                context,
+                relative_urls,
+                paginated,
+                template_name,
+                override_output,
+                url,
+                **kwargs,
+            )
         per_page = (
-            self.settings["PAGINATED_TEMPLATES"][template_name] or self.settings["DEFAULT_PAGINATION"]
+            self.settings["PAGINATED_TEMPLATES"][template_name]
+            or self.settings["DEFAULT_PAGINATION"]
         )
         for save_as, listing in plan_pages(list(articles), per_page, _base(url or name)):
-            super().write_file(save_as, template, context, relative_urls, {}, template_name,
-                               override_output, listing.base_url if listing.number is None
-                               else PAGE_URL.format(base=_base(url or name), number=listing.number),
-                               listing=listing, **kwargs)
+            super().write_file(
+                save_as,
+                template,
+                context,
+                relative_urls,
+                {},
+                template_name,
+                override_output,
+                listing.base_url
+                if listing.number is None
+                else PAGE_URL.format(base=_base(url or name), number=listing.number),
+                listing=listing,
+                **kwargs,
+            )
         return None
 
 

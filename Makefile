@@ -1,0 +1,51 @@
+# The two commands: `make site` builds the public site, `make test` runs the tests.
+# Both install everything they need into .venv (and Debian packages for the tests).
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+# Debian packages that the tests use: a real browser, and the fonts of the placeholder photo.
+DEBIAN_PACKAGES := chromium fonts-dejavu-core
+PYTEST_ARGS ?= -n 2
+
+.PHONY: site test serve preview lint format system-packages clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+site: $(STAMP)
+	$(BIN)/newsroom build
+
+preview: $(STAMP)
+	$(BIN)/pelican content -s pelicanconf.py
+
+serve:
+	@test -e output || { echo "Chưa có output/: hãy chạy 'make site' trước."; exit 2; }
+	$(PYTHON) -m http.server --directory output --bind 127.0.0.1 8000
+
+system-packages:
+	@missing=""; for p in $(DEBIAN_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing Debian packages:$$missing"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+
+test: system-packages $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(STAMP)
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+clean:
+	rm -rf preview releases output .pytest_cache

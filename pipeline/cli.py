@@ -1,0 +1,55 @@
+"""The `newsroom` command: parse arguments, call one library function, map errors.
+
+Every user error is one line on stderr and a non-zero exit; never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from .build import build_site
+from .config import load_config
+from .errors import NewsroomError
+
+
+def _cmd_build(args: argparse.Namespace) -> int:
+    release = build_site(args.root)
+    print(f"Đã dựng trang: {release}")
+    return 0
+
+
+def _cmd_config(args: argparse.Namespace) -> int:
+    config = load_config(args.root)
+    print(f"newsroom.toml hợp lệ: {len(config.sections)} chuyên mục, {len(config.staff)} nhân sự")
+    return 0
+
+
+def make_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="newsroom", description="Hệ thống xuất bản Báo Biên phòng"
+    )
+    parser.add_argument("--root", type=Path, default=Path("."), help="thư mục dự án (mặc định: .)")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="LỆNH")
+    build = commands.add_parser("build", help="dựng trang công khai vào output/")
+    build.set_defaults(handler=_cmd_build)
+    config = commands.add_parser("config", help="kiểm tra newsroom.toml")
+    config.set_defaults(handler=_cmd_config)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = make_parser().parse_args(argv)
+    try:
+        return args.handler(args)
+    except NewsroomError as error:
+        print(f"newsroom: {error}", file=sys.stderr)
+        return error.exit_code
+    except KeyboardInterrupt:
+        print("newsroom: đã dừng theo yêu cầu", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,57 @@
+"""Run one Pelican build in this process and report every warning and error as one plain line.
+
+`newsroom build` starts this module in a child process, so that each build
+has fresh plugin state, and reads its stderr: one `LEVEL<TAB>message` line
+per problem. Any warning or error fails the build.
+
+    python -m pipeline.pelican_run SETTINGS CONTENT OUTPUT
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import sys
+
+
+class _Collector(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(level=logging.WARNING)
+        self.problems: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            message = record.getMessage()
+        except Exception:  # a plugin's malformed log call is still a problem to report
+            message = str(record.msg)
+        one_line = re.sub(r"\s*\n\s*", ": ", message.strip())
+        self.problems.append(f"{record.levelname}\t{one_line}")
+
+
+def build(settings_file: str, content: str, output: str) -> list[str]:
+    from pelican import Pelican
+    from pelican.settings import read_settings
+
+    collector = _Collector()
+    root = logging.getLogger()
+    root.addHandler(collector)
+    root.setLevel(logging.WARNING)
+    try:
+        settings = read_settings(settings_file, override={"PATH": content, "OUTPUT_PATH": output})
+        Pelican(settings).run()
+    except SystemExit as error:  # pelicanconf.py refuses a bad newsroom.toml this way
+        collector.problems.append(f"ERROR\t{error}")
+    except Exception as error:
+        collector.problems.append(f"ERROR\t{type(error).__name__}: {error}")
+    return collector.problems
+
+
+def main(argv: list[str]) -> int:
+    problems = build(*argv)
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,75 @@
+"""Releases: the public site is `output`, a symlink to `releases/<id>/`, switched atomically.
+
+A build writes a whole new release beside the old ones and then replaces
+the symlink with one `os.replace`, so readers see either the old site or the
+new one, never a half-written mix. A failed build leaves `output` untouched.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import shutil
+from datetime import UTC, datetime
+from pathlib import Path
+
+KEEP_RELEASES = 5
+OUTPUT_NAME = "output"
+
+
+def new_release_id() -> str:
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
+    return f"{stamp}-{secrets.token_hex(3)}"
+
+
+def staging_dir(releases: Path, release_id: str) -> Path:
+    """Where a release is built; its name starts with a dot so nothing takes it for a release."""
+    releases.mkdir(parents=True, exist_ok=True)
+    return releases / f".building-{release_id}"
+
+
+def current_release(root: Path) -> Path | None:
+    output = root / OUTPUT_NAME
+    return output.resolve() if output.is_symlink() else None
+
+
+def list_releases(releases: Path) -> list[Path]:
+    if not releases.is_dir():
+        return []
+    return sorted(p for p in releases.iterdir() if p.is_dir() and not p.name.startswith("."))
+
+
+def _adopt_plain_output(root: Path, releases: Path) -> None:
+    """An `output/` folder from before releases becomes a release, so the switch can be atomic."""
+    output = root / OUTPUT_NAME
+    if output.is_dir() and not output.is_symlink():
+        os.replace(output, releases / f"00000000T000000-legacy-{secrets.token_hex(2)}")
+
+
+def switch_to(root: Path, release: Path) -> None:
+    """Point `output` at `release` with one atomic rename of a fresh symlink."""
+    releases = release.parent
+    _adopt_plain_output(root, releases)
+    link = root / f".{OUTPUT_NAME}-{secrets.token_hex(4)}"
+    link.symlink_to(os.path.relpath(release, root), target_is_directory=True)
+    os.replace(link, root / OUTPUT_NAME)
+
+
+def finish_release(root: Path, staging: Path, release_id: str) -> Path:
+    """Rename a finished staging folder into a release and make it live."""
+    release = staging.parent / release_id
+    os.replace(staging, release)
+    switch_to(root, release)
+    prune(staging.parent, keep=KEEP_RELEASES, live=release)
+    return release
+
+
+def prune(releases: Path, keep: int, live: Path) -> None:
+    """Keep the newest `keep` releases (always the live one); drop leftovers of failed builds."""
+    for leftover in releases.glob(".building-*"):
+        shutil.rmtree(leftover, ignore_errors=True)
+    old = [r for r in list_releases(releases) if r != live][
+        : max(0, len(list_releases(releases)) - keep)
+    ]
+    for release in old:
+        shutil.rmtree(release, ignore_errors=True)

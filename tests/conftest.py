@@ -1,0 +1,39 @@
+"""Shared fixtures: real project copies in temporary folders and real Pelican builds."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from pipeline.build import build_site
+from tests.helpers import REPO, copy_project
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A copy of the project (config, theme, plugins, content) that a test may change."""
+    return copy_project(tmp_path / "site")
+
+
+@pytest.fixture
+def empty_project(tmp_path: Path) -> Path:
+    """The project with no articles, for tests that write their own."""
+    root = copy_project(tmp_path / "site")
+    shutil.rmtree(root / "content" / "articles")
+    (root / "content" / "articles").mkdir()
+    return root
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The real content built once with publishconf.py; returns the live `output` folder."""
+    root = copy_project(tmp_path_factory.mktemp("built") / "site")
+    build_site(root)
+    return (root / "output").resolve()
+
+
+@pytest.fixture(scope="session")
+def repo() -> Path:
+    return REPO
