@@ -4,6 +4,7 @@ Every setting comes from newsroom.toml through pipeline.config; this file
 only turns it into Pelican's vocabulary. publishconf.py builds on it.
 """
 
+import os
 import sys
 from pathlib import Path
 
@@ -66,6 +67,9 @@ MARKDOWN = {
 FEED_MAX_ITEMS = 30
 RSS_FEED_SUMMARY_ONLY = True
 LOAD_CONTENT_CACHE = False
+# Photo renditions are cached between builds outside output/ and releases/ (plugins/photos);
+# NEWSROOM_PHOTOS_CACHE lets tests and CI share one cache across project copies.
+PHOTOS_CACHE_PATH = os.environ.get("NEWSROOM_PHOTOS_CACHE") or str(ROOT / ".cache" / "renditions")
 TYPOGRIFY = False
 
 globals().update(PELICAN_URLS)

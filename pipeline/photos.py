@@ -104,3 +104,40 @@ def encode(image: Image.Image, quality: int) -> CleanPhoto:
 
 def clean_photo_file(path: Path, max_side: int, quality: int) -> CleanPhoto:
     return encode(clean_image(open_image(path), max_side), quality)
+
+
+# EXIF orientations that turn the stored image a quarter turn (width and height swap).
+_QUARTER_TURNS = {5, 6, 7, 8}
+
+
+def probe_image(path: Path) -> tuple[int, int]:
+    """The upright size of an untrusted image from its header, checked but not decoded.
+
+    The build plans renditions (names, sizes, srcset) from this alone, so a
+    rebuild with cached renditions never decodes pixels.
+    """
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(path) as image:
+                if image.format not in ALLOWED_FORMATS:
+                    raise PhotoError(
+                        f"định dạng ảnh {image.format} không được nhận; hãy dùng JPEG, PNG, "
+                        "WebP hoặc HEIC",
+                        path,
+                    )
+                width, height = image.size
+                if width * height > MAX_PIXELS:
+                    raise PhotoError("ảnh quá lớn (vượt giới hạn giải nén); hãy thu nhỏ ảnh", path)
+                orientation = image.getexif().get(0x0112)
+    except FileNotFoundError:
+        raise PhotoError("không tìm thấy tệp ảnh", path) from None
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise PhotoError("ảnh quá lớn (vượt giới hạn giải nén); hãy thu nhỏ ảnh", path) from None
+    except UnidentifiedImageError:
+        raise PhotoError("không phải tệp ảnh hoặc định dạng không được nhận", path) from None
+    except (OSError, SyntaxError, ValueError) as error:
+        raise PhotoError(
+            f"tệp ảnh hỏng hoặc bị cắt cụt ({error}); hãy xuất lại ảnh", path
+        ) from None
+    return (height, width) if orientation in _QUARTER_TURNS else (width, height)

@@ -1,33 +1,186 @@
-"""Article photos: render the shared photo convention and publish clean copies.
+"""Article photos: captioned, responsive, metadata-free renditions, cached outside the output.
 
 The Markdown reader gets the `pipeline.figures` extension with a renderer
-that finds each photo beside its article, fails the build if it is missing
-or broken, and points the <img> at a clean, metadata-free copy named by the
-source's hash. The copies are written once everything else is written.
+that finds each photo beside its article, checks its header (failing the
+build on a missing or unsafe file) and writes a <picture> with AVIF and WebP
+sources and a JPEG fallback. Sizes come from the header alone, so reading
+never decodes pixels. Once every article is read, the sources whose
+renditions are not in the cache are rendered in a process pool (one decode
+each, see `pipeline.renditions`), while Pelican writes the pages; when the
+build is finalized the cached files are linked into the output and the work
+done is recorded in `stats.json` in the cache.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
+import os
+import secrets
+import shutil
+import time
 import xml.etree.ElementTree as etree
-from dataclasses import dataclass, replace
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 from pelican import signals
 from pelican.readers import MarkdownReader
 
-from pipeline.errors import PhotoError
-from pipeline.figures import FigureExtension, Photo, parse_photos
-from pipeline.photos import clean_photo_file, source_hash
+from pipeline.article import parse_text
+from pipeline.errors import ArticleError, PhotoError
+from pipeline.figures import FigureExtension, Photo
+from pipeline.photos import probe_image
+from pipeline.renditions import (
+    CROPS,
+    FORMATS,
+    Encoding,
+    Job,
+    Outcome,
+    Plan,
+    Rendition,
+    missing,
+    plan_renditions,
+    render_to_cache,
+)
 
 logger = logging.getLogger(__name__)
 
-PHOTOS_URL = "anh/{hash}.{ext}"
+# Every setting of this plugin, with its default, in one place.
+DEFAULTS: dict[str, object] = {
+    # Where renditions are kept between builds; "" means <project root>/.cache/renditions.
+    "PHOTOS_CACHE_PATH": "",
+    # Formats of every article picture, the fallback (JPEG) last.
+    "PHOTOS_FORMATS": ("avif", "webp", "jpeg"),
+    # Encoder quality per format; JPEG defaults to newsroom.toml's photos.jpeg_quality.
+    "PHOTOS_QUALITY": {"avif": 60, "webp": 80},
+    # libavif effort, 0 (slowest, smallest) to 10.
+    "PHOTOS_AVIF_SPEED": 6,
+    # Extra narrow widths made for a lead photo, for list and front-page thumbnails.
+    "PHOTOS_THUMB_WIDTHS": (240,),
+    # The <img src> for browsers without srcset: the widest rendition up to this width.
+    "PHOTOS_FALLBACK_WIDTH": 960,
+    # Worker processes; 0 means one per core.
+    "PHOTOS_WORKERS": 0,
+    # The `sizes` attribute of each kind of picture, matching theme/static/css/site.css.
+    "PHOTOS_SIZES": {
+        "article": "(max-width: 48rem) calc(100vw - 2rem), 46rem",
+        "front": "(max-width: 48rem) calc(100vw - 2rem), 46rem",
+        "thumb": "(max-width: 48rem) 7.5rem, 14rem",
+    },
+}
+STATS_NAME = "stats.json"
+
+
+@dataclass(frozen=True)
+class PhotoSettings:
+    cache: Path
+    formats: tuple[str, ...]
+    encoding: Encoding
+    widths: tuple[int, ...]
+    thumb_widths: tuple[int, ...]
+    fallback_width: int
+    workers: int
+    sizes: dict[str, str]
+
+
+def _positive_ints(value: object) -> bool:
+    return isinstance(value, (list, tuple)) and all(
+        isinstance(v, int) and not isinstance(v, bool) and v > 0 for v in value
+    )
+
+
+def check_settings(settings) -> list[str]:
+    """Every bad PHOTOS_ setting, each named with what was expected."""
+    value = {key: settings.get(key, default) for key, default in DEFAULTS.items()}
+    problems = []
+    formats = value["PHOTOS_FORMATS"]
+    if (
+        not isinstance(formats, (list, tuple))
+        or not formats
+        or any(f not in FORMATS for f in formats)
+        or formats[-1] != "jpeg"
+    ):
+        problems.append(
+            'PHOTOS_FORMATS: cần các định dạng trong avif, webp, jpeg, kết thúc bằng "jpeg"'
+        )
+    quality = value["PHOTOS_QUALITY"]
+    if not isinstance(quality, dict) or any(
+        f not in FORMATS or not isinstance(q, int) or not 1 <= q <= 100 for f, q in quality.items()
+    ):
+        problems.append("PHOTOS_QUALITY: cần bảng định dạng -> số nguyên từ 1 đến 100")
+    speed = value["PHOTOS_AVIF_SPEED"]
+    if not isinstance(speed, int) or not 0 <= speed <= 10:
+        problems.append("PHOTOS_AVIF_SPEED: cần số nguyên từ 0 đến 10")
+    if not _positive_ints(value["PHOTOS_THUMB_WIDTHS"]):
+        problems.append("PHOTOS_THUMB_WIDTHS: cần danh sách số nguyên dương")
+    for key in ("PHOTOS_FALLBACK_WIDTH", "PHOTOS_WORKERS"):
+        if not isinstance(value[key], int) or value[key] < 0:
+            problems.append(f"{key}: cần số nguyên không âm")
+    sizes = value["PHOTOS_SIZES"]
+    if not isinstance(sizes, dict) or set(sizes) != {"article", "front", "thumb"}:
+        problems.append("PHOTOS_SIZES: cần bảng có đúng các khóa article, front, thumb")
+    if not isinstance(value["PHOTOS_CACHE_PATH"], (str, Path)):
+        problems.append("PHOTOS_CACHE_PATH: cần một đường dẫn")
+    return problems
+
+
+def load_settings(settings) -> PhotoSettings:
+    value = {key: settings.get(key, default) for key, default in DEFAULTS.items()}
+    config = settings["NEWSROOM"]
+    cache = Path(value["PHOTOS_CACHE_PATH"] or config.root / ".cache" / "renditions")
+    quality = {"avif": 60, "webp": 80, "jpeg": config.jpeg_quality, **value["PHOTOS_QUALITY"]}
+    return PhotoSettings(
+        cache=cache,
+        formats=tuple(value["PHOTOS_FORMATS"]),
+        encoding=Encoding(tuple(sorted(quality.items())), value["PHOTOS_AVIF_SPEED"]),
+        widths=tuple(config.photo_widths),
+        thumb_widths=tuple(value["PHOTOS_THUMB_WIDTHS"]),
+        fallback_width=value["PHOTOS_FALLBACK_WIDTH"],
+        workers=value["PHOTOS_WORKERS"] or os.cpu_count() or 1,
+        sizes=dict(value["PHOTOS_SIZES"]),
+    )
+
+
+# What the templates see.
+
+
+@dataclass(frozen=True)
+class PictureSource:
+    """One <source> of a <picture>: a format and its srcset."""
+
+    type: str
+    srcset: str
+
+
+@dataclass(frozen=True)
+class ImageSet:
+    """Everything a <picture> needs: the fallback <img> and a <source> per better format."""
+
+    src: str
+    srcset: str
+    sizes: str
+    width: int
+    height: int
+    sources: tuple[PictureSource, ...]
+
+
+@dataclass(frozen=True)
+class CropImage:
+    """A fixed-aspect JPEG of the lead photo, for social cards and search engines."""
+
+    label: str  # "social", "16x9", "4x3" or "1x1"
+    path: str  # site path without a leading slash, to join to the canonical site URL
+    url: str
+    width: int
+    height: int
+    type: str = "image/jpeg"
 
 
 @dataclass(frozen=True)
 class PublishedPhoto:
-    """A photo as the templates see it (the lead photo of an article, in lists)."""
+    """A photo as the templates see it; `url`/`width`/`height` are its fallback JPEG."""
 
     url: str
     alt: str
@@ -35,23 +188,173 @@ class PublishedPhoto:
     height: int
     caption: str
     credit: str
+    image: ImageSet | None = None  # the article-size picture
+    front: ImageSet | None = None  # the same picture sized for the front-page lead
+    thumb: ImageSet | None = None  # small renditions for lists (lead photos only)
 
 
-# source path -> (output name, cleaned photo); filled while reading, written at the end.
-_published: dict[Path, tuple[str, object]] = {}
+# Build state: filled while reading, rendered after reading, published when finalized.
+
+
+@dataclass
+class SourceEntry:
+    path: Path
+    hash: str
+    size: tuple[int, int]
+    used_by: list[tuple[str, int]] = field(default_factory=list)  # (article, line)
+    lead: bool = False
+    plan: Plan | None = None
+
+
+@dataclass
+class BuildState:
+    settings: PhotoSettings | None = None
+    sources: dict[Path, SourceEntry] = field(default_factory=dict)
+    pool: ProcessPoolExecutor | None = None
+    futures: list[Future] = field(default_factory=list)
+    outcomes: list[Outcome] = field(default_factory=list)
+    seconds: float = 0.0  # time this plugin spent on photos in this build
+
+
+_state = BuildState()
+
+
+def _settings() -> PhotoSettings:
+    assert _state.settings is not None, "the photos plugin was not initialized"
+    return _state.settings
+
+
+def _plan(entry: SourceEntry, lead: bool) -> Plan:
+    settings = _settings()
+    return plan_renditions(
+        entry.hash,
+        entry.size,
+        settings.widths,
+        settings.formats,
+        settings.encoding,
+        extra_widths=settings.thumb_widths if lead else (),
+        crops=CROPS if lead else (),
+    )
+
+
+def _url(siteurl: str, rendition: Rendition) -> str:
+    return f"{siteurl}/{rendition.name}"
+
+
+def _image_set(plan: Plan, labels: list[str], sizes: str, siteurl: str, fallback: str) -> ImageSet:
+    def srcset(fmt: str) -> str:
+        found = [plan.find(label, fmt) for label in labels]
+        return ", ".join(f"{_url(siteurl, r)} {r.width}w" for r in found if r)
+
+    img = plan.find(fallback, "jpeg")
+    assert img is not None  # the fallback label comes from the plan's own scales
+    better = [f for f in _settings().formats if f != "jpeg"]
+    return ImageSet(
+        src=_url(siteurl, img),
+        srcset=srcset("jpeg"),
+        sizes=sizes,
+        width=img.width,
+        height=img.height,
+        sources=tuple(PictureSource(FORMATS[f].mime, srcset(f)) for f in better),
+    )
+
+
+def _fallback_label(widths: list[int], limit: int) -> str:
+    fitting = [w for w in widths if w <= limit]
+    return f"{max(fitting) if fitting else min(widths)}w"
+
+
+def published_photo(photo: Photo, entry: SourceEntry, siteurl: str, lead: bool) -> PublishedPhoto:
+    """The template view of one photo; a lead photo also gets its list thumbnails."""
+    settings = _settings()
+    plan = _plan(entry, lead)
+    article_widths = [s.width for s in plan.scales if s.width not in settings.thumb_widths]
+    article_widths = article_widths or [s.width for s in plan.scales]
+    labels = [f"{w}w" for w in sorted(article_widths)]
+    fallback = _fallback_label(article_widths, settings.fallback_width)
+    image = _image_set(plan, labels, settings.sizes["article"], siteurl, fallback)
+    thumb = None
+    if lead:
+        limit = 2 * max(settings.thumb_widths)
+        small = sorted(s.width for s in plan.scales if s.width <= limit) or [plan.scales[-1].width]
+        thumb = _image_set(
+            plan, [f"{w}w" for w in small], settings.sizes["thumb"], siteurl, f"{max(small)}w"
+        )
+    return PublishedPhoto(
+        url=image.src,
+        alt=photo.alt,
+        width=image.width,
+        height=image.height,
+        caption=photo.caption,
+        credit=photo.credit,
+        image=image,
+        front=replace(image, sizes=settings.sizes["front"]),
+        thumb=thumb,
+    )
+
+
+def crop_images(entry: SourceEntry, siteurl: str) -> list[CropImage]:
+    plan = _plan(entry, lead=True)
+    images = []
+    for step in plan.crops:
+        rendition = plan.find(step.label, "jpeg")
+        assert rendition is not None  # crops are planned as JPEG
+        images.append(
+            CropImage(
+                step.label,
+                rendition.name,
+                _url(siteurl, rendition),
+                rendition.width,
+                rendition.height,
+            )
+        )
+    return images
+
+
+def _source_entry(path: Path, article: Path, line: int) -> SourceEntry:
+    entry = _state.sources.get(path)
+    if entry is None:
+        size = probe_image(path)  # raises PhotoError for a missing, foreign or oversized file
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        entry = _state.sources[path] = SourceEntry(path, digest, size)
+    entry.used_by.append((str(article), line))
+    return entry
+
+
+def picture_element(published: PublishedPhoto, lead: bool) -> etree.Element:
+    """<picture> with a <source> per better format and the JPEG <img> inside."""
+    image = published.image
+    assert image is not None
+    picture = etree.Element("picture")
+    for source in image.sources:
+        etree.SubElement(
+            picture, "source", {"type": source.type, "srcset": source.srcset, "sizes": image.sizes}
+        )
+    img = etree.SubElement(picture, "img")
+    img.set("src", image.src)
+    img.set("srcset", image.srcset)
+    img.set("sizes", image.sizes)
+    img.set("alt", published.alt)
+    img.set("width", str(image.width))
+    img.set("height", str(image.height))
+    img.set("decoding", "async")
+    if lead:
+        img.set("fetchpriority", "high")
+    else:
+        img.set("loading", "lazy")
+    return picture
 
 
 class PhotoRenderer:
     def __init__(self, settings):
         self.settings = settings
-        self.config = settings["NEWSROOM"]
-        self.photos: list[tuple[Photo, PublishedPhoto]] = []
+        self.photos: list[tuple[Photo, SourceEntry]] = []
         self.source_path: Path | None = None
         self.lines: dict[str, int] = {}
+        self.lead_src: str | None = None
 
-    def publish(self, photo: Photo, source_dir: Path) -> PublishedPhoto:
+    def locate(self, photo: Photo, source_dir: Path) -> Path:
         article = self.source_path or source_dir
-        photo = replace(photo, line=self.lines.get(photo.src, photo.line))
         if not photo.is_local:
             raise PhotoError(
                 f"ảnh phải nằm trong thư mục bài, không lấy từ {photo.src}", article, photo.line
@@ -65,39 +368,43 @@ class PhotoRenderer:
                 article,
                 photo.line,
             )
-        if path not in _published:
-            clean = clean_photo_file(path, self.config.photo_max_side, self.config.jpeg_quality)
-            name = PHOTOS_URL.format(hash=source_hash(path)[:20], ext=clean.extension)
-            _published[path] = (name, clean)
-        name, clean = _published[path]
-        return PublishedPhoto(
-            url=f"{self.settings['SITEURL']}/{name}",
-            alt=photo.alt,
-            width=clean.width,
-            height=clean.height,
-            caption=photo.caption,
-            credit=photo.credit,
-        )
+        return path
+
+    def publish(self, photo: Photo, source_dir: Path) -> SourceEntry:
+        article = self.source_path or source_dir
+        photo = replace(photo, line=self.lines.get(photo.src, photo.line))
+        path = self.locate(photo, source_dir)
+        try:
+            return _source_entry(path, article, photo.line)
+        except PhotoError as error:
+            raise PhotoError(f"ảnh {photo.src}: {error.message}", article, photo.line) from None
+
+    def is_lead(self, photo: Photo, index: int) -> bool:
+        return photo.src == self.lead_src if self.lead_src else index == 0
 
     def __call__(self, photo: Photo, source_dir: Path | None, index: int) -> etree.Element:
+        started = time.perf_counter()
         try:
-            published = self.publish(photo, source_dir or Path("."))
+            entry = self.publish(photo, source_dir or Path("."))
         except PhotoError as error:
             # Pelican swallows the reader's exception text; log it so the build reports it.
             logger.error("%s", error)
             raise
-        self.photos.append((photo, published))
-        img = etree.Element("img")
-        img.set("src", published.url)
-        img.set("alt", published.alt)
-        img.set("width", str(published.width))
-        img.set("height", str(published.height))
-        img.set("decoding", "async")
-        if index == 0:
-            img.set("fetchpriority", "high")
-        else:
-            img.set("loading", "lazy")
-        return img
+        finally:
+            _state.seconds += time.perf_counter() - started
+        self.photos.append((photo, entry))
+        published = published_photo(photo, entry, self.settings["SITEURL"], lead=False)
+        return picture_element(published, self.is_lead(photo, index))
+
+
+def _lead_src(text: str, path: Path) -> str | None:
+    """The `Image:` field, which names the lead photo, if the header has one."""
+    try:
+        article = parse_text(text, path)
+    except ArticleError:
+        return None  # Pelican's reader reports a broken header
+    wanted = article.fields.get("Image", "").strip()
+    return wanted if any(p.src == wanted for p in article.photos) else None
 
 
 class PhotoMarkdownReader(MarkdownReader):
@@ -112,20 +419,35 @@ class PhotoMarkdownReader(MarkdownReader):
         self.settings = {**self.settings, "MARKDOWN": markdown}
 
     def read(self, source_path):
-        self.figures.source_dir = Path(source_path).parent
+        path = Path(source_path)
+        self.figures.source_dir = path.parent
+        self.figures.reset()
         self.renderer.photos = []
-        self.renderer.source_path = Path(source_path)
-        text = Path(source_path).read_text("utf-8", errors="replace")
-        self.renderer.lines = {photo.src: photo.line for photo in parse_photos(text)}
+        self.renderer.source_path = path
+        text = path.read_text("utf-8", errors="replace")
+        try:
+            photos = parse_text(text, path).photos
+        except ArticleError:
+            photos = []
+        self.renderer.lines = {photo.src: photo.line for photo in photos}
+        self.renderer.lead_src = _lead_src(text, path)
         content, metadata = super().read(source_path)
-        photos = [published for _photo, published in self.renderer.photos]
-        if photos:
-            wanted = metadata.get("image")
-            chosen = [p for p, pub in self.renderer.photos if wanted and p.src == wanted]
-            lead = photos[0]
-            if chosen:
-                lead = next(pub for p, pub in self.renderer.photos if p is chosen[0])
-            metadata["lead_photo"] = lead
+        if self.renderer.photos:
+            index = next(
+                (
+                    i
+                    for i, (p, _e) in enumerate(self.renderer.photos)
+                    if p.src == self.renderer.lead_src
+                ),
+                0,
+            )
+            photo, entry = self.renderer.photos[index]
+            entry.lead = True
+            siteurl = self.settings["SITEURL"]
+            metadata["lead_photo"] = published_photo(photo, entry, siteurl, lead=True)
+            crops = crop_images(entry, siteurl)
+            metadata["social_image"] = crops[0]
+            metadata["photo_crops"] = tuple(crops[1:])
         return content, metadata
 
 
@@ -134,19 +456,99 @@ def use_reader(readers) -> None:
         readers.reader_classes[extension] = PhotoMarkdownReader
 
 
-def reset(pelican) -> None:
-    _published.clear()
+def start(pelican) -> None:
+    """Fresh state for each build, with settings checked before any article is read."""
+    global _state
+    _state = BuildState()
+    problems = check_settings(pelican.settings)
+    for problem in problems:
+        logger.error("pelicanconf.py: %s", problem)
+    if not problems:
+        _state.settings = load_settings(pelican.settings)
 
 
-def write_photos(pelican) -> None:
+def submit_renders(generators) -> None:
+    """Render what the cache lacks while Pelican writes the pages."""
+    if _state.settings is None:
+        return
+    started = time.perf_counter()
+    settings = _settings()
+    jobs = []
+    for entry in _state.sources.values():
+        entry.plan = _plan(entry, entry.lead)
+        if missing(entry.plan, settings.cache):
+            jobs.append(Job(entry.path, entry.plan, settings.cache, settings.encoding))
+    jobs.sort(key=lambda job: job.plan.size[0] * job.plan.size[1], reverse=True)
+    workers = min(settings.workers, len(jobs))
+    if workers > 1:
+        _state.pool = ProcessPoolExecutor(max_workers=workers)
+        _state.futures = [_state.pool.submit(render_to_cache, job) for job in jobs]
+    else:
+        threads = settings.workers
+        _state.outcomes = [render_to_cache(replace(job, threads=threads)) for job in jobs]
+    _state.seconds += time.perf_counter() - started
+
+
+def _link(source: Path, target: Path) -> None:
+    """Put a cached file in the output by rename, never writing into an existing file."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temporary = target.with_name(f".{target.name}.{secrets.token_hex(4)}.tmp")
+    try:
+        os.link(source, temporary)
+    except OSError:  # another filesystem: copy instead
+        shutil.copyfile(source, temporary)
+    os.replace(temporary, target)
+
+
+def _write_stats(settings: PhotoSettings, stats: dict) -> None:
+    settings.cache.mkdir(parents=True, exist_ok=True)
+    target = settings.cache / STATS_NAME
+    temporary = target.with_name(f".{STATS_NAME}.{secrets.token_hex(4)}.tmp")
+    temporary.write_text(json.dumps(stats, indent=2, ensure_ascii=False), "utf-8")
+    os.replace(temporary, target)
+
+
+def publish_renditions(pelican) -> None:
+    if _state.settings is None:
+        return
+    started = time.perf_counter()
+    settings = _settings()
+    if _state.pool is not None:
+        _state.outcomes = [future.result() for future in _state.futures]
+        _state.pool.shutdown()
+        _state.pool = None
+    failed = [o for o in _state.outcomes if o.error]
+    for outcome in failed:
+        article, line = _state.sources[outcome.path].used_by[0]
+        where = f"{article}:{line}" if line else article
+        logger.error("%s: ảnh %s: %s", where, outcome.path.name, outcome.error)
     output = Path(pelican.output_path)
-    for name, clean in sorted(_published.values(), key=lambda item: item[0]):
-        target = output / name
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(clean.data)
+    published = 0
+    if not failed:
+        for entry in _state.sources.values():
+            assert entry.plan is not None
+            for rendition in entry.plan.renditions:
+                _link(settings.cache / rendition.cache_name, output / rendition.name)
+                published += 1
+    _state.seconds += time.perf_counter() - started
+    encoded = sum(o.encoded for o in _state.outcomes)
+    _write_stats(
+        settings,
+        {
+            "sources": len(_state.sources),
+            "decoded": sum(o.decoded for o in _state.outcomes),
+            "decoded_files": sorted(str(o.path) for o in _state.outcomes if o.decoded),
+            "encoded": encoded,
+            "published": published,
+            "reused": published - encoded if not failed else 0,
+            "seconds": round(_state.seconds, 4),
+            "settings": {"formats": list(settings.formats), **asdict(settings.encoding)},
+        },
+    )
 
 
 def register() -> None:
-    signals.initialized.connect(reset)
+    signals.initialized.connect(start)
     signals.readers_init.connect(use_reader)
-    signals.finalized.connect(write_photos)
+    signals.all_generators_finalized.connect(submit_renders)
+    signals.finalized.connect(publish_renditions)
