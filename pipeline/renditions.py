@@ -138,7 +138,7 @@ def crop_box(size: tuple[int, int], ratio: tuple[int, int]) -> tuple[int, int, i
 
 
 def crop_size(crop: Crop, box: tuple[int, int, int, int]) -> tuple[int, int]:
-    """The crop's output size: exact, or at most CROP_MAX_WIDTH wide and at least MIN_CROP_PIXELS."""
+    """Exact for the social card; else at most CROP_MAX_WIDTH wide, at least MIN_CROP_PIXELS."""
     if crop.size:
         return crop.size
     rw, rh = crop.ratio
