@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -9,6 +10,16 @@ import pytest
 
 from pipeline.build import build_site
 from tests.helpers import REPO, copy_project
+
+
+@pytest.fixture(scope="session", autouse=True)
+def rendition_cache(tmp_path_factory: pytest.TempPathFactory):
+    """One photo rendition cache for every build in the session (shared by xdist workers)."""
+    base = tmp_path_factory.getbasetemp()
+    shared = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("NEWSROOM_PHOTOS_CACHE", str(shared / "renditions"))
+        yield shared / "renditions"
 
 
 @pytest.fixture

@@ -1,0 +1,247 @@
+"""The photos plugin in real builds: markup, thumbnails, crops, clean files, cache, failures."""
+
+from __future__ import annotations
+
+import io
+import json
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from pipeline.build import build_site
+from pipeline.errors import BuildError
+from pipeline.vietnamese import TIMEZONE
+from tests.helpers import copy_project, page, write_article
+from tests.test_renditions import detailed_photo
+
+WHEN = datetime(2024, 5, 6, 8, 0, tzinfo=TIMEZONE)
+IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".avif", ".gif"}
+# Byte signatures of the metadata no published photo may carry.
+LEAKS = {
+    b"Exif\x00\x00": "EXIF",
+    b"http://ns.adobe.com/xap/1.0/": "XMP",
+    b"<x:xmpmeta": "XMP",
+    b"Photoshop 3.0": "IPTC",
+    b"8BIM": "IPTC",
+    b"JFXX": "JFIF thumbnail",
+}
+
+
+def iptc_jpeg(path: Path) -> Path:
+    """Insert an APP13 (Photoshop/IPTC) segment, as newsroom cameras and editors write one."""
+    data = path.read_bytes()
+    iptc = b"Photoshop 3.0\x00" + b"8BIM\x04\x04\x00\x00\x00\x00\x00\x0a\x1c\x02\x5a\x00\x06Ha Noi"
+    segment = b"\xff\xed" + (len(iptc) + 2).to_bytes(2, "big") + iptc
+    path.write_bytes(data[:2] + segment + data[2:])
+    return path
+
+
+def write_camera_photo(path: Path) -> Path:
+    """A sideways camera photo with GPS, maker, XMP, IPTC and an ICC profile."""
+    from PIL import ImageCms
+
+    exif = Image.Exif()
+    exif[0x0112] = 6
+    exif[0x010F] = "MayAnhBienPhong"
+    exif.get_ifd(0x8825)[2] = (22.0, 40.0, 12.0)
+    icc = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
+    detailed_photo(
+        path,
+        (1000, 640),
+        seed=3,
+        exif=exif,
+        xmp=b'<x:xmpmeta xmlns:x="adobe:ns:meta/">don vi</x:xmpmeta>',
+        icc_profile=icc,
+    )
+    return iptc_jpeg(path)
+
+
+PHOTO_BODY = """Đoạn mở đầu.
+
+![Tổ tuần tra trên đường biên](tuan-tra.jpg)
+Tổ tuần tra kiểm tra cột mốc.
+Ảnh: Minh Tuấn
+
+Đoạn giữa bài.
+
+![Bộ đội giúp dân gặt lúa](gat-lua.jpg)
+Bộ đội giúp dân gặt lúa.
+Ảnh: Vi Toàn
+"""
+
+
+@pytest.fixture(scope="module")
+def photo_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One build: an article with a camera photo and a second photo, and one with a narrow photo."""
+    root = copy_project(tmp_path_factory.mktemp("photos") / "site")
+    first = write_article(root, "tuan-tra-bien-gioi", WHEN, body=PHOTO_BODY)
+    write_camera_photo(first.parent / "tuan-tra.jpg")
+    detailed_photo(first.parent / "gat-lua.jpg", (800, 600), seed=5)
+    narrow = write_article(
+        root,
+        "anh-hep",
+        WHEN.replace(hour=9),
+        section="Thời sự",
+        body="![Chân dung chiến sĩ](chan-dung.jpg)\nChiến sĩ trẻ.\nẢnh: Đình Quang\n",
+    )
+    detailed_photo(narrow.parent / "chan-dung.jpg", (300, 400), seed=7)
+    build_site(root)
+    return (root / "output").resolve()
+
+
+def srcset_widths(srcset: str) -> list[int]:
+    return [int(item.split()[1][:-1]) for item in srcset.split(", ")]
+
+
+def test_build_article_photo_is_captioned_responsive_picture(photo_site: Path):
+    figures = page(photo_site, "2024/05/06/tuan-tra-bien-gioi/").select("figure.photo")
+    assert len(figures) == 2
+    lead, second = figures
+    sources = lead.select("picture > source")
+    assert [s["type"] for s in sources] == ["image/avif", "image/webp"]
+    img = lead.select_one("picture > img")
+    # The camera photo is 1000x640 stored sideways: upright it is 640 wide.
+    assert srcset_widths(img["srcset"]) == [480]
+    assert all(srcset_widths(s["srcset"]) == [480] for s in sources)
+    assert img["src"].endswith("-480w.jpg") and (img["width"], img["height"]) == ("480", "750")
+    assert img["alt"] == "Tổ tuần tra trên đường biên" and img["sizes"]
+    assert img["decoding"] == "async" and img["fetchpriority"] == "high"
+    assert not img.has_attr("loading")
+    second_img = second.select_one("picture > img")
+    assert second_img["loading"] == "lazy" and not second_img.has_attr("fetchpriority")
+    assert (
+        lead.figcaption.get_text(" ", strip=True) == "Tổ tuần tra kiểm tra cột mốc. Ảnh: Minh Tuấn"
+    )
+
+
+def test_build_narrow_photo_is_never_enlarged(photo_site: Path):
+    img = page(photo_site, "2024/05/06/anh-hep/").select_one("figure.photo picture > img")
+    assert srcset_widths(img["srcset"]) == [300]
+    assert (img["width"], img["height"]) == ("300", "400")
+
+
+def test_build_lists_use_small_renditions(photo_site: Path):
+    front = page(photo_site, "")
+    lead = front.select_one(".lead-photo picture > img")
+    assert lead["fetchpriority"] == "high" and lead["srcset"]
+    thumbs = front.select(".section-photo picture > img") + page(
+        photo_site, "chuyen-muc/bien-gioi/"
+    ).select(".thumb picture > img")
+    assert thumbs
+    for img in thumbs:
+        assert max(srcset_widths(img["srcset"])) <= 480
+        assert img["loading"] == "lazy"
+        picture = img.parent
+        assert [s["type"] for s in picture.select("source")] == ["image/avif", "image/webp"]
+
+
+def test_build_lead_photo_gets_social_and_search_crops(photo_site: Path):
+    anh = photo_site / "anh"
+    sizes = {}
+    for label in ("social", "16x9", "4x3", "1x1"):
+        assert len(list(anh.glob(f"*-{label}.jpg"))) == 3, label  # one per lead photo (seed + ours)
+    for path in anh.glob("*-*.jpg"):
+        label = path.stem.split("-", 1)[1]
+        with Image.open(path) as image:
+            sizes.setdefault(label, set()).add(image.size)
+    assert sizes["social"] == {(1200, 630)}
+    for label, ratio in (("16x9", 16 / 9), ("4x3", 4 / 3), ("1x1", 1.0)):
+        for width, height in sizes[label]:
+            assert width * height >= 50_000
+            assert abs(width / height - ratio) < 0.02
+
+
+def _leaks(path: Path) -> list[str]:
+    data = path.read_bytes()
+    found = [name for marker, name in LEAKS.items() if marker in data]
+    with Image.open(io.BytesIO(data)) as image:
+        if image.getexif():
+            found.append("EXIF")
+        if image.info.get("icc_profile"):
+            found.append("ICC")  # none at all: browsers read untagged images as sRGB
+        found += [key for key in ("xmp", "photoshop", "exif") if image.info.get(key)]
+    return found
+
+
+def test_built_site_images_carry_no_metadata(photo_site: Path, built_site: Path):
+    images = [
+        path
+        for site in (photo_site, built_site)
+        for path in site.rglob("*")
+        if path.suffix.lower() in IMAGE_SUFFIXES
+    ]
+    assert len(images) > 30
+    assert {path: _leaks(path) for path in images if _leaks(path)} == {}
+
+
+def test_build_writes_renditions_named_by_source_hash_only(photo_site: Path):
+    import hashlib
+
+    names = {p.name for p in (photo_site / "anh").iterdir()}
+    folder = (
+        photo_site.parent.parent / "content" / "articles" / "2024" / "05" / "tuan-tra-bien-gioi"
+    )
+    digest = hashlib.sha256((folder / "tuan-tra.jpg").read_bytes()).hexdigest()[:20]
+    assert {n for n in names if n.startswith(digest)} >= {
+        f"{digest}-480w.avif",
+        f"{digest}-social.jpg",
+    }
+    assert not list(photo_site.rglob("tuan-tra.jpg"))  # the original itself is never published
+
+
+def _stats(cache: Path) -> dict:
+    return json.loads((cache / "stats.json").read_text("utf-8"))
+
+
+def test_rendition_cache_rebuild_decodes_only_changed_photos(
+    empty_project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    cache = tmp_path / "own-cache"
+    monkeypatch.setenv("NEWSROOM_PHOTOS_CACHE", str(cache))
+    one = write_article(empty_project, "bai-mot", WHEN, body="![Một](mot.jpg)\nẢnh: A\n")
+    two = write_article(empty_project, "bai-hai", WHEN.replace(hour=9), body="![Hai](hai.jpg)\n")
+    detailed_photo(one.parent / "mot.jpg", (500, 400), seed=11)
+    detailed_photo(two.parent / "hai.jpg", (520, 400), seed=12)
+
+    build_site(empty_project)
+    cold = _stats(cache)
+    assert (cold["sources"], cold["decoded"], cold["reused"]) == (2, 2, 0)
+
+    build_site(empty_project)
+    warm = _stats(cache)
+    assert (warm["decoded"], warm["encoded"]) == (0, 0)
+    assert warm["reused"] == warm["published"] == cold["published"]
+
+    detailed_photo(two.parent / "hai.jpg", (520, 400), seed=13)
+    build_site(empty_project)
+    changed = _stats(cache)
+    assert changed["decoded_files"] == [str(two.parent / "hai.jpg")]
+    assert changed["encoded"] == cold["encoded"] // 2
+    output = (empty_project / "output").resolve()
+    assert len(list((output / "anh").iterdir())) == cold["published"]
+
+
+@pytest.mark.parametrize(
+    ("damage", "expected"),
+    [
+        ("missing", "không tìm thấy ảnh hong.jpg"),
+        ("truncated", "hỏng hoặc bị cắt cụt"),
+        ("not-an-image", "không phải tệp ảnh"),
+    ],
+)
+def test_build_broken_photo_fails_naming_article_and_file(empty_project: Path, damage, expected):
+    article = write_article(empty_project, "bai-loi", WHEN, body="![Ảnh lỗi](hong.jpg)\n")
+    photo = article.parent / "hong.jpg"
+    if damage == "truncated":
+        data = detailed_photo(photo, (400, 300), seed=21).read_bytes()
+        photo.write_bytes(data[: len(data) // 2])
+    elif damage == "not-an-image":
+        photo.write_text("không phải ảnh", "utf-8")
+    with pytest.raises(BuildError) as failure:
+        build_site(empty_project)
+    message = str(failure.value)
+    assert "content/articles/2024/05/bai-loi/index.md" in message
+    assert "hong.jpg" in message and expected in message
+    assert not (empty_project / "output").exists()
