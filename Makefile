@@ -1,4 +1,5 @@
 # The two commands: `make site` builds the public site, `make test` runs the tests.
+# `make bench` compares photo renditions with pelican-image-process (BENCH_PHOTOS=50).
 # Both install everything they need into .venv (and Debian packages for the tests).
 
 PYTHON ?= python3
@@ -8,8 +9,11 @@ STAMP := $(VENV)/.installed
 # Debian packages that the tests use: a real browser, and the fonts of the placeholder photo.
 DEBIAN_PACKAGES := chromium fonts-dejavu-core
 PYTEST_ARGS ?= -n 2
+# The benchmark's rival, pelican-image-process, lives in its own virtualenv so its pins stay apart.
+BENCH_VENV := .cache/bench-venv
+BENCH_PHOTOS ?= 50
 
-.PHONY: site test serve preview lint format system-packages clean
+.PHONY: site test serve preview lint format system-packages clean bench
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -46,6 +50,14 @@ lint: $(STAMP)
 format: $(STAMP)
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
+
+$(BENCH_VENV)/.installed:
+	$(PYTHON) -m venv $(BENCH_VENV)
+	$(BENCH_VENV)/bin/pip install --quiet pelican-image-process markdown
+	touch $@
+
+bench: $(STAMP) $(BENCH_VENV)/.installed
+	$(BIN)/python benchmarks/photos_bench.py --photos $(BENCH_PHOTOS)
 
 clean:
 	rm -rf preview releases output .pytest_cache
