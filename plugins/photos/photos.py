@@ -545,6 +545,9 @@ def publish_renditions(pelican) -> None:
             "settings": {"formats": list(settings.formats), **asdict(settings.encoding)},
         },
     )
+    # `pelican --autoreload` runs again without a new `initialized`: start the next run clean.
+    _state.sources.clear()
+    _state.outcomes, _state.futures, _state.seconds = [], [], 0.0
 
 
 def register() -> None:
