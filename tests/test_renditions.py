@@ -146,3 +146,26 @@ def test_probe_image_refuses_decompression_bomb_without_decoding(tmp_path: Path)
     bomb.write_bytes(_png_claiming(30_000, 30_000))
     with pytest.raises(PhotoError, match="quá lớn"):
         probe_image(bomb)
+
+
+@pytest.mark.parametrize(
+    ("setting", "value"),
+    [
+        ("PHOTOS_FORMATS", ("jpeg", "avif")),
+        ("PHOTOS_FORMATS", ("png",)),
+        ("PHOTOS_QUALITY", {"avif": 0}),
+        ("PHOTOS_QUALITY", {"gif": 50}),
+        ("PHOTOS_AVIF_SPEED", 11),
+        ("PHOTOS_THUMB_WIDTHS", (0,)),
+        ("PHOTOS_FALLBACK_WIDTH", -1),
+        ("PHOTOS_WORKERS", "2"),
+        ("PHOTOS_SIZES", {"article": "100vw"}),
+        ("PHOTOS_CACHE_PATH", 3),
+    ],
+)
+def test_check_settings_names_each_bad_photos_setting(setting, value):
+    from plugins.photos.photos import check_settings
+
+    assert check_settings({}) == []
+    (problem,) = check_settings({setting: value})
+    assert problem.startswith(f"{setting}: cần")

@@ -13,7 +13,6 @@ done is recorded in `stats.json` in the cache.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import os
@@ -31,7 +30,7 @@ from pelican.readers import MarkdownReader
 from pipeline.article import parse_text
 from pipeline.errors import ArticleError, PhotoError
 from pipeline.figures import FigureExtension, Photo
-from pipeline.photos import probe_image
+from pipeline.photos import probe_image, source_hash
 from pipeline.renditions import (
     CROPS,
     FORMATS,
@@ -41,6 +40,7 @@ from pipeline.renditions import (
     Plan,
     Rendition,
     missing,
+    pick_widths,
     plan_renditions,
     render_to_cache,
 )
@@ -268,8 +268,7 @@ def published_photo(photo: Photo, entry: SourceEntry, siteurl: str, lead: bool) 
     """The template view of one photo; a lead photo also gets its list thumbnails."""
     settings = _settings()
     plan = _plan(entry, lead)
-    article_widths = [s.width for s in plan.scales if s.width not in settings.thumb_widths]
-    article_widths = article_widths or [s.width for s in plan.scales]
+    article_widths = list(pick_widths(entry.size[0], settings.widths))
     labels = [f"{w}w" for w in sorted(article_widths)]
     fallback = _fallback_label(article_widths, settings.fallback_width)
     image = _image_set(plan, labels, settings.sizes["article"], siteurl, fallback)
@@ -315,8 +314,7 @@ def _source_entry(path: Path, article: Path, line: int) -> SourceEntry:
     entry = _state.sources.get(path)
     if entry is None:
         size = probe_image(path)  # raises PhotoError for a missing, foreign or oversized file
-        digest = hashlib.sha256(path.read_bytes()).hexdigest()
-        entry = _state.sources[path] = SourceEntry(path, digest, size)
+        entry = _state.sources[path] = SourceEntry(path, source_hash(path), size)
     entry.used_by.append((str(article), line))
     return entry
 
