@@ -12,9 +12,10 @@ from PIL import Image
 
 from pipeline.build import build_site
 from pipeline.errors import BuildError
+from pipeline.photos import source_hash
 from pipeline.vietnamese import TIMEZONE
 from tests.helpers import copy_project, page, write_article
-from tests.test_renditions import detailed_photo
+from tests.test_renditions import detailed_photo, png_claiming
 
 WHEN = datetime(2024, 5, 6, 8, 0, tzinfo=TIMEZONE)
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".avif", ".gif"}
@@ -87,6 +88,16 @@ def photo_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
         body="![Chân dung chiến sĩ](chan-dung.jpg)\nChiến sĩ trẻ.\nẢnh: Đình Quang\n",
     )
     detailed_photo(narrow.parent / "chan-dung.jpg", (300, 400), seed=7)
+    chosen = write_article(
+        root,
+        "anh-chinh-thu-hai",
+        WHEN.replace(hour=7),
+        section="Thời sự",
+        body="![Ảnh phụ](phu.jpg)\n\nĐoạn giữa.\n\n![Ảnh chính](chinh.jpg)\nẢnh: Vi Toàn\n",
+        extra={"Image": "chinh.jpg"},
+    )
+    detailed_photo(chosen.parent / "phu.jpg", (400, 300), seed=8)
+    detailed_photo(chosen.parent / "chinh.jpg", (400, 300), seed=9)
     build_site(root)
     return (root / "output").resolve()
 
@@ -116,6 +127,17 @@ def test_build_article_photo_is_captioned_responsive_picture(photo_site: Path):
     )
 
 
+def test_build_image_field_chooses_the_lead_photo(photo_site: Path):
+    first, second = page(photo_site, "2024/05/06/anh-chinh-thu-hai/").select("figure.photo img")
+    assert first["loading"] == "lazy" and not first.has_attr("fetchpriority")
+    assert second["fetchpriority"] == "high" and not second.has_attr("loading")
+    thumb = page(photo_site, "chuyen-muc/thoi-su/").select_one(
+        '.story-item .thumb[href$="/anh-chinh-thu-hai/"] img'
+    )
+    chinh = photo_site.parent.parent / "content/articles/2024/05/anh-chinh-thu-hai/chinh.jpg"
+    assert thumb["src"].startswith(f"/anh/{source_hash(chinh)[:20]}-")
+
+
 def test_build_narrow_photo_is_never_enlarged(photo_site: Path):
     img = page(photo_site, "2024/05/06/anh-hep/").select_one("figure.photo picture > img")
     assert srcset_widths(img["srcset"]) == [300]
@@ -141,7 +163,7 @@ def test_build_lead_photo_gets_social_and_search_crops(photo_site: Path):
     anh = photo_site / "anh"
     sizes = {}
     for label in ("social", "16x9", "4x3", "1x1"):
-        assert len(list(anh.glob(f"*-{label}.jpg"))) == 3, label  # one per lead photo (seed + ours)
+        assert len(list(anh.glob(f"*-{label}.jpg"))) == 4, label  # one per lead photo (seed + ours)
     for path in anh.glob("*-*.jpg"):
         label = path.stem.split("-", 1)[1]
         with Image.open(path) as image:
@@ -229,6 +251,7 @@ def test_rendition_cache_rebuild_decodes_only_changed_photos(
         ("missing", "không tìm thấy ảnh hong.jpg"),
         ("truncated", "hỏng hoặc bị cắt cụt"),
         ("not-an-image", "không phải tệp ảnh"),
+        ("bomb", "quá lớn"),
     ],
 )
 def test_build_broken_photo_fails_naming_article_and_file(empty_project: Path, damage, expected):
@@ -239,6 +262,8 @@ def test_build_broken_photo_fails_naming_article_and_file(empty_project: Path, d
         photo.write_bytes(data[: len(data) // 2])
     elif damage == "not-an-image":
         photo.write_text("không phải ảnh", "utf-8")
+    elif damage == "bomb":
+        photo.write_bytes(png_claiming(30_000, 30_000))
     with pytest.raises(BuildError) as failure:
         build_site(empty_project)
     message = str(failure.value)

@@ -129,7 +129,7 @@ def test_render_to_cache_truncated_photo_reports_error_and_writes_nothing(tmp_pa
     assert not list((tmp_path / "cache").rglob("*.*"))
 
 
-def _png_claiming(width: int, height: int) -> bytes:
+def png_claiming(width: int, height: int) -> bytes:
     """A PNG whose header claims a huge size: what a decompression bomb looks like."""
 
     def chunk(kind: bytes, data: bytes) -> bytes:
@@ -143,7 +143,7 @@ def _png_claiming(width: int, height: int) -> bytes:
 
 def test_probe_image_refuses_decompression_bomb_without_decoding(tmp_path: Path):
     bomb = tmp_path / "bom.png"
-    bomb.write_bytes(_png_claiming(30_000, 30_000))
+    bomb.write_bytes(png_claiming(30_000, 30_000))
     with pytest.raises(PhotoError, match="quá lớn"):
         probe_image(bomb)
 
