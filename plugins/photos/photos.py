@@ -176,6 +176,7 @@ class CropImage:
     url: str
     width: int
     height: int
+    alt: str
     type: str = "image/jpeg"
 
 
@@ -293,22 +294,22 @@ def published_photo(photo: Photo, entry: SourceEntry, siteurl: str, lead: bool) 
     )
 
 
-def crop_images(entry: SourceEntry, siteurl: str) -> list[CropImage]:
+def crop_images(photo: Photo, entry: SourceEntry, siteurl: str) -> dict[str, CropImage]:
+    """The lead photo's social card and search crops, by label ("social", "16x9", ...)."""
     plan = _plan(entry, lead=True)
-    images = []
+    crops = {}
     for step in plan.crops:
         rendition = plan.find(step.label, "jpeg")
         assert rendition is not None  # crops are planned as JPEG
-        images.append(
-            CropImage(
-                step.label,
-                rendition.name,
-                _url(siteurl, rendition),
-                rendition.width,
-                rendition.height,
-            )
+        crops[step.label] = CropImage(
+            step.label,
+            rendition.name,
+            _url(siteurl, rendition),
+            rendition.width,
+            rendition.height,
+            photo.alt,
         )
-    return images
+    return crops
 
 
 def _source_entry(path: Path, article: Path, line: int) -> SourceEntry:
@@ -444,9 +445,7 @@ class PhotoMarkdownReader(MarkdownReader):
             entry.lead = True
             siteurl = self.settings["SITEURL"]
             metadata["lead_photo"] = published_photo(photo, entry, siteurl, lead=True)
-            crops = crop_images(entry, siteurl)
-            metadata["social_image"] = crops[0]
-            metadata["photo_crops"] = tuple(crops[1:])
+            metadata["photo_crops"] = crop_images(photo, entry, siteurl)
         return content, metadata
 
 
