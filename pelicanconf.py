@@ -33,6 +33,9 @@ DELETE_OUTPUT_DIRECTORY = True
 THEME = str(ROOT / "theme")
 PLUGIN_PATHS = [str(ROOT / "plugins")]
 PLUGINS = ["house_style", "slugs", "sections", "photos", "abbreviations", "stable_pagination"]
+PLUGINS += ["editorial"]  # after sections: dates, corrections, featured story from manifest.json
+NEWSROOM_MANIFEST = None  # set by `newsroom publish` (pipeline/publish.py) for each build
+NEWSROOM_PREVIEW = True  # every preview page carries the draft banner and noindex
 
 ARTICLE_PATHS = ["articles"]
 PAGE_PATHS = ["pages"]

@@ -7,6 +7,7 @@ only after a build that succeeded.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -18,8 +19,16 @@ from .errors import BuildError
 from .releases import finish_release, new_release_id, staging_dir
 
 
-def run_pelican(root: Path, settings_file: str, output: Path, content: Path | None = None) -> None:
-    """One strict Pelican build into `output`; raise BuildError with its first problem."""
+def run_pelican(
+    root: Path,
+    settings_file: str,
+    output: Path,
+    content: Path | None = None,
+    overrides: dict | None = None,
+) -> None:
+    """One strict Pelican build into `output`; raise BuildError with its first problem.
+
+    `overrides` are extra settings (JSON values), e.g. the manifest of a publish."""
     command = [
         sys.executable,
         "-m",
@@ -27,6 +36,7 @@ def run_pelican(root: Path, settings_file: str, output: Path, content: Path | No
         str(root / settings_file),
         str(content or root / "content"),
         str(output),
+        json.dumps(overrides or {}),
     ]
     result = subprocess.run(command, cwd=root, capture_output=True, text=True)
     if result.returncode != 0:

@@ -4,11 +4,12 @@
 has fresh plugin state, and reads its stderr: one `LEVEL<TAB>message` line
 per problem. Any warning or error fails the build.
 
-    python -m pipeline.pelican_run SETTINGS CONTENT OUTPUT
+    python -m pipeline.pelican_run SETTINGS CONTENT OUTPUT [OVERRIDES_JSON]
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 import sys
@@ -28,7 +29,7 @@ class _Collector(logging.Handler):
         self.problems.append(f"{record.levelname}\t{one_line}")
 
 
-def build(settings_file: str, content: str, output: str) -> list[str]:
+def build(settings_file: str, content: str, output: str, overrides: str = "{}") -> list[str]:
     from pelican import Pelican
     from pelican.settings import read_settings
 
@@ -37,7 +38,10 @@ def build(settings_file: str, content: str, output: str) -> list[str]:
     root.addHandler(collector)
     root.setLevel(logging.WARNING)
     try:
-        settings = read_settings(settings_file, override={"PATH": content, "OUTPUT_PATH": output})
+        settings = read_settings(
+            settings_file,
+            override={**json.loads(overrides), "PATH": content, "OUTPUT_PATH": output},
+        )
         Pelican(settings).run()
     except SystemExit as error:  # pelicanconf.py refuses a bad newsroom.toml this way
         collector.problems.append(f"ERROR\t{error}")
