@@ -103,8 +103,10 @@ def _cmd_publish(args) -> int:
     if args.watch:
         publishing.watch(args.root, args.interval)
         return 0
-    result = publishing.publish(args.root, at, args.actor, wait=args.wait)
-    assert result is not None
+    result = publishing.publish(args.root, at, args.actor, args.wait, args.if_due)
+    if result is None:
+        print("Không có gì mới đến giờ đăng; trang giữ nguyên.")
+        return 0
     print(f"Đã xuất bản {len(result.manifest.live)} bài: {result.release}")
     return 0
 
@@ -220,6 +222,9 @@ def add_commands(subparsers) -> None:
     publish.add_argument("--wait", action="store_true", help="chờ nếu đang có lần xuất bản khác")
     publish.add_argument(
         "--watch", action="store_true", help="chạy liên tục, xuất bản mỗi khi có bài đến giờ"
+    )
+    publish.add_argument(
+        "--if-due", action="store_true", help="chỉ xuất bản khi trang sẽ thay đổi (cho cron)"
     )
     publish.add_argument("--interval", type=float, default=60, help="giây giữa hai lần xem")
     command("rollback", "quay lại bản phát hành trước", _cmd_rollback)

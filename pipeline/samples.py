@@ -1,0 +1,62 @@
+"""Approve the sample articles through the real commands, then publish: what `make site` runs.
+
+Idempotent: an article whose working copy is already the approved revision
+is left alone; any other goes through `newsroom submit` (as the first
+reporter) and `newsroom approve` (as the first editor who neither submitted
+nor wrote it), exactly as people would. Then `newsroom publish --wait --if-due`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from .article import read_article
+from .config import StaffMember, load_config
+from .errors import NewsroomError
+from .workflow import open_desk, statuses
+
+Command = Callable[[list[str]], int]
+
+
+def _first(staff: tuple[StaffMember, ...], role: str, avoid: set[str]) -> StaffMember:
+    for member in staff:
+        if member.role == role and member.id not in avoid and member.name.casefold() not in avoid:
+            return member
+    raise NewsroomError(f"newsroom.toml cần một nhân sự vai trò {role} khác tác giả của bài mẫu")
+
+
+def _plan(root: Path) -> list[tuple[str, str, list[str]]]:
+    """(slug, state, authors casefolded) for each article in content/."""
+    with open_desk(root, None, need_actor=False) as desk:
+        result = []
+        for status in statuses(desk):
+            if status.folder is None:
+                continue
+            authors = [a.casefold() for a in read_article(status.folder).authors]
+            result.append((status.slug, status.state, authors))
+        return result
+
+
+def approve_samples(root: Path | str, run: Command) -> list[str]:
+    """Submit and approve every article not yet approved as it stands; return their slugs."""
+    root = Path(root).resolve()
+    config = load_config(root)
+    base = ["--root", str(root)]
+    done = []
+    for slug, state, authors in _plan(root):
+        if state in ("approved", "scheduled", "published", "withdrawn"):
+            continue
+        reporter = _first(config.staff, "reporter", set())
+        if state != "submitted" and run([*base, "submit", slug, "--as", reporter.id]):
+            raise NewsroomError(f"không gửi duyệt được bài mẫu {slug}")
+        with open_desk(root, None, need_actor=False) as desk:
+            row = desk.record.article(slug)
+            submitter = (row.submitted_by if row else None) or reporter.id
+        editor = _first(config.staff, "editor", {submitter, *authors})
+        if run([*base, "approve", slug, "--as", editor.id, "--note", "Duyệt bài mẫu"]):
+            raise NewsroomError(f"không duyệt được bài mẫu {slug}")
+        done.append(slug)
+    if run([*base, "publish", "--wait", "--if-due"]):
+        raise NewsroomError("xuất bản thất bại")
+    return done
