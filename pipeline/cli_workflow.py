@@ -101,7 +101,7 @@ def _cmd_preview(args) -> int:
 def _cmd_publish(args) -> int:
     at = parse_at(args.at) if args.at else None
     if args.watch:
-        publishing.watch(args.root, args.interval)
+        publishing.watch(args.root, args.interval, given_actor=args.actor)
         return 0
     result = publishing.publish(args.root, at, args.actor, args.wait, args.if_due)
     if result is None:

@@ -52,7 +52,7 @@ from .releases import (
     switch_to,
 )
 from .revisions import file_hash
-from .staff import resolve_actor
+from .staff import actor_id, resolve_actor
 from .verify import verify_release
 from .workflow import now
 
@@ -230,8 +230,9 @@ def _clean_leftovers(config: Config, record: Record, root: Path) -> None:
             shutil.rmtree(release, ignore_errors=True)
 
 
-def _actor_name(config: Config, actor_id: str | None) -> str:
-    return resolve_actor(config, actor_id).id if actor_id else SYSTEM_ACTOR
+def _actor_name(config: Config, given: str | None) -> str:
+    """Who the audit log names: `--as` or NEWSROOM_USER if given, else the system."""
+    return resolve_actor(config, given).id if actor_id(given) else SYSTEM_ACTOR
 
 
 def _release_manifest(
@@ -256,14 +257,14 @@ def _release_manifest(
 def publish(
     root: Path | str = ".",
     at: datetime | None = None,
-    actor_id: str | None = None,
+    given_actor: str | None = None,
     wait: bool = False,
     only_if_due: bool = False,
 ) -> PublishResult | None:
     """Publish every due approved revision; with `only_if_due`, only when the site would change."""
     root = Path(root).resolve()
     config = load_config(root)
-    actor = _actor_name(config, actor_id)
+    actor = _actor_name(config, given_actor)
     with publish_lock(config, wait):
         record = Record(config.record_path)
         try:
@@ -286,11 +287,17 @@ def live_manifest(root: Path, record: Record) -> Manifest | None:
     return from_json(row.manifest) if row else None
 
 
-def watch(root: Path | str, interval: float, rounds: int | None = None, report=print) -> None:
+def watch(
+    root: Path | str,
+    interval: float,
+    rounds: int | None = None,
+    report=print,
+    given_actor: str | None = None,
+) -> None:
     """Publish each time something falls due (or is withdrawn); `rounds` bounds it for tests."""
     done = 0
     while rounds is None or done < rounds:
-        result = publish(root, wait=True, only_if_due=True)
+        result = publish(root, given_actor=given_actor, wait=True, only_if_due=True)
         if result:
             report(f"Đã xuất bản: {result.release.name} ({len(result.manifest.live)} bài)")
         done += 1
@@ -298,11 +305,11 @@ def watch(root: Path | str, interval: float, rounds: int | None = None, report=p
             time.sleep(interval)
 
 
-def rollback(root: Path | str = ".", actor_id: str | None = None) -> Path:
+def rollback(root: Path | str = ".", given_actor: str | None = None) -> Path:
     """Switch back to the release before the live one, with every later withdrawal re-applied."""
     root = Path(root).resolve()
     config = load_config(root)
-    actor = _actor_name(config, actor_id)
+    actor = _actor_name(config, given_actor)
     with publish_lock(config):
         record = Record(config.record_path)
         try:

@@ -14,6 +14,7 @@ from .faults import fault_point
 from .manifest import Manifest
 
 ARTICLE_PAGE = re.compile(r"^\d{4}/\d{2}/\d{2}/[^/]+/index\.html$")
+HASH_RUN = re.compile(r"[0-9a-f]{20,}")
 PHOTOS_DIR = "anh"
 REFERENCE_ATTRIBUTES = ("href", "src", "srcset", "poster")
 EXTERNAL = re.compile(r"^(?:[a-z][a-z0-9+.-]*:|//|#)", re.IGNORECASE)
@@ -55,7 +56,8 @@ def broken_references(release: Path) -> list[str]:
 
 
 def unapproved_files(release: Path, manifest: Manifest) -> list[str]:
-    """Article pages and photos that no manifest entry accounts for."""
+    """Article pages and photos that no manifest entry accounts for (a photo's path under
+    anh/ must carry the first 20 hex digits of an approved file's SHA-256)."""
     urls = {f"{a.url}index.html" for a in manifest.articles}
     hashes = {digest[:20] for a in manifest.live for digest in a.files.values()}
     problems = []
@@ -63,7 +65,8 @@ def unapproved_files(release: Path, manifest: Manifest) -> list[str]:
         name = path.relative_to(release).as_posix()
         if ARTICLE_PAGE.match(name) and name not in urls:
             problems.append(f"trang {name} không có trong manifest")
-        if name.startswith(f"{PHOTOS_DIR}/") and path.name[:20] not in hashes:
+        runs = {run[:20] for run in HASH_RUN.findall(name)}
+        if name.startswith(f"{PHOTOS_DIR}/") and not runs & hashes:
             problems.append(f"ảnh {name} không thuộc bản đã duyệt nào")
     for url in sorted(urls):
         if not (release / url).is_file():

@@ -3,6 +3,7 @@ the approval gate, and preview. Every test builds real releases into tmp_path.""
 
 from __future__ import annotations
 
+import re
 import shutil
 from datetime import datetime
 from pathlib import Path
@@ -263,3 +264,41 @@ def test_preview_article_builds_submitted_revision_only(newsroom, capsys):
     assert html.select_one(".preview-banner")
     assert not (newsroom / "preview" / MAY / "don-bien-phong").exists()
     assert not (newsroom / "output").exists()
+
+
+def test_verify_refuses_broken_reference_and_unlisted_page_or_photo(tmp_path):
+    from pipeline.manifest import Manifest, ManifestArticle
+    from pipeline.verify import verify_release
+
+    approved = "a" * 64
+    manifest = Manifest(
+        at="2024-05-06T07:00:00+07:00",
+        articles=(
+            ManifestArticle(
+                "bai", f"{MAY}/bai/", "2024-05-06T07:00:00+07:00", "r", {"x.jpg": approved}
+            ),
+        ),
+    )
+    release = tmp_path / "release"
+    (release / MAY / "bai").mkdir(parents=True)
+    (release / "anh").mkdir()
+    (release / "anh" / f"{approved[:20]}.jpg").write_bytes(b"jpg")
+    (release / MAY / "bai" / "index.html").write_text(f'<img src="/anh/{approved[:20]}.jpg">')
+    (release / "index.html").write_text(f'<a href="/{MAY}/bai/">bài</a><a href="#top">x</a>')
+    verify_release(release, manifest)
+    cases = {
+        "index.html trỏ tới /khong-co/": ("index.html", '<a href="/khong-co/">?</a>'),
+        f"trang {MAY}/la/index.html không có trong manifest": (f"{MAY}/la/index.html", "lạ"),
+        f"ảnh anh/{'b' * 20}.jpg không thuộc": (f"anh/{'b' * 20}.jpg", "jpg"),
+    }
+    for message, (name, text) in cases.items():
+        target = release / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        original = target.read_text() if target.exists() else None
+        target.write_text(text)
+        with pytest.raises(BuildError, match=re.escape(message)):
+            verify_release(release, manifest)
+        if original is None:
+            target.unlink()
+        else:
+            target.write_text(original)

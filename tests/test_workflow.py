@@ -230,3 +230,27 @@ def test_staff_add_first_member_by_anyone(tmp_path, capsys):
     config.write_text(text[: text.index("[[staff]]")] + text[text.index("# Site-wide") :], "utf-8")
     assert cli(root, "staff", "add", "tbt", "--name", "Tổng Biên Tập", "--role", "editor") == 0
     assert [m.id for m in load_config(root).staff] == ["tbt"]
+
+
+@pytest.mark.parametrize("form", ["folder", "index", "slug"])
+def test_submit_accepts_folder_index_or_slug(newsroom, form):
+    folder = newsroom / "content" / "articles" / "2024" / "05" / "tuan-tra-song-bien"
+    argument = {"folder": str(folder), "index": str(folder / "index.md"), "slug": folder.name}[form]
+    assert cli(newsroom, "submit", argument, "--as", "vitoan") == 0
+    assert _row(newsroom, "tuan-tra-song-bien").state == "submitted"
+
+
+def test_approve_blocked_by_check_errors(newsroom, capsys):
+    assert cli(newsroom, "submit", "tuan-tra-song-bien", "--as", "vitoan") == 0
+    config = newsroom / "newsroom.toml"
+    config.write_text(config.read_text("utf-8").replace('"Biên giới"', '"Biên cương"'), "utf-8")
+    assert cli(newsroom, "approve", "tuan-tra-song-bien", "--as", "hoa") == 2
+    assert 'chuyên mục "Biên giới" không có trong newsroom.toml' in _err(capsys)
+    assert _row(newsroom, "tuan-tra-song-bien").state == "submitted"
+
+
+def test_withdrawn_article_cannot_be_resubmitted(newsroom, capsys):
+    submit_and_approve(newsroom, "tuan-tra-song-bien")
+    assert cli(newsroom, "withdraw", "tuan-tra-song-bien", "--as", "hoa", "--reason", "Sai") == 0
+    assert cli(newsroom, "submit", "tuan-tra-song-bien", "--as", "vitoan") == 2
+    assert "bài đã bị gỡ" in _err(capsys)

@@ -22,4 +22,4 @@ if __name__ == "__main__":
     except NewsroomError as error:
         print(f"approve_samples: {error}", file=sys.stderr)
         sys.exit(error.exit_code)
-    print(f"Đã duyệt {len(approved)} bài mẫu mới và xuất bản.")
+    print(f"Đã duyệt {len(approved)} bài mẫu mới; trang công khai ở output/")
