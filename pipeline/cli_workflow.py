@@ -15,7 +15,7 @@ from pathlib import Path
 from . import backup as backups
 from . import preview as previews
 from . import publish as publishing
-from . import staff, workflow
+from . import review, staff, workflow
 from .revisions import short
 from .workflow import ACTION_LABELS, open_desk, parse_at
 
@@ -48,7 +48,7 @@ def _on_desk(action: Callable, message: str) -> Callable:
     return handler
 
 
-def _show_statuses(items: list[workflow.Status]) -> None:
+def _show_statuses(items: list[review.Status]) -> None:
     if not items:
         print("Không có bài nào.")
     for item in items:
@@ -63,19 +63,19 @@ def _show_statuses(items: list[workflow.Status]) -> None:
 
 def _cmd_status(args) -> int:
     with open_desk(args.root, args.actor, need_actor=False) as desk:
-        _show_statuses(workflow.statuses(desk, args.article))
+        _show_statuses(review.statuses(desk, args.article))
     return 0
 
 
 def _cmd_queue(args) -> int:
     with open_desk(args.root, args.actor) as desk:
-        _show_statuses(workflow.queue(desk))
+        _show_statuses(review.queue(desk))
     return 0
 
 
 def _cmd_history(args) -> int:
     with open_desk(args.root, args.actor, need_actor=False) as desk:
-        for entry in workflow.history(desk, args.article):
+        for entry in review.history(desk, args.article):
             label = ACTION_LABELS.get(entry.action, entry.action)
             detail = f" — {entry.detail}" if entry.detail else ""
             print(f"{entry.at}\t{entry.actor}\t{label}\t{short(entry.revision)}{detail}")
@@ -84,7 +84,7 @@ def _cmd_history(args) -> int:
 
 def _cmd_diff(args) -> int:
     with open_desk(args.root, args.actor, need_actor=False) as desk:
-        print(workflow.diff(desk, args.article) or "Không có thay đổi so với bản đã duyệt.", end="")
+        print(review.diff(desk, args.article) or "Không có thay đổi so với bản đã duyệt.", end="")
     return 0
 
 

@@ -21,8 +21,7 @@ from .build import run_pelican
 from .manifest import article_url
 from .publish import _entry, _page_files, build_release, materialize, plan
 from .record import Record
-from .workflow import WorkflowError, now, open_desk
-from .workflow import _slug_of as slug_of
+from .workflow import WorkflowError, now, open_desk, slug_of
 
 PREVIEW_DIR = "preview"
 

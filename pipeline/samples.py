@@ -14,7 +14,8 @@ from pathlib import Path
 from .article import read_article
 from .config import StaffMember, load_config
 from .errors import NewsroomError
-from .workflow import open_desk, statuses
+from .review import statuses
+from .workflow import open_desk
 
 Command = Callable[[list[str]], int]
 

@@ -23,17 +23,15 @@ from .article import (
     REQUIRED,
     Article,
     format_datetime,
-    iter_article_paths,
     parse_datetime,
     parse_list,
     parse_text,
-    read_article,
 )
 from .config import Config, StaffMember, load_config
 from .errors import ArticleError, ArticleNotFoundError, NewsroomError
-from .record import ArticleRecord, AuditEntry, Correction, Record
+from .record import ArticleRecord, Correction, Record
 from .resolver import article_slug, resolve_article
-from .revisions import Revision, describe_changes, read_revision, short, text_diff
+from .revisions import Revision, describe_changes, read_revision, short
 from .staff import PermissionDenied, resolve_actor
 from .vietnamese import TIMEZONE, nfc
 
@@ -114,19 +112,6 @@ class Desk:
         return self.config.content_path
 
 
-@dataclass(frozen=True)
-class Status:
-    slug: str
-    title: str
-    state: str
-    folder: Path | None
-    row: ArticleRecord | None
-
-    @property
-    def label(self) -> str:
-        return STATE_LABELS[self.state]
-
-
 @contextmanager
 def open_desk(root: Path | str, given_actor: str | None, need_actor: bool = True) -> Iterator[Desk]:
     config = load_config(root)
@@ -145,7 +130,9 @@ def now() -> datetime:
 def parse_at(text: str) -> datetime:
     """`YYYY-MM-DD HH:MM` in Asia/Ho_Chi_Minh, as `--at` takes it."""
     if not re.fullmatch(r"\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}", text.strip()):
-        raise WorkflowError(f'thời điểm "{text}" phải có dạng "YYYY-MM-DD HH:MM", ví dụ --at ')
+        raise WorkflowError(
+            f'thời điểm "{text}" phải có dạng "YYYY-MM-DD HH:MM", ví dụ "2024-05-06 07:00"'
+        )
     try:
         return parse_datetime(text.strip())
     except ValueError:
@@ -206,12 +193,12 @@ def _require_clean(article: Article, config: Config) -> None:
 # Looking articles up -------------------------------------------------------
 
 
-def _working(desk: Desk, argument: str) -> tuple[Article, str, Revision]:
+def working_copy(desk: Desk, argument: str) -> tuple[Article, str, Revision]:
     article = resolve_article(argument, desk.content)
     return article, article_slug(article), read_revision(article)
 
 
-def _slug_of(desk: Desk, argument: str) -> str:
+def slug_of(desk: Desk, argument: str) -> str:
     """The slug ARTICLE names: a working copy, or a slug only the record still knows."""
     try:
         return article_slug(resolve_article(argument, desk.content))
@@ -250,7 +237,7 @@ def _require_text(value: str | None, option: str) -> str:
 
 
 def submit(desk: Desk, argument: str) -> ArticleRecord:
-    article, slug, revision = _working(desk, argument)
+    article, slug, revision = working_copy(desk, argument)
     _require_clean(article, desk.config)
     at = now()
     with desk.record.transaction():
@@ -271,7 +258,7 @@ def submit(desk: Desk, argument: str) -> ArticleRecord:
     return row
 
 
-def _authors_of(revision: Revision) -> list[str]:
+def authors_of(revision: Revision) -> list[str]:
     fields = parse_text(revision.text, Path("index.md")).fields
     return [nfc(name).casefold() for name in parse_list(fields.get("Authors", ""))]
 
@@ -279,8 +266,17 @@ def _authors_of(revision: Revision) -> list[str]:
 def _separate_duties(actor: StaffMember, row: ArticleRecord, submitted: Revision) -> None:
     if row.submitted_by == actor.id:
         raise PermissionDenied(f'không được tự duyệt bài mình đã gửi ("{row.slug}")')
-    if actor.name.casefold() in _authors_of(submitted):
+    if actor.name.casefold() in authors_of(submitted):
         raise PermissionDenied(f'không được duyệt bài mình là tác giả ("{row.slug}")')
+
+
+def _publication_time(article: Article) -> str:
+    """The Date field, the default publication time, as the record stores it."""
+    try:
+        return format_datetime(parse_datetime(article.fields.get("Date", "")))
+    except ValueError:
+        line = article.field_lines.get("Date")
+        raise ArticleError("Date phải có dạng ISO 8601 có giờ", article.path, line) from None
 
 
 def approve(
@@ -290,7 +286,7 @@ def approve(
     note: str = "",
     correction: str | None = None,
 ) -> ArticleRecord:
-    article, slug, working = _working(desk, argument)
+    article, slug, working = working_copy(desk, argument)
     _require_clean(article, desk.config)
     at = now()
     with desk.record.transaction():
@@ -317,7 +313,7 @@ def approve(
                 Correction(slug, working.hash, format_datetime(at), correction)
             )
         republished = row.published_revision and row.published_revision != working.hash
-        publish_at = row.publish_at or format_datetime(parse_datetime(article.fields["Date"]))
+        publish_at = row.publish_at or _publication_time(article)
         row = replace(
             row,
             state="approved",
@@ -339,7 +335,7 @@ def approve(
 
 
 def reject(desk: Desk, argument: str, reason: str) -> ArticleRecord:
-    slug = _slug_of(desk, argument)
+    slug = slug_of(desk, argument)
     reason = _require_text(reason, "--reason (lý do trả lại)")
     at = now()
     with desk.record.transaction():
@@ -353,7 +349,7 @@ def reject(desk: Desk, argument: str, reason: str) -> ArticleRecord:
 
 
 def schedule(desk: Desk, argument: str, when: datetime) -> ArticleRecord:
-    slug = _slug_of(desk, argument)
+    slug = slug_of(desk, argument)
     at = now()
     with desk.record.transaction():
         row = desk.record.article(slug)
@@ -370,7 +366,7 @@ def schedule(desk: Desk, argument: str, when: datetime) -> ArticleRecord:
 
 
 def feature(desk: Desk, argument: str) -> ArticleRecord:
-    slug = _slug_of(desk, argument)
+    slug = slug_of(desk, argument)
     at = now()
     with desk.record.transaction():
         row = desk.record.article(slug)
@@ -385,7 +381,7 @@ def feature(desk: Desk, argument: str) -> ArticleRecord:
 
 
 def withdraw(desk: Desk, argument: str, reason: str) -> ArticleRecord:
-    slug = _slug_of(desk, argument)
+    slug = slug_of(desk, argument)
     reason = _require_text(reason, "--reason (lý do gỡ bài)")
     at = now()
     with desk.record.transaction():
@@ -405,93 +401,3 @@ def withdraw(desk: Desk, argument: str, reason: str) -> ArticleRecord:
         desk.record.save_article(row)
         _log(desk, at, "withdraw", slug, row.approved_revision, reason)
     return row
-
-
-# Looking at the desk -------------------------------------------------------
-
-
-def display_state(row: ArticleRecord | None, working: str | None, moment: datetime) -> str:
-    """What a person sees: the stored state refined by the clock and the working copy."""
-    if row is None:
-        return "draft"
-    if row.state != "approved":
-        return row.state
-    if working and working != row.approved_revision:
-        return "changed"
-    if row.published_revision == row.approved_revision:
-        return "published"
-    if row.publish_at and parse_datetime(row.publish_at) > moment:
-        return "scheduled"
-    return "approved"
-
-
-def _status_of(desk: Desk, article: Article | None, row: ArticleRecord | None, moment) -> Status:
-    working = None
-    if article is not None:
-        try:
-            working = read_revision(article).hash
-        except ArticleError:
-            working = "missing-photo"
-    slug = article_slug(article) if article else row.slug  # type: ignore[union-attr]
-    title = article.title if article else ""
-    folder = article.folder if article else None
-    return Status(slug, title, display_state(row, working, moment), folder, row)
-
-
-def statuses(desk: Desk, argument: str | None = None) -> list[Status]:
-    moment = now()
-    if argument:
-        slug = _slug_of(desk, argument)
-        try:
-            article = resolve_article(argument, desk.content)
-        except ArticleNotFoundError:
-            article = None
-        return [_status_of(desk, article, desk.record.article(slug), moment)]
-    seen, result = set(), []
-    for path in iter_article_paths(desk.content):
-        article = read_article(path)
-        slug = article_slug(article)
-        seen.add(slug)
-        result.append(_status_of(desk, article, desk.record.article(slug), moment))
-    for row in desk.record.articles():
-        if row.slug not in seen:
-            result.append(_status_of(desk, None, row, moment))
-    return result
-
-
-def queue(desk: Desk) -> list[Status]:
-    """What waits for the acting person: editors review, reporters fix what came back."""
-    actor = desk.actor
-    assert actor is not None
-    mine = actor.name.casefold()
-    result = []
-    for status in statuses(desk):
-        row = status.row
-        if actor.role == "editor" and status.state == "submitted" and row:
-            submitted = desk.record.load_revision(row.submitted_revision or "")
-            if row.submitted_by != actor.id and mine not in _authors_of(submitted):
-                result.append(status)
-        elif status.state in ("rejected", "changed", "draft"):
-            authors = []
-            if status.folder is not None:
-                authors = [n.casefold() for n in parse_list(_header(status.folder, "Authors"))]
-            if (row and row.submitted_by == actor.id) or mine in authors:
-                result.append(status)
-    return result
-
-
-def _header(folder: Path, key: str) -> str:
-    return read_article(folder).fields.get(key, "")
-
-
-def history(desk: Desk, argument: str) -> list[AuditEntry]:
-    return desk.record.history(_slug_of(desk, argument))
-
-
-def diff(desk: Desk, argument: str) -> str:
-    """What changed since the last approved revision (or since submission, if none)."""
-    _article, slug, working = _working(desk, argument)
-    row = desk.record.article(slug)
-    base = row and (row.approved_revision or row.submitted_revision)
-    old = desk.record.load_revision(base) if base else None
-    return text_diff(old, working)
