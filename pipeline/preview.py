@@ -19,7 +19,7 @@ from pathlib import Path
 from .article import format_datetime, parse_datetime, parse_text
 from .build import run_pelican
 from .manifest import article_url
-from .publish import _entry, _page_files, build_release, materialize, plan
+from .publish import build_release, manifest_entry, materialize, page_files, plan
 from .record import Record
 from .workflow import WorkflowError, now, open_desk, slug_of
 
@@ -59,9 +59,9 @@ def preview_article(root: Path, argument: str, actor: str | None) -> str:
             publish_at=row.publish_at or format_datetime(date),
             featured_at=None,
         )
-        pages = _page_files(desk.config)
+        pages = page_files(desk.config)
         manifest = plan(desk.record, now(), pages)
-        entry = _entry(desk.record, candidate, None)
+        entry = manifest_entry(desk.record, candidate, None)
         others = tuple(a for a in manifest.articles if a.slug != slug)
         manifest = replace(manifest, articles=(*others, entry))
         _build_preview(root, desk.record, manifest, pages)

@@ -95,7 +95,7 @@ def publish_lock(config: Config, wait: bool = False) -> Iterator[None]:
 # 1. Plan and materialize ---------------------------------------------------
 
 
-def _page_files(config: Config) -> dict[str, bytes]:
+def page_files(config: Config) -> dict[str, bytes]:
     pages = config.content_path / "pages"
     if not pages.is_dir():
         return {}
@@ -106,7 +106,7 @@ def _page_files(config: Config) -> dict[str, bytes]:
     }
 
 
-def _entry(record: Record, row: ArticleRecord, featured: str | None) -> ManifestArticle:
+def manifest_entry(record: Record, row: ArticleRecord, featured: str | None) -> ManifestArticle:
     assert row.approved_revision and row.publish_at
     published = row.first_published or row.publish_at
     return ManifestArticle(
@@ -132,10 +132,10 @@ def plan(record: Record, moment: datetime, pages: dict[str, bytes]) -> Manifest:
     ]
     featured_rows = sorted((r for r in due if r.featured_at), key=lambda r: r.featured_at or "")
     featured = featured_rows[-1].slug if featured_rows else None
-    articles = [_entry(record, row, featured) for row in due]
+    articles = [manifest_entry(record, row, featured) for row in due]
     for row in rows:
         if row.state == "withdrawn" and row.first_published:
-            gone = withdraw_entry(_entry(record, row, None), row.withdrawn_at or "")
+            gone = withdraw_entry(manifest_entry(record, row, None), row.withdrawn_at or "")
             articles.append(gone)
     return Manifest(
         at=format_datetime(moment),
@@ -269,7 +269,7 @@ def publish(
         record = Record(config.record_path)
         try:
             _clean_leftovers(config, record, root)
-            pages = _page_files(config)
+            pages = page_files(config)
             manifest = plan(record, at or now(), pages)
             if only_if_due and manifest.same_content(live_manifest(root, record)):
                 return None

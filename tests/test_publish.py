@@ -14,7 +14,7 @@ import pytest
 from pipeline.config import load_config
 from pipeline.errors import BuildError
 from pipeline.photos import source_hash
-from pipeline.publish import _page_files, build_release, materialize, plan, watch
+from pipeline.publish import build_release, materialize, page_files, plan, watch
 from pipeline.record import Record
 from pipeline.vietnamese import TIMEZONE
 from pipeline.workflow import now
@@ -202,7 +202,7 @@ def test_gate_stops_build_when_staged_file_altered(newsroom, tmp_path):
     config = load_config(newsroom)
     record = Record(config.record_path)
     try:
-        pages = _page_files(config)
+        pages = page_files(config)
         manifest = plan(record, now(), pages)
         staging = tmp_path / "staging"
         content = materialize(record, manifest, pages, staging)
