@@ -178,8 +178,14 @@ def run_checks(article: Article, config: Config) -> list:
     return list(checker(article, config) if takes_config else checker(article))
 
 
+def _is_error(finding) -> bool:
+    """A finding blocks unless its severity says otherwise (a string or an Enum named ERROR)."""
+    severity = getattr(finding, "severity", "error")
+    return str(getattr(severity, "name", severity)).lower() == "error"
+
+
 def _require_clean(article: Article, config: Config) -> None:
-    errors = [f for f in run_checks(article, config) if getattr(f, "severity", "error") == "error"]
+    errors = [f for f in run_checks(article, config) if _is_error(f)]
     if errors:
         first = errors[0]
         more = f" (và {len(errors) - 1} lỗi khác; chạy newsroom check)" if len(errors) > 1 else ""

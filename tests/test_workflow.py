@@ -125,6 +125,7 @@ def test_status_after_edit_shows_changed_since_approval(newsroom, capsys):
     submit_and_approve(newsroom, "tuan-tra-song-bien")
     index = newsroom / "content" / "articles" / "2024" / "05" / "tuan-tra-song-bien" / "index.md"
     index.write_text(index.read_text("utf-8").replace("sông", "suối"), "utf-8")
+    write_photo(index.parent / "anh.jpg", color="#ff0000")
     capsys.readouterr()
     assert cli(newsroom, "status", "tuan-tra-song-bien") == 0
     assert "đã sửa sau khi duyệt" in capsys.readouterr().out
@@ -132,6 +133,7 @@ def test_status_after_edit_shows_changed_since_approval(newsroom, capsys):
     out = capsys.readouterr().out
     assert "-Tổ tuần tra đi dọc sông biên giới." in out
     assert "+Tổ tuần tra đi dọc suối biên giới." in out
+    assert "ẢNH: thay ảnh anh.jpg" in out
 
 
 def test_schedule_needs_approval_and_shows_time(newsroom, capsys):
