@@ -32,7 +32,7 @@ OUTPUT_PATH = str(ROOT / "preview")
 DELETE_OUTPUT_DIRECTORY = True
 THEME = str(ROOT / "theme")
 PLUGIN_PATHS = [str(ROOT / "plugins")]
-PLUGINS = ["house_style", "slugs", "sections", "photos", "abbreviations", "stable_pagination"]
+PLUGINS = ["house_style", "slugs", "sections", "photos", "abbreviations", "site_writer"]
 
 ARTICLE_PATHS = ["articles"]
 PAGE_PATHS = ["pages"]

@@ -17,6 +17,8 @@ from .config import Config, load_config
 from .errors import BuildError
 from .releases import finish_release, new_release_id, staging_dir
 
+PELICAN_GENERIC = "Could not process"
+
 
 def run_pelican(root: Path, settings_file: str, output: Path, content: Path | None = None) -> None:
     """One strict Pelican build into `output`; raise BuildError with its first problem."""
@@ -31,6 +33,9 @@ def run_pelican(root: Path, settings_file: str, output: Path, content: Path | No
     result = subprocess.run(command, cwd=root, capture_output=True, text=True)
     if result.returncode != 0:
         problems = [line.partition("\t")[2] for line in result.stderr.splitlines() if "\t" in line]
+        # Pelican's generic "Could not process X" follows our own, more precise message.
+        specific = [p for p in problems if not p.startswith(PELICAN_GENERIC)]
+        problems = specific or problems
         first = problems[0] if problems else (result.stderr.strip().splitlines() or ["?"])[-1]
         more = f" (và {len(problems) - 1} lỗi khác)" if len(problems) > 1 else ""
         raise BuildError(
