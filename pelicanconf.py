@@ -32,7 +32,16 @@ OUTPUT_PATH = str(ROOT / "preview")
 DELETE_OUTPUT_DIRECTORY = True
 THEME = str(ROOT / "theme")
 PLUGIN_PATHS = [str(ROOT / "plugins")]
-PLUGINS = ["house_style", "slugs", "sections", "photos", "abbreviations", "site_writer"]
+PLUGINS = [
+    "house_style",
+    "slugs",
+    "sections",
+    "photos",
+    "abbreviations",
+    "related",
+    "sitemaps",
+    "site_writer",
+]
 
 ARTICLE_PATHS = ["articles"]
 PAGE_PATHS = ["pages"]

@@ -11,8 +11,10 @@ import os
 import shutil
 import subprocess
 import sys
+from datetime import datetime
 from pathlib import Path
 
+from .article import format_datetime
 from .config import Config, load_config
 from .errors import BuildError
 from .releases import finish_release, new_release_id, staging_dir
@@ -20,7 +22,13 @@ from .releases import finish_release, new_release_id, staging_dir
 PELICAN_GENERIC = "Could not process"
 
 
-def run_pelican(root: Path, settings_file: str, output: Path, content: Path | None = None) -> None:
+def run_pelican(
+    root: Path,
+    settings_file: str,
+    output: Path,
+    content: Path | None = None,
+    publish_time: datetime | None = None,
+) -> None:
     """One strict Pelican build into `output`; raise BuildError with its first problem."""
     command = [
         sys.executable,
@@ -29,6 +37,7 @@ def run_pelican(root: Path, settings_file: str, output: Path, content: Path | No
         str(root / settings_file),
         str(content or root / "content"),
         str(output),
+        format_datetime(publish_time) if publish_time else "",
     ]
     result = subprocess.run(command, cwd=root, capture_output=True, text=True)
     if result.returncode != 0:
@@ -45,14 +54,16 @@ def run_pelican(root: Path, settings_file: str, output: Path, content: Path | No
         )
 
 
-def build_site(root: Path | str = ".", config: Config | None = None) -> Path:
+def build_site(
+    root: Path | str = ".", config: Config | None = None, publish_time: datetime | None = None
+) -> Path:
     """Build the public site with publishconf.py into a new release; return the release."""
     root = Path(root).resolve()
     config = config or load_config(root)
     release_id = new_release_id()
     staging = staging_dir(config.releases_path, release_id)
     try:
-        run_pelican(root, "publishconf.py", staging)
+        run_pelican(root, "publishconf.py", staging, publish_time=publish_time)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
