@@ -40,6 +40,7 @@ PLUGINS = [
     "abbreviations",
     "related",
     "sitemaps",
+    "news_metadata",
     "site_writer",
 ]
 
