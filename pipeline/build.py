@@ -18,6 +18,7 @@ from .article import format_datetime
 from .config import Config, load_config
 from .errors import BuildError
 from .releases import finish_release, new_release_id, staging_dir
+from .search import index_site
 
 PELICAN_GENERIC = "Could not process"
 
@@ -64,6 +65,7 @@ def build_site(
     staging = staging_dir(config.releases_path, release_id)
     try:
         run_pelican(root, "publishconf.py", staging, publish_time=publish_time)
+        index_site(staging)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise

@@ -51,3 +51,26 @@ def test_new_article_never_changes_older_related_lists():
     articles.append(_article(9, "bien-gioi", ["tuan-tra"], "Hà Giang"))
     after = {slug: [a.slug for a in items] for slug, items in choose_related(articles).items()}
     assert {slug: after[slug] for slug in before} == before
+
+
+def test_publishing_a_new_article_leaves_older_article_pages_unchanged(empty_project):
+    from pipeline.build import build_site
+    from pipeline.vietnamese import TIMEZONE
+    from tests.helpers import write_article
+
+    def add(slug: str, day: int, section: str) -> None:
+        when = datetime(2023, 1, day, 8, tzinfo=TIMEZONE)
+        write_article(empty_project, slug, when, section=section, tags="tuần tra, Hà Giang")
+
+    add("bai-mot", 1, "Biên giới")
+    add("bai-hai", 2, "Thời sự")
+    add("bai-ba", 3, "Biên giới")
+    output = build_site(empty_project)
+    old_page = output / "2023/01/01/bai-mot/index.html"
+    before = old_page.read_bytes()
+    assert b"/2023/01/03/bai-ba/" in before  # its newer neighbour in the section
+    add("bai-bon", 4, "Thời sự")
+    output = build_site(empty_project)
+    assert (output / "2023/01/01/bai-mot/index.html").read_bytes() == before
+    related = (output / "2023/01/04/bai-bon/index.html").read_text("utf-8")
+    assert "/2023/01/01/bai-mot/" in related  # the new article relates to earlier ones

@@ -9,6 +9,7 @@ and links are not reading flow and are left alone.
 from __future__ import annotations
 
 import re
+from html import unescape
 
 from bs4 import BeautifulSoup, NavigableString
 from pelican import signals
@@ -28,7 +29,7 @@ def mark_first_uses(html: str, pending: dict[str, str]) -> str:
     """Wrap the first use of each pending term in `html`; remove marked terms from `pending`."""
     if not pending or not html:
         return html
-    if not _pattern(pending).search(html):
+    if not _pattern(pending).search(unescape(html)):  # `PCMT&TP` is `PCMT&amp;TP` in HTML
         return html
     soup = BeautifulSoup(html, "html.parser")
     for node in list(soup.find_all(string=True)):
