@@ -8,7 +8,9 @@ the photos plugin made them (16:9, 4:3, 1:1), else the lead photo itself.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
+from html import unescape
 
 from pelican import signals
 from pelican.contents import Article
@@ -18,6 +20,7 @@ from pipeline.article import format_datetime
 NEWS_METADATA_LOGO = "theme/img/logo-publisher.png"
 NEWS_METADATA_LOGO_SIZE = (600, 60)
 CROP_ORDER = ("16x9", "4x3", "1x1")
+TAGS = re.compile(r"<[^>]+>")
 
 
 @dataclass(frozen=True)
@@ -150,9 +153,8 @@ def build_meta(article, site_url: str, site_name: str, summary_text: str) -> New
 
 
 def _plain(html: str) -> str:
-    from bs4 import BeautifulSoup
-
-    return " ".join(BeautifulSoup(html or "", "html.parser").get_text().split())
+    """The lead as plain text (its HTML is our own Markdown output: tags and entities only)."""
+    return " ".join(unescape(TAGS.sub("", html or "")).split())
 
 
 def attach_meta(generator) -> None:
