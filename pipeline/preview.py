@@ -77,5 +77,5 @@ def _build_preview(root: Path, record: Record, manifest, pages) -> None:
         staging = Path(folder)
         materialize(record, manifest, pages, staging)
         built = staging / "site"
-        build_release(root, staging, built, preview=True)
+        build_release(root, staging, built, parse_datetime(manifest.at), preview=True)
         _replace_dir(built, root / PREVIEW_DIR)

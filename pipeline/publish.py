@@ -52,6 +52,7 @@ from .releases import (
     switch_to,
 )
 from .revisions import file_hash
+from .search import index_site
 from .staff import actor_id, resolve_actor
 from .verify import verify_release
 from .workflow import now
@@ -167,13 +168,17 @@ def materialize(record: Record, manifest: Manifest, pages: dict[str, bytes], sta
 # 2. Build ------------------------------------------------------------------
 
 
-def build_release(root: Path, staging: Path, output: Path, preview: bool = False) -> None:
-    """Pelican with publishconf.py over the staging tree; the gate checks the manifest."""
+def build_release(
+    root: Path, staging: Path, output: Path, publish_time: datetime, preview: bool = False
+) -> None:
+    """Pelican with publishconf.py over the staging tree (the gate checks the manifest), then
+    the search index; time-relative output counts from `publish_time`."""
     overrides: dict = {"NEWSROOM_MANIFEST": str(staging / MANIFEST_NAME)}
     if preview:
         overrides["NEWSROOM_PREVIEW"] = True
     try:
-        run_pelican(root, "publishconf.py", output, staging / "content", overrides)
+        run_pelican(root, "publishconf.py", output, staging / "content", publish_time, overrides)
+        index_site(output)
     except BaseException:
         shutil.rmtree(output, ignore_errors=True)
         raise
@@ -244,7 +249,7 @@ def _release_manifest(
     built = staging_dir(config.releases_path, release_id)
     try:
         materialize(record, manifest, pages, staging)
-        build_release(root, staging, built)
+        build_release(root, staging, built, parse_datetime(manifest.at))
         verify_release(built, manifest)
     except BaseException:
         shutil.rmtree(built, ignore_errors=True)

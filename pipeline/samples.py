@@ -3,7 +3,8 @@
 Idempotent: an article whose working copy is already the approved revision
 is left alone; any other goes through `newsroom submit` (as the first
 reporter) and `newsroom approve` (as the first editor who neither submitted
-nor wrote it), exactly as people would. Then `newsroom publish --wait --if-due`.
+nor wrote it), exactly as people would. Then `newsroom publish --wait`, which
+also picks up changes to the theme, plugins or settings.
 """
 
 from __future__ import annotations
@@ -39,8 +40,17 @@ def _plan(root: Path) -> list[tuple[str, str, list[str]]]:
         return result
 
 
-def approve_samples(root: Path | str, run: Command) -> list[str]:
-    """Submit and approve every article not yet approved as it stands; return their slugs."""
+class CommandFailed(NewsroomError):
+    """A command failed; it has already printed its one line, so nothing more is said."""
+
+    def __init__(self, exit_code: int):
+        super().__init__("")
+        self.exit_code = exit_code
+
+
+def approve_samples(root: Path | str, run: Command, publish: bool = True) -> list[str]:
+    """Submit and approve every article not yet approved as it stands, then publish; return
+    the slugs approved. A failing command raises CommandFailed."""
     root = Path(root).resolve()
     config = load_config(root)
     base = ["--root", str(root)]
@@ -49,15 +59,20 @@ def approve_samples(root: Path | str, run: Command) -> list[str]:
         if state in ("approved", "scheduled", "published", "withdrawn"):
             continue
         reporter = _first(config.staff, "reporter", set())
-        if state != "submitted" and run([*base, "submit", slug, "--as", reporter.id]):
-            raise NewsroomError(f"không gửi duyệt được bài mẫu {slug}")
+        if state != "submitted":
+            _run(run, [*base, "submit", slug, "--as", reporter.id])
         with open_desk(root, None, need_actor=False) as desk:
             row = desk.record.article(slug)
             submitter = (row.submitted_by if row else None) or reporter.id
         editor = _first(config.staff, "editor", {submitter, *authors})
-        if run([*base, "approve", slug, "--as", editor.id, "--note", "Duyệt bài mẫu"]):
-            raise NewsroomError(f"không duyệt được bài mẫu {slug}")
+        _run(run, [*base, "approve", slug, "--as", editor.id, "--note", "Duyệt bài mẫu"])
         done.append(slug)
-    if run([*base, "publish", "--wait", "--if-due"]):
-        raise NewsroomError("xuất bản thất bại")
+    if publish:
+        _run(run, [*base, "publish", "--wait"])
     return done
+
+
+def _run(run: Command, argv: list[str]) -> None:
+    code = run(argv)
+    if code:
+        raise CommandFailed(code)

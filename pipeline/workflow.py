@@ -161,7 +161,11 @@ def _minimal_checks(article: Article, config: Config) -> list[Finding]:
         line = article.field_lines.get("Section")
         findings.append(
             Finding(
-                "error", f'chuyên mục "{section}" không có trong newsroom.toml', article.path, line
+                "error",
+                f'chuyên mục "{section}" không có trong newsroom.toml; hãy dùng một trong: '
+                + ", ".join(known.name for known in config.sections),
+                article.path,
+                line,
             )
         )
     return findings

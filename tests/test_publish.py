@@ -11,6 +11,7 @@ from pathlib import Path
 import feedparser
 import pytest
 
+from pipeline.build import run_pelican
 from pipeline.config import load_config
 from pipeline.errors import BuildError
 from pipeline.photos import source_hash
@@ -208,21 +209,20 @@ def test_gate_stops_build_when_staged_file_altered(newsroom, tmp_path):
         content = materialize(record, manifest, pages, staging)
     finally:
         record.close()
-    build_release(newsroom, staging, tmp_path / "ok")  # the untouched staging tree builds
+    build_release(newsroom, staging, tmp_path / "ok", now())  # the untouched staging tree builds
     staged = content / "articles" / "tuan-tra-song-bien" / "index.md"
     staged.write_text(staged.read_text("utf-8") + "\nCâu chưa duyệt.\n", "utf-8")
     with pytest.raises(BuildError, match=r"cổng duyệt: articles/tuan-tra-song-bien/index\.md khác"):
-        build_release(newsroom, staging, tmp_path / "altered")
+        build_release(newsroom, staging, tmp_path / "altered", now())
     assert not (tmp_path / "altered").exists()
     shutil.copytree(_folder(newsroom, "don-bien-phong"), content / "articles" / "don-bien-phong")
     with pytest.raises(BuildError, match="không có trong manifest"):
-        build_release(newsroom, staging, tmp_path / "extra")
+        build_release(newsroom, staging, tmp_path / "extra", now())
 
 
-def test_plain_public_build_refused_by_gate(newsroom, capsys):
-    assert cli(newsroom, "build") == 1
-    assert "chỉ được dựng bằng “newsroom publish”" in capsys.readouterr().err
-    assert not (newsroom / "output").exists()
+def test_plain_public_build_refused_by_gate(newsroom):
+    with pytest.raises(BuildError, match="chỉ được dựng bằng “newsroom publish”"):
+        run_pelican(newsroom, "publishconf.py", newsroom / "plain")
 
 
 def test_publish_failed_build_leaves_live_site_identical(newsroom, capsys):

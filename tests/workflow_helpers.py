@@ -10,6 +10,8 @@ from datetime import datetime
 from pathlib import Path
 
 from pipeline.cli import main
+from pipeline.publish import publish
+from pipeline.samples import approve_samples
 from pipeline.staff import add_staff
 from pipeline.vietnamese import TIMEZONE
 from tests.helpers import REPO, copy_project, write_article, write_photo
@@ -84,3 +86,13 @@ def tree(path: Path) -> dict[str, bytes]:
 
 def live(root: Path) -> Path:
     return (root / "output").resolve()
+
+
+def publish_all(root: Path, at: datetime | None = None) -> Path:
+    """What `make site` does: every article in content/ submitted by the sample reporter and
+    approved by the sample editor through the real commands, then published (as at `at`).
+    Returns the live release. Tests of the reader site build through this, never around it."""
+    approve_samples(root, main, publish=False)
+    result = publish(root, at)
+    assert result is not None
+    return result.release

@@ -13,12 +13,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from pipeline.cli import main
 from pipeline.errors import NewsroomError
-from pipeline.samples import approve_samples
+from pipeline.samples import CommandFailed, approve_samples
 
 if __name__ == "__main__":
     root = Path(sys.argv[1]) if len(sys.argv) > 1 else Path(".")
     try:
         approved = approve_samples(root, main)
+    except CommandFailed as failed:  # the command has printed its one line
+        sys.exit(failed.exit_code)
     except NewsroomError as error:
         print(f"approve_samples: {error}", file=sys.stderr)
         sys.exit(error.exit_code)

@@ -45,8 +45,6 @@ def load_manifest(pelican) -> None:
     path = pelican.settings.get("NEWSROOM_MANIFEST")
     if path:
         _current["manifest"] = read_manifest(Path(path))
-        # What is due was decided at this moment: time-relative output counts from it.
-        pelican.settings["NEWSROOM_PUBLISH_TIME"] = parse_datetime(_current["manifest"].at)
 
 
 def apply_manifest(instance) -> None:
