@@ -33,7 +33,20 @@ OUTPUT_PATH = str(ROOT / "preview")
 DELETE_OUTPUT_DIRECTORY = True
 THEME = str(ROOT / "theme")
 PLUGIN_PATHS = [str(ROOT / "plugins")]
-PLUGINS = ["house_style", "slugs", "sections", "photos", "abbreviations", "stable_pagination"]
+PLUGINS = [
+    "house_style",
+    "slugs",
+    "sections",
+    "photos",
+    "abbreviations",
+    "related",
+    "sitemaps",
+    "news_metadata",
+    "site_writer",
+]
+PLUGINS += ["editorial"]  # dates, corrections, featured story, withdrawals from manifest.json
+NEWSROOM_MANIFEST = None  # set by `newsroom publish` (pipeline/publish.py) for each build
+NEWSROOM_PREVIEW = True  # every preview page carries the draft banner and noindex
 
 ARTICLE_PATHS = ["articles"]
 PAGE_PATHS = ["pages"]

@@ -10,3 +10,6 @@ from pelicanconf import *  # noqa: F403
 OUTPUT_PATH = str(ROOT / "output")  # noqa: F405 (newsroom build overrides it with the release)
 DELETE_OUTPUT_DIRECTORY = False
 PUBLIC_BUILD = True
+NEWSROOM_PREVIEW = False
+# The gate fails any build whose content differs from manifest.json: only `newsroom publish`.
+PLUGINS = [*PLUGINS, "approval_gate"]  # noqa: F405

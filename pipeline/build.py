@@ -1,25 +1,37 @@
-"""`newsroom build`: render the content into a new release and make it live.
+"""Run Pelican strictly in a child process: the build step of `newsroom publish`.
 
 The build runs Pelican in its own process with warnings fatal, so any
-plugin, template or content problem fails it; the live site is switched
-only after a build that succeeded.
+plugin, template or content problem fails it; `newsroom publish` switches
+the live site only after a build that succeeded and was verified.
 """
 
 from __future__ import annotations
 
+import json
 import os
-import shutil
 import subprocess
 import sys
+from datetime import datetime
 from pathlib import Path
 
-from .config import Config, load_config
+from .article import format_datetime
+from .config import Config
 from .errors import BuildError
-from .releases import finish_release, new_release_id, staging_dir
+
+PELICAN_GENERIC = "Could not process"
 
 
-def run_pelican(root: Path, settings_file: str, output: Path, content: Path | None = None) -> None:
-    """One strict Pelican build into `output`; raise BuildError with its first problem."""
+def run_pelican(
+    root: Path,
+    settings_file: str,
+    output: Path,
+    content: Path | None = None,
+    publish_time: datetime | None = None,
+    overrides: dict | None = None,
+) -> None:
+    """One strict Pelican build into `output`; raise BuildError with its first problem.
+
+    `overrides` are extra settings (JSON values), e.g. the manifest of a publish."""
     command = [
         sys.executable,
         "-m",
@@ -27,10 +39,15 @@ def run_pelican(root: Path, settings_file: str, output: Path, content: Path | No
         str(root / settings_file),
         str(content or root / "content"),
         str(output),
+        format_datetime(publish_time) if publish_time else "",
+        json.dumps(overrides or {}),
     ]
     result = subprocess.run(command, cwd=root, capture_output=True, text=True)
     if result.returncode != 0:
         problems = [line.partition("\t")[2] for line in result.stderr.splitlines() if "\t" in line]
+        # Pelican's generic "Could not process X" follows our own, more precise message.
+        specific = [p for p in problems if not p.startswith(PELICAN_GENERIC)]
+        problems = specific or problems
         first = problems[0] if problems else (result.stderr.strip().splitlines() or ["?"])[-1]
         more = f" (và {len(problems) - 1} lỗi khác)" if len(problems) > 1 else ""
         raise BuildError(
@@ -40,15 +57,13 @@ def run_pelican(root: Path, settings_file: str, output: Path, content: Path | No
         )
 
 
-def build_site(root: Path | str = ".", config: Config | None = None) -> Path:
-    """Build the public site with publishconf.py into a new release; return the release."""
-    root = Path(root).resolve()
-    config = config or load_config(root)
-    release_id = new_release_id()
-    staging = staging_dir(config.releases_path, release_id)
-    try:
-        run_pelican(root, "publishconf.py", staging)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    return finish_release(root, staging, release_id)
+def build_site(
+    root: Path | str = ".", config: Config | None = None, publish_time: datetime | None = None
+) -> Path:
+    """`newsroom build`, kept as another name for `newsroom publish`: the public site is only
+    ever built from approved revisions (pipeline/publish.py); returns the new live release."""
+    from .publish import publish  # publish builds with run_pelican above
+
+    result = publish(root, publish_time)
+    assert result is not None  # without only_if_due, publish always makes a release
+    return result.release

@@ -4,11 +4,16 @@
 has fresh plugin state, and reads its stderr: one `LEVEL<TAB>message` line
 per problem. Any warning or error fails the build.
 
-    python -m pipeline.pelican_run SETTINGS CONTENT OUTPUT
+    python -m pipeline.pelican_run SETTINGS CONTENT OUTPUT [PUBLISH_TIME [OVERRIDES_JSON]]
+
+PUBLISH_TIME (ISO 8601) becomes the NEWSROOM_PUBLISH_TIME setting: the
+moment that time-relative output, such as the news sitemap, counts from.
+OVERRIDES_JSON is a JSON object of further settings (the manifest of a publish).
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 import sys
@@ -28,7 +33,9 @@ class _Collector(logging.Handler):
         self.problems.append(f"{record.levelname}\t{one_line}")
 
 
-def build(settings_file: str, content: str, output: str) -> list[str]:
+def build(
+    settings_file: str, content: str, output: str, publish_time: str = "", overrides: str = "{}"
+) -> list[str]:
     from pelican import Pelican
     from pelican.settings import read_settings
 
@@ -37,7 +44,10 @@ def build(settings_file: str, content: str, output: str) -> list[str]:
     root.addHandler(collector)
     root.setLevel(logging.WARNING)
     try:
-        settings = read_settings(settings_file, override={"PATH": content, "OUTPUT_PATH": output})
+        override = {**json.loads(overrides), "PATH": content, "OUTPUT_PATH": output}
+        if publish_time:
+            override["NEWSROOM_PUBLISH_TIME"] = publish_time
+        settings = read_settings(settings_file, override=override)
         Pelican(settings).run()
     except SystemExit as error:  # pelicanconf.py refuses a bad newsroom.toml this way
         collector.problems.append(f"ERROR\t{error}")

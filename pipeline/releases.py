@@ -55,10 +55,16 @@ def switch_to(root: Path, release: Path) -> None:
     os.replace(link, root / OUTPUT_NAME)
 
 
-def finish_release(root: Path, staging: Path, release_id: str) -> Path:
-    """Rename a finished staging folder into a release and make it live."""
+def promote(staging: Path, release_id: str) -> Path:
+    """Rename a finished staging folder into a release (not yet live)."""
     release = staging.parent / release_id
     os.replace(staging, release)
+    return release
+
+
+def finish_release(root: Path, staging: Path, release_id: str) -> Path:
+    """Rename a finished staging folder into a release and make it live."""
+    release = promote(staging, release_id)
     switch_to(root, release)
     prune(staging.parent, keep=KEEP_RELEASES, live=release)
     return release

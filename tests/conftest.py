@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.build import build_site
+from pipeline.cli import main
+from pipeline.samples import approve_samples
 from tests.helpers import REPO, copy_project
 
 
@@ -39,9 +40,10 @@ def empty_project(tmp_path: Path) -> Path:
 
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The real content built once with publishconf.py; returns the live `output` folder."""
+    """The real content, approved by a sample editor and published once (publishconf.py, approval
+    gate included); returns the live `output` folder."""
     root = copy_project(tmp_path_factory.mktemp("built") / "site")
-    build_site(root)
+    approve_samples(root, main)
     return (root / "output").resolve()
 
 

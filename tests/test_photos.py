@@ -4,18 +4,20 @@ from __future__ import annotations
 
 import io
 import json
+import shutil
 from datetime import datetime
 from pathlib import Path
 
 import pytest
 from PIL import Image
 
-from pipeline.build import build_site
+from pipeline.build import run_pelican
 from pipeline.errors import BuildError
 from pipeline.photos import source_hash
 from pipeline.vietnamese import TIMEZONE
 from tests.helpers import copy_project, page, write_article
 from tests.test_renditions import detailed_photo, png_claiming
+from tests.workflow_helpers import publish_all
 
 WHEN = datetime(2024, 5, 6, 8, 0, tzinfo=TIMEZONE)
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".avif", ".gif"}
@@ -77,6 +79,7 @@ Bộ đội giúp dân gặt lúa.
 def photo_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """One build: an article with a camera photo and a second photo, and one with a narrow photo."""
     root = copy_project(tmp_path_factory.mktemp("photos") / "site")
+    shutil.rmtree(root / "content" / "articles")  # only ours: the samples are in built_site
     first = write_article(root, "tuan-tra-bien-gioi", WHEN, body=PHOTO_BODY)
     write_camera_photo(first.parent / "tuan-tra.jpg")
     detailed_photo(first.parent / "gat-lua.jpg", (800, 600), seed=5)
@@ -98,8 +101,7 @@ def photo_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     )
     detailed_photo(chosen.parent / "phu.jpg", (400, 300), seed=8)
     detailed_photo(chosen.parent / "chinh.jpg", (400, 300), seed=9)
-    build_site(root)
-    return (root / "output").resolve()
+    return publish_all(root)  # approved and published, verified like every release
 
 
 def srcset_widths(srcset: str) -> list[int]:
@@ -163,7 +165,7 @@ def test_build_lead_photo_gets_social_and_search_crops(photo_site: Path):
     anh = photo_site / "anh"
     sizes = {}
     for label in ("social", "16x9", "4x3", "1x1"):
-        assert len(list(anh.glob(f"*-{label}.jpg"))) == 4, label  # one per lead photo (seed + ours)
+        assert len(list(anh.glob(f"*-{label}.jpg"))) == 3, label  # one per lead photo
     for path in anh.glob("*-*.jpg"):
         label = path.stem.split("-", 1)[1]
         with Image.open(path) as image:
@@ -217,6 +219,13 @@ def _stats(cache: Path) -> dict:
     return json.loads((cache / "stats.json").read_text("utf-8"))
 
 
+def preview(root: Path) -> Path:
+    """A strict build of the working copy with pelicanconf.py, as `newsroom preview` runs it."""
+    target = root / "preview"
+    run_pelican(root, "pelicanconf.py", target)
+    return target
+
+
 def test_rendition_cache_rebuild_decodes_only_changed_photos(
     empty_project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ):
@@ -227,21 +236,20 @@ def test_rendition_cache_rebuild_decodes_only_changed_photos(
     detailed_photo(one.parent / "mot.jpg", (500, 400), seed=11)
     detailed_photo(two.parent / "hai.jpg", (520, 400), seed=12)
 
-    build_site(empty_project)
+    preview(empty_project)
     cold = _stats(cache)
     assert (cold["sources"], cold["decoded"], cold["reused"]) == (2, 2, 0)
 
-    build_site(empty_project)
+    preview(empty_project)
     warm = _stats(cache)
     assert (warm["decoded"], warm["encoded"]) == (0, 0)
     assert warm["reused"] == warm["published"] == cold["published"]
 
     detailed_photo(two.parent / "hai.jpg", (520, 400), seed=13)
-    build_site(empty_project)
+    output = preview(empty_project)
     changed = _stats(cache)
     assert changed["decoded_files"] == [str(two.parent / "hai.jpg")]
     assert changed["encoded"] == cold["encoded"] // 2
-    output = (empty_project / "output").resolve()
     assert len(list((output / "anh").iterdir())) == cold["published"]
 
 
@@ -265,8 +273,17 @@ def test_build_broken_photo_fails_naming_article_and_file(empty_project: Path, d
     elif damage == "bomb":
         photo.write_bytes(png_claiming(30_000, 30_000))
     with pytest.raises(BuildError) as failure:
-        build_site(empty_project)
+        preview(empty_project)
     message = str(failure.value)
     assert "content/articles/2024/05/bai-loi/index.md" in message
     assert "hong.jpg" in message and expected in message
-    assert not (empty_project / "output").exists()
+
+
+def test_build_news_metadata_uses_the_lead_photo_crops(photo_site: Path):
+    soup = page(photo_site, "2024/05/06/tuan-tra-bien-gioi/")
+    social = soup.find("meta", attrs={"property": "og:image"})["content"]
+    assert social.startswith("https://") and social.endswith("-social.jpg")
+    assert soup.find("meta", attrs={"property": "og:image:width"})["content"] == "1200"
+    documents = [json.loads(s.string) for s in soup.find_all("script", type="application/ld+json")]
+    (news,) = [d for d in documents if d.get("@type") == "NewsArticle"]
+    assert [url.rsplit("-", 1)[1] for url in news["image"]] == ["16x9.jpg", "4x3.jpg", "1x1.jpg"]

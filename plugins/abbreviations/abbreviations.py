@@ -9,51 +9,64 @@ and links are not reading flow and are left alone.
 from __future__ import annotations
 
 import re
+from html import escape
 
-from bs4 import BeautifulSoup, NavigableString
 from pelican import signals
 from pelican.contents import Article
 
 from pipeline.article import parse_abbreviations
 
 SKIP_PARENTS = {"abbr", "a", "figcaption", "code", "pre", "script", "style"}
+TOKEN = re.compile(r"(<!--.*?-->|<[^>]*>)", re.S)
+TAG_NAME = re.compile(r"^<\s*(/?)\s*([a-zA-Z0-9]+)")
+VOID = {"br", "img", "hr", "input", "meta", "link", "source", "wbr"}
 
 
 def _pattern(terms: dict[str, str]) -> re.Pattern[str]:
-    alternatives = "|".join(re.escape(term) for term in sorted(terms, key=len, reverse=True))
-    return re.compile(rf"(?<!\w)({alternatives})(?!\w)")
+    """Whole-word matches of the terms as they appear in HTML text (`&` is `&amp;`)."""
+    escaped = sorted((escape(term, quote=False) for term in terms), key=len, reverse=True)
+    return re.compile(rf"(?<!\w)({'|'.join(re.escape(term) for term in escaped)})(?!\w)")
 
 
 def mark_first_uses(html: str, pending: dict[str, str]) -> str:
-    """Wrap the first use of each pending term in `html`; remove marked terms from `pending`."""
+    """Wrap the first use of each pending term in `html`; remove marked terms from `pending`.
+
+    A small tokenizer rather than a full HTML parser: the build runs this on
+    every article, and only text outside links, captions and code counts.
+    """
     if not pending or not html:
         return html
-    if not _pattern(pending).search(html):
+    by_html = {escape(term, quote=False): term for term in pending}
+    pattern = _pattern(pending)
+    if not pattern.search(html):
         return html
-    soup = BeautifulSoup(html, "html.parser")
-    for node in list(soup.find_all(string=True)):
-        if not pending:
-            break
-        if any(parent.name in SKIP_PARENTS for parent in node.parents):
+    open_tags: list[str] = []
+    pieces: list[str] = []
+    for token in TOKEN.split(html):
+        if token.startswith("<"):
+            match = TAG_NAME.match(token)
+            if match:
+                closing, name = match.group(1), match.group(2).lower()
+                if closing:
+                    if name in open_tags:
+                        del open_tags[len(open_tags) - 1 - open_tags[::-1].index(name) :]
+                elif name not in VOID and not token.endswith("/>"):
+                    open_tags.append(name)
+            pieces.append(token)
             continue
-        text = str(node)
-        pieces: list = []
-        position = 0
-        for match in _pattern(pending).finditer(text):
-            term = match.group(1)
+        if not pending or SKIP_PARENTS.intersection(open_tags):
+            pieces.append(token)
+            continue
+
+        def wrap(match: re.Match[str]) -> str:
+            term = by_html[match.group(1)]
             if term not in pending:
-                continue
-            pieces.append(text[position : match.start()])
-            abbr = soup.new_tag("abbr", attrs={"title": pending.pop(term)})
-            abbr.string = term
-            pieces.append(abbr)
-            position = match.end()
-        if pieces:
-            pieces.append(text[position:])
-            for piece in pieces:
-                node.insert_before(NavigableString(piece) if isinstance(piece, str) else piece)
-            node.extract()
-    return str(soup)
+                return match.group(0)
+            title = escape(pending.pop(term), quote=True)
+            return f'<abbr title="{title}">{match.group(1)}</abbr>'
+
+        pieces.append(pattern.sub(wrap, token))
+    return "".join(pieces)
 
 
 def mark_article(instance) -> None:

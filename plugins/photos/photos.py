@@ -67,8 +67,8 @@ DEFAULTS: dict[str, object] = {
     # The `sizes` attribute of each kind of picture, matching theme/static/css/site.css.
     "PHOTOS_SIZES": {
         "article": "(max-width: 48rem) calc(100vw - 2rem), 46rem",
-        "front": "(max-width: 48rem) calc(100vw - 2rem), 46rem",
-        "thumb": "(max-width: 48rem) 7.5rem, 14rem",
+        "front": "(max-width: 40rem) 100vw, 46rem",
+        "thumb": "(max-width: 40rem) 7rem, 15rem",
     },
 }
 STATS_NAME = "stats.json"

@@ -11,9 +11,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from pelican import signals
-from pelican.writers import Writer
-
 PAGE_URL = "{base}page/{number}/"
 
 
@@ -32,14 +29,7 @@ class Listing:
     base_url: str
     newer_url: str | None
     older_url: str | None
-    pages: list[PageLink]
-
-
-def _base(url: str | None) -> str:
-    url = (url or "").lstrip("/")
-    if url and not url.endswith("/"):
-        url = url.rsplit("/", 1)[0] + "/" if "/" in url else ""
-    return url
+    pages: list[PageLink]  # every older page; filled on the list's own URL only
 
 
 def plan_pages(articles: list, per_page: int, base: str) -> list[tuple[str, Listing]]:
@@ -68,67 +58,7 @@ def plan_pages(articles: list, per_page: int, base: str) -> list[tuple[str, List
             base_url="/" + base,
             newer_url=url_of(number + 1 if number < full_pages else None),
             older_url=url_of(number - 1) if number > 1 else None,
-            pages=links,
+            pages=[],  # only the front lists every page, so a full page's bytes stay put
         )
         plans.append((PAGE_URL.format(base=base, number=number) + "index.html", listing))
     return plans
-
-
-class StableWriter(Writer):
-    def write_file(
-        self,
-        name,
-        template,
-        context,
-        relative_urls=False,
-        paginated=None,
-        template_name=None,
-        override_output=False,
-        url=None,
-        **kwargs,
-    ):
-        articles = (paginated or {}).get("articles", kwargs.get("articles"))
-        if (
-            template_name not in self.settings["PAGINATED_TEMPLATES"]
-            or articles is None
-            or not name
-        ):
-            return super().write_file(
-                name,
-                template,
-                context,
-                relative_urls,
-                paginated,
-                template_name,
-                override_output,
-                url,
-                **kwargs,
-            )
-        per_page = (
-            self.settings["PAGINATED_TEMPLATES"][template_name]
-            or self.settings["DEFAULT_PAGINATION"]
-        )
-        for save_as, listing in plan_pages(list(articles), per_page, _base(url or name)):
-            super().write_file(
-                save_as,
-                template,
-                context,
-                relative_urls,
-                {},
-                template_name,
-                override_output,
-                listing.base_url
-                if listing.number is None
-                else PAGE_URL.format(base=_base(url or name), number=listing.number),
-                listing=listing,
-                **kwargs,
-            )
-        return None
-
-
-def use_writer(pelican):
-    return StableWriter
-
-
-def register() -> None:
-    signals.get_writer.connect(use_writer)

@@ -1,0 +1,79 @@
+"""Run a command several times in its own process; report wall time and peak RSS.
+
+The peak RSS is that of the largest process the command started (the
+kernel's `ru_maxrss` of the children), read in a small wrapper process so
+that runs do not see each other's peaks.
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+import subprocess
+import sys
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+WRAPPER = (
+    "import resource, subprocess, sys, time\n"
+    "start = time.perf_counter()\n"
+    "code = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL).returncode\n"
+    "wall = time.perf_counter() - start\n"
+    "print(wall, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, code)\n"
+)
+
+
+@dataclass(frozen=True)
+class Measurement:
+    name: str
+    runs: list[float]
+    peak_rss_mb: float
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.runs)
+
+    @property
+    def spread(self) -> float:
+        return max(self.runs) - min(self.runs)
+
+    def as_dict(self) -> dict:
+        return {**asdict(self), "median": self.median, "spread": self.spread}
+
+
+def run_once(command: list[str], cwd: Path) -> tuple[float, float]:
+    result = subprocess.run(
+        [sys.executable, "-c", WRAPPER, *command], cwd=cwd, capture_output=True, text=True
+    )
+    wall, rss_kb, code = result.stdout.split()
+    if code != "0":
+        raise SystemExit(f"benchmark command failed ({code}): {' '.join(command)}\n{result.stderr}")
+    return float(wall), int(rss_kb) / 1024
+
+
+def measure(name: str, command: list[str], cwd: Path, repeat: int = 3, before=None) -> Measurement:
+    """`before()` runs ahead of each repetition (to reset state) and is not timed."""
+    runs, peak = [], 0.0
+    for _ in range(repeat):
+        if before:
+            before()
+        wall, rss = run_once(command, cwd)
+        runs.append(wall)
+        peak = max(peak, rss)
+    return Measurement(name, runs, peak)
+
+
+def report(measurements: list[Measurement], baseline: Measurement, out: Path) -> None:
+    print(f"{'measurement':44} {'median s':>9} {'spread':>7} {'ratio':>6} {'peak MB':>8}")
+    for m in measurements:
+        ratio = m.median / baseline.median
+        print(f"{m.name:44} {m.median:9.2f} {m.spread:7.2f} {ratio:6.2f} {m.peak_rss_mb:8.0f}")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    data = {
+        "baseline": baseline.name,
+        "measurements": [
+            {**m.as_dict(), "ratio_to_baseline": m.median / baseline.median} for m in measurements
+        ],
+    }
+    out.write_text(json.dumps(data, ensure_ascii=False, indent=2), "utf-8")
+    print(f"JSON: {out}")

@@ -1,0 +1,235 @@
+"""The workflow commands of `newsroom`: staff, submit … withdraw, review, publish, backup.
+
+Each handler parses nothing itself: it calls one library function and
+prints its result in Vietnamese. `make_parser()` in cli.py calls
+`add_commands(subparsers)`. Identity: `--as ID` on each command, or
+NEWSROOM_USER.
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+from pathlib import Path
+
+from . import backup as backups
+from . import preview as previews
+from . import publish as publishing
+from . import review, staff, workflow
+from .revisions import short
+from .workflow import ACTION_LABELS, open_desk, parse_at
+
+
+def _cmd_staff_add(args) -> int:
+    member = staff.add_staff(args.root, args.actor, args.id, args.name, args.role)
+    print(f"Đã thêm {member.id}: {member.name} ({member.role})")
+    return 0
+
+
+def _cmd_staff_list(args) -> int:
+    for member in staff.list_staff(args.root):
+        print(f"{member.id}\t{member.name}\t{member.role}")
+    return 0
+
+
+def _on_desk(action: Callable, message: str) -> Callable:
+    """A handler: open the desk as the acting person, run one workflow action, say what it did."""
+
+    def handler(args) -> int:
+        with open_desk(args.root, args.actor) as desk:
+            row = action(desk, args)
+        print(
+            message.format(
+                slug=row.slug, revision=short(row.approved_revision or row.submitted_revision)
+            )
+        )
+        return 0
+
+    return handler
+
+
+def _show_statuses(items: list[review.Status]) -> None:
+    if not items:
+        print("Không có bài nào.")
+    for item in items:
+        row = item.row
+        extra = ""
+        if item.state in ("rejected", "withdrawn") and row and row.reason:
+            extra = f" — lý do: {row.reason}"
+        elif item.state == "scheduled" and row:
+            extra = f" — đăng lúc {row.publish_at}"
+        print(f"{item.slug}\t{item.label}{extra}\t{item.title}")
+
+
+def _cmd_status(args) -> int:
+    with open_desk(args.root, args.actor, need_actor=False) as desk:
+        _show_statuses(review.statuses(desk, args.article))
+    return 0
+
+
+def _cmd_queue(args) -> int:
+    with open_desk(args.root, args.actor) as desk:
+        _show_statuses(review.queue(desk))
+    return 0
+
+
+def _cmd_history(args) -> int:
+    with open_desk(args.root, args.actor, need_actor=False) as desk:
+        for entry in review.history(desk, args.article):
+            label = ACTION_LABELS.get(entry.action, entry.action)
+            detail = f" — {entry.detail}" if entry.detail else ""
+            print(f"{entry.at}\t{entry.actor}\t{label}\t{short(entry.revision)}{detail}")
+    return 0
+
+
+def _cmd_diff(args) -> int:
+    with open_desk(args.root, args.actor, need_actor=False) as desk:
+        print(review.diff(desk, args.article) or "Không có thay đổi so với bản đã duyệt.", end="")
+    return 0
+
+
+def _cmd_preview(args) -> int:
+    if args.article:
+        url = previews.preview_article(args.root.resolve(), args.article, args.actor)
+        print(f"Bản xem trước: preview/{url}")
+    else:
+        previews.preview_working_copy(args.root.resolve())
+        print("Bản xem trước (cả bản nháp): preview/")
+    return 0
+
+
+def _cmd_publish(args) -> int:
+    at = parse_at(args.at) if args.at else None
+    if args.watch:
+        publishing.watch(args.root, args.interval, given_actor=args.actor)
+        return 0
+    result = publishing.publish(args.root, at, args.actor, args.wait, args.if_due)
+    if result is None:
+        print("Không có gì mới đến giờ đăng; trang giữ nguyên.")
+        return 0
+    print(f"Đã xuất bản {len(result.manifest.live)} bài: {result.release}")
+    return 0
+
+
+def _cmd_rollback(args) -> int:
+    release = publishing.rollback(args.root, args.actor)
+    print(f"Đã quay lại bản phát hành {release.name}")
+    return 0
+
+
+def _cmd_backup(args) -> int:
+    print(f"Đã sao lưu sổ biên tập vào {backups.backup(args.root, args.file, args.actor)}")
+    return 0
+
+
+def _cmd_restore(args) -> int:
+    backups.restore(args.root, args.file, args.actor)
+    print(f"Đã khôi phục sổ biên tập từ {args.file}")
+    return 0
+
+
+def _identity() -> argparse.ArgumentParser:
+    parent = argparse.ArgumentParser(add_help=False)
+    parent.add_argument(
+        "--as", dest="actor", metavar="MÃ", help="người thực hiện (mặc định: $NEWSROOM_USER)"
+    )
+    return parent
+
+
+def add_commands(subparsers) -> None:
+    """Register every workflow command on `newsroom`'s subparsers."""
+    who = [_identity()]
+
+    def command(
+        name: str, help_text: str, handler: Callable, article=""
+    ) -> argparse.ArgumentParser:
+        parser = subparsers.add_parser(name, help=help_text, parents=who)
+        if article == "required":
+            parser.add_argument("article", metavar="BÀI", help="thư mục bài, index.md hoặc slug")
+        elif article == "optional":
+            parser.add_argument("article", metavar="BÀI", nargs="?")
+        parser.set_defaults(handler=handler)
+        return parser
+
+    staff_parser = subparsers.add_parser("staff", help="quản lý nhân sự")
+    staff_commands = staff_parser.add_subparsers(dest="staff_command", required=True)
+    add = staff_commands.add_parser("add", help="thêm nhân sự", parents=who)
+    add.add_argument("id", metavar="MÃ")
+    add.add_argument("--name", required=True, help="họ tên (bút danh trên bài)")
+    add.add_argument("--role", required=True, choices=("reporter", "editor"))
+    add.set_defaults(handler=_cmd_staff_add)
+    staff_commands.add_parser("list", help="liệt kê nhân sự").set_defaults(handler=_cmd_staff_list)
+
+    command(
+        "submit",
+        "gửi bài để duyệt",
+        _on_desk(
+            lambda d, a: workflow.submit(d, a.article), "Đã gửi duyệt {slug} (bản {revision})"
+        ),
+        "required",
+    )
+    approve = command(
+        "approve",
+        "duyệt bản đã gửi",
+        _on_desk(
+            lambda d, a: workflow.approve(d, a.article, a.revision, a.note, a.correction),
+            "Đã duyệt {slug} (bản {revision})",
+        ),
+        "required",
+    )
+    approve.add_argument("--revision", metavar="HASH", help="bản cần duyệt (mặc định: bản đã gửi)")
+    approve.add_argument("--note", default="", help="ghi chú của biên tập viên")
+    approve.add_argument("--correction", metavar="NỘI_DUNG", help="đính chính cho bài đã đăng")
+    reject = command(
+        "reject",
+        "trả lại bài, kèm lý do",
+        _on_desk(lambda d, a: workflow.reject(d, a.article, a.reason), "Đã trả lại {slug}"),
+        "required",
+    )
+    reject.add_argument("--reason", required=True, help="lý do trả lại")
+    schedule = command(
+        "schedule",
+        "hẹn giờ đăng bài đã duyệt",
+        _on_desk(
+            lambda d, a: workflow.schedule(d, a.article, parse_at(a.at)), "Đã hẹn giờ đăng {slug}"
+        ),
+        "required",
+    )
+    schedule.add_argument("--at", required=True, metavar='"YYYY-MM-DD HH:MM"')
+    command(
+        "feature",
+        "chọn làm bài đinh trang chủ",
+        _on_desk(lambda d, a: workflow.feature(d, a.article), "Đã chọn {slug} làm bài đinh"),
+        "required",
+    )
+    withdraw = command(
+        "withdraw",
+        "gỡ bài đã đăng",
+        _on_desk(
+            lambda d, a: workflow.withdraw(d, a.article, a.reason),
+            "Đã gỡ {slug}; trang sẽ cập nhật ở lần xuất bản tới",
+        ),
+        "required",
+    )
+    withdraw.add_argument("--reason", required=True, help="lý do gỡ bài")
+    command("queue", "việc đang chờ tôi", _cmd_queue)
+    command("status", "tình trạng bài", _cmd_status, "optional")
+    command("history", "nhật ký của bài", _cmd_history, "required")
+    command("diff", "thay đổi so với bản đã duyệt", _cmd_diff, "required")
+    command("preview", "xem trước (không đăng)", _cmd_preview, "optional")
+    publish = command("publish", "xuất bản các bài đã duyệt đến giờ đăng", _cmd_publish)
+    publish.add_argument("--at", metavar='"YYYY-MM-DD HH:MM"', help="xuất bản như ở thời điểm này")
+    publish.add_argument("--wait", action="store_true", help="chờ nếu đang có lần xuất bản khác")
+    publish.add_argument(
+        "--watch", action="store_true", help="chạy liên tục, xuất bản mỗi khi có bài đến giờ"
+    )
+    publish.add_argument(
+        "--if-due", action="store_true", help="chỉ xuất bản khi trang sẽ thay đổi (cho cron)"
+    )
+    publish.add_argument("--interval", type=float, default=60, help="giây giữa hai lần xem")
+    command("rollback", "quay lại bản phát hành trước", _cmd_rollback)
+    for name, help_text, handler in (
+        ("backup", "sao lưu sổ biên tập", _cmd_backup),
+        ("restore", "khôi phục sổ biên tập", _cmd_restore),
+    ):
+        command(name, help_text, handler).add_argument("file", metavar="TỆP", type=Path)

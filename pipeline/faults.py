@@ -1,0 +1,19 @@
+"""Fault injection for the publish tests: NEWSROOM_FAULT=<step> kills a process at that step.
+
+Only the tests set the variable. A real SIGKILL (not an exception) proves
+that a publish killed anywhere leaves the live site exactly as it was.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+
+FAULT_VARIABLE = "NEWSROOM_FAULT"
+STEPS = ("materialize", "build", "verify", "switch")
+
+
+def fault_point(step: str, pid: int | None = None) -> None:
+    """SIGKILL `pid` (default: this process) when NEWSROOM_FAULT names `step`."""
+    if os.environ.get(FAULT_VARIABLE) == step:
+        os.kill(pid or os.getpid(), signal.SIGKILL)

@@ -1,0 +1,130 @@
+"""manifest.json: the seam's one source of workflow facts for the build.
+
+`newsroom publish` writes it beside the staging content tree. For each
+article it gives the revision hash and the hash of every file, the
+publication and modified times, the corrections and the withdrawn state.
+The approval gate checks the content against it; the editorial plugin
+renders dates, corrections, withdrawal notices and the featured story from
+it. A withdrawn article keeps only what its notice needs: no title, no text.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field, replace
+from datetime import datetime
+from pathlib import Path
+
+from .article import parse_datetime
+from .urls import ARTICLE_URL
+
+MANIFEST_NAME = "manifest.json"
+ARTICLES_DIR = "articles"
+
+
+@dataclass(frozen=True)
+class CorrectionNotice:
+    date: str  # ISO 8601 with +07:00
+    text: str
+
+
+@dataclass(frozen=True)
+class ManifestArticle:
+    slug: str
+    url: str  # site path, e.g. 2022/11/28/<slug>/
+    published: str  # first publication time, ISO 8601 with +07:00
+    revision: str | None = None
+    files: dict[str, str] = field(default_factory=dict)  # path in the bundle -> SHA-256
+    modified: str | None = None
+    corrections: tuple[CorrectionNotice, ...] = ()
+    withdrawn: bool = False
+    withdrawn_at: str | None = None
+    featured: bool = False
+
+    @property
+    def folder(self) -> str:
+        """The bundle's folder in the staging content tree."""
+        return f"{ARTICLES_DIR}/{self.slug}"
+
+    @property
+    def source_files(self) -> dict[str, str]:
+        return {f"{self.folder}/{path}": digest for path, digest in self.files.items()}
+
+
+@dataclass(frozen=True)
+class Manifest:
+    at: str  # the publish time that decided what is due
+    articles: tuple[ManifestArticle, ...]
+    pages: dict[str, str] = field(default_factory=dict)  # content path -> SHA-256
+
+    @property
+    def live(self) -> list[ManifestArticle]:
+        return [a for a in self.articles if not a.withdrawn]
+
+    @property
+    def withdrawn(self) -> list[ManifestArticle]:
+        return [a for a in self.articles if a.withdrawn]
+
+    def source_files(self) -> dict[str, str]:
+        """Every content file the build may read, with its hash."""
+        files = dict(self.pages)
+        for article in self.live:
+            files.update(article.source_files)
+        return files
+
+    def by_source(self) -> dict[str, ManifestArticle]:
+        return {f"{a.folder}/index.md": a for a in self.live}
+
+    def same_content(self, other: Manifest | None) -> bool:
+        """Whether two manifests publish the same site (the deciding time aside)."""
+        return other is not None and (self.articles, self.pages) == (other.articles, other.pages)
+
+
+def article_url(slug: str, published: datetime) -> str:
+    return ARTICLE_URL.format(date=published, slug=slug)
+
+
+def to_json(manifest: Manifest) -> str:
+    return json.dumps(asdict(manifest), ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+
+
+def from_json(text: str) -> Manifest:
+    data = json.loads(text)
+    articles = tuple(
+        ManifestArticle(
+            **{
+                **item,
+                "corrections": tuple(CorrectionNotice(**c) for c in item.get("corrections", [])),
+            }
+        )
+        for item in data["articles"]
+    )
+    return Manifest(at=data["at"], articles=articles, pages=data.get("pages", {}))
+
+
+def read_manifest(path: Path) -> Manifest:
+    return from_json(path.read_text("utf-8"))
+
+
+def withdraw_entry(article: ManifestArticle, withdrawn_at: str) -> ManifestArticle:
+    """What stays of a withdrawn article: where it was and when it went."""
+    return ManifestArticle(
+        slug=article.slug,
+        url=article.url,
+        published=article.published,
+        withdrawn=True,
+        withdrawn_at=withdrawn_at,
+    )
+
+
+def apply_withdrawals(manifest: Manifest, withdrawn: dict[str, str]) -> Manifest:
+    """An older manifest with every withdrawal made since applied (for rollback)."""
+    articles = tuple(
+        withdraw_entry(a, withdrawn[a.slug]) if a.slug in withdrawn and not a.withdrawn else a
+        for a in manifest.articles
+    )
+    return replace(manifest, articles=articles)
+
+
+def published_time(article: ManifestArticle) -> datetime:
+    return parse_datetime(article.published)

@@ -1,0 +1,265 @@
+"""The editorial record: SQLite (WAL) holding revisions, decisions and the audit log.
+
+Approved revisions are stored content-addressed (text and photos as blobs,
+named by their SHA-256) inside the same database, so publishing never reads
+the working copy and one SQLite backup saves record and store together.
+Every state change runs in one `BEGIN IMMEDIATE` transaction, so two
+editors acting at once are serialized: the second sees the first's result.
+The audit log refuses UPDATE and DELETE by trigger.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import astuple, dataclass, fields
+from pathlib import Path
+
+from .errors import NewsroomError
+from .revisions import Revision, file_hash, revision_hash
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS blobs (hash TEXT PRIMARY KEY, data BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS revisions (
+    hash TEXT PRIMARY KEY, slug TEXT NOT NULL, created_at TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS revision_files (
+    revision TEXT NOT NULL REFERENCES revisions(hash),
+    path TEXT NOT NULL,
+    blob TEXT NOT NULL REFERENCES blobs(hash),
+    PRIMARY KEY (revision, path));
+CREATE TABLE IF NOT EXISTS articles (
+    slug TEXT PRIMARY KEY,
+    folder TEXT NOT NULL,
+    state TEXT NOT NULL,
+    submitted_revision TEXT, submitted_by TEXT, submitted_at TEXT,
+    approved_revision TEXT, approved_by TEXT, approved_at TEXT,
+    publish_at TEXT,
+    reason TEXT,
+    published_revision TEXT, first_published TEXT, modified TEXT,
+    withdrawn_at TEXT, withdrawn_by TEXT,
+    featured_at TEXT);
+CREATE TABLE IF NOT EXISTS corrections (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    slug TEXT NOT NULL, revision TEXT NOT NULL, at TEXT NOT NULL, text TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS audit (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    at TEXT NOT NULL, actor TEXT NOT NULL, action TEXT NOT NULL,
+    slug TEXT, revision TEXT, detail TEXT NOT NULL DEFAULT '');
+CREATE TRIGGER IF NOT EXISTS audit_no_update BEFORE UPDATE ON audit
+    BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END;
+CREATE TRIGGER IF NOT EXISTS audit_no_delete BEFORE DELETE ON audit
+    BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END;
+CREATE TABLE IF NOT EXISTS releases (
+    id TEXT PRIMARY KEY,
+    seq INTEGER NOT NULL,
+    at TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    restores TEXT,
+    manifest TEXT NOT NULL);
+"""
+
+
+@dataclass
+class ArticleRecord:
+    """One article's row: where it stands and which revisions matter."""
+
+    slug: str
+    folder: str
+    state: str  # submitted, approved, rejected, withdrawn
+    submitted_revision: str | None = None
+    submitted_by: str | None = None
+    submitted_at: str | None = None
+    approved_revision: str | None = None
+    approved_by: str | None = None
+    approved_at: str | None = None
+    publish_at: str | None = None
+    reason: str | None = None
+    published_revision: str | None = None
+    first_published: str | None = None
+    modified: str | None = None
+    withdrawn_at: str | None = None
+    withdrawn_by: str | None = None
+    featured_at: str | None = None
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    id: int
+    at: str
+    actor: str
+    action: str
+    slug: str | None
+    revision: str | None
+    detail: str
+
+
+@dataclass(frozen=True)
+class Correction:
+    slug: str
+    revision: str
+    at: str
+    text: str
+
+
+@dataclass(frozen=True)
+class ReleaseRecord:
+    id: str
+    seq: int
+    at: str
+    kind: str  # publish or rollback
+    restores: str | None
+    manifest: str
+
+
+COLUMNS = [f.name for f in fields(ArticleRecord)]
+
+
+def connect(path: Path) -> sqlite3.Connection:
+    """A connection in autocommit mode; transactions are explicit (see `Record.transaction`)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    connection = sqlite3.connect(path, timeout=30, isolation_level=None)
+    connection.execute("PRAGMA journal_mode=WAL")
+    connection.execute("PRAGMA foreign_keys=ON")
+    connection.execute("PRAGMA busy_timeout=30000")
+    return connection
+
+
+class Record:
+    def __init__(self, path: Path):
+        self.path = path
+        try:
+            self.db = connect(path)
+            self.db.executescript(f"BEGIN IMMEDIATE;{SCHEMA}COMMIT;")
+        except sqlite3.DatabaseError as error:
+            raise NewsroomError(f"không mở được sổ biên tập ({error})", path) from None
+
+    def close(self) -> None:
+        self.db.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """One state change: BEGIN IMMEDIATE takes the write lock first, so reads inside are
+        current and a concurrent writer waits; any exception rolls everything back."""
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.db
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        self.db.execute("COMMIT")
+
+    # Revisions -------------------------------------------------------------
+
+    def store_revision(self, slug: str, revision: Revision, at: str) -> None:
+        """Keep a revision's text and photos, each blob once (call inside a transaction)."""
+        for data in revision.files.values():
+            self.store_blob(data)
+        inserted = self.db.execute(
+            "INSERT OR IGNORE INTO revisions VALUES (?, ?, ?)", (revision.hash, slug, at)
+        ).rowcount
+        if inserted:
+            self.db.executemany(
+                "INSERT INTO revision_files VALUES (?, ?, ?)",
+                [(revision.hash, p, file_hash(d)) for p, d in revision.files.items()],
+            )
+
+    def load_revision(self, revision: str) -> Revision:
+        rows = self.db.execute(
+            "SELECT f.path, b.data FROM revision_files f JOIN blobs b ON b.hash = f.blob "
+            "WHERE f.revision = ? ORDER BY f.path",
+            (revision,),
+        ).fetchall()
+        if not rows:
+            raise NewsroomError(f"sổ biên tập không có bản {revision[:12]}", self.path)
+        files = {path: bytes(data) for path, data in rows}
+        loaded = Revision(revision, files)
+        if revision_hash(loaded.file_hashes) != revision:
+            raise NewsroomError(f"bản {revision[:12]} trong sổ biên tập bị hỏng", self.path)
+        return loaded
+
+    def store_blob(self, data: bytes) -> str:
+        digest = file_hash(data)
+        self.db.execute("INSERT OR IGNORE INTO blobs VALUES (?, ?)", (digest, data))
+        return digest
+
+    def load_blob(self, digest: str) -> bytes:
+        row = self.db.execute("SELECT data FROM blobs WHERE hash = ?", (digest,)).fetchone()
+        if row is None or file_hash(bytes(row[0])) != digest:
+            raise NewsroomError(f"sổ biên tập thiếu hoặc hỏng tệp {digest[:12]}", self.path)
+        return bytes(row[0])
+
+    def revision_hashes(self, revision: str) -> dict[str, str]:
+        rows = self.db.execute(
+            "SELECT path, blob FROM revision_files WHERE revision = ?", (revision,)
+        ).fetchall()
+        return dict(rows)
+
+    # Articles --------------------------------------------------------------
+
+    def article(self, slug: str) -> ArticleRecord | None:
+        row = self.db.execute(
+            f"SELECT {', '.join(COLUMNS)} FROM articles WHERE slug = ?", (slug,)
+        ).fetchone()
+        return ArticleRecord(*row) if row else None
+
+    def articles(self) -> list[ArticleRecord]:
+        rows = self.db.execute(f"SELECT {', '.join(COLUMNS)} FROM articles ORDER BY slug")
+        return [ArticleRecord(*row) for row in rows]
+
+    def save_article(self, article: ArticleRecord) -> None:
+        marks = ", ".join("?" for _ in COLUMNS)
+        self.db.execute(
+            f"INSERT OR REPLACE INTO articles ({', '.join(COLUMNS)}) VALUES ({marks})",
+            astuple(article),
+        )
+
+    # Corrections -----------------------------------------------------------
+
+    def add_correction(self, correction: Correction) -> None:
+        self.db.execute(
+            "INSERT INTO corrections (slug, revision, at, text) VALUES (?, ?, ?, ?)",
+            (correction.slug, correction.revision, correction.at, correction.text),
+        )
+
+    def corrections(self, slug: str) -> list[Correction]:
+        rows = self.db.execute(
+            "SELECT slug, revision, at, text FROM corrections WHERE slug = ? ORDER BY id", (slug,)
+        )
+        return [Correction(*row) for row in rows]
+
+    # Audit log -------------------------------------------------------------
+
+    def log(
+        self, at: str, actor: str, action: str, slug: str | None, revision: str | None, detail=""
+    ) -> None:
+        self.db.execute(
+            "INSERT INTO audit (at, actor, action, slug, revision, detail) VALUES (?,?,?,?,?,?)",
+            (at, actor, action, slug, revision, detail),
+        )
+
+    def history(self, slug: str | None = None) -> list[AuditEntry]:
+        query = "SELECT id, at, actor, action, slug, revision, detail FROM audit"
+        rows = self.db.execute(
+            query + (" WHERE slug = ? ORDER BY id" if slug else " ORDER BY id"),
+            (slug,) if slug else (),
+        )
+        return [AuditEntry(*row) for row in rows]
+
+    # Releases --------------------------------------------------------------
+
+    def add_release(self, release_id: str, at: str, kind: str, restores: str | None, manifest):
+        seq = self.db.execute("SELECT COALESCE(MAX(seq), 0) + 1 FROM releases").fetchone()[0]
+        self.db.execute(
+            "INSERT INTO releases VALUES (?, ?, ?, ?, ?, ?)",
+            (release_id, seq, at, kind, restores, manifest),
+        )
+
+    def releases(self) -> list[ReleaseRecord]:
+        rows = self.db.execute(
+            "SELECT id, seq, at, kind, restores, manifest FROM releases ORDER BY seq"
+        )
+        return [ReleaseRecord(*row) for row in rows]
+
+    def release(self, release_id: str) -> ReleaseRecord | None:
+        return next((r for r in self.releases() if r.id == release_id), None)

@@ -1,0 +1,119 @@
+"""Looking at the desk: `status`, `queue`, `history` and `diff`.
+
+Read-only views over the record and the working copy. What a person sees
+(draft, scheduled, published, changed-since-approval) is derived here from
+the stored state, the clock and the working copy's revision.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from .article import Article, iter_article_paths, parse_datetime, parse_list, read_article
+from .errors import ArticleError, ArticleNotFoundError
+from .record import ArticleRecord, AuditEntry
+from .resolver import article_slug, resolve_article
+from .revisions import read_revision, text_diff
+from .workflow import STATE_LABELS, Desk, authors_of, now, slug_of, working_copy
+
+
+@dataclass(frozen=True)
+class Status:
+    slug: str
+    title: str
+    state: str
+    folder: Path | None
+    row: ArticleRecord | None
+
+    @property
+    def label(self) -> str:
+        return STATE_LABELS[self.state]
+
+
+def display_state(row: ArticleRecord | None, working: str | None, moment: datetime) -> str:
+    """What a person sees: the stored state refined by the clock and the working copy."""
+    if row is None:
+        return "draft"
+    if row.state != "approved":
+        return row.state
+    if working and working != row.approved_revision:
+        return "changed"
+    if row.published_revision == row.approved_revision:
+        return "published"
+    if row.publish_at and parse_datetime(row.publish_at) > moment:
+        return "scheduled"
+    return "approved"
+
+
+def _status_of(desk: Desk, article: Article | None, row: ArticleRecord | None, moment) -> Status:
+    working = None
+    if article is not None:
+        try:
+            working = read_revision(article).hash
+        except ArticleError:  # a photo went missing: not the approved revision any more
+            working = "unreadable"
+    slug = article_slug(article) if article else row.slug  # type: ignore[union-attr]
+    title = article.title if article else ""
+    folder = article.folder if article else None
+    return Status(slug, title, display_state(row, working, moment), folder, row)
+
+
+def statuses(desk: Desk, argument: str | None = None) -> list[Status]:
+    moment = now()
+    if argument:
+        slug = slug_of(desk, argument)
+        try:
+            article = resolve_article(argument, desk.content)
+        except ArticleNotFoundError:
+            article = None
+        return [_status_of(desk, article, desk.record.article(slug), moment)]
+    seen, result = set(), []
+    for path in iter_article_paths(desk.content):
+        article = read_article(path)
+        slug = article_slug(article)
+        seen.add(slug)
+        result.append(_status_of(desk, article, desk.record.article(slug), moment))
+    for row in desk.record.articles():
+        if row.slug not in seen:
+            result.append(_status_of(desk, None, row, moment))
+    return result
+
+
+def queue(desk: Desk) -> list[Status]:
+    """What waits for the acting person: editors review, reporters fix what came back."""
+    actor = desk.actor
+    assert actor is not None
+    mine = actor.name.casefold()
+    result = []
+    for status in statuses(desk):
+        row = status.row
+        if actor.role == "editor" and status.state == "submitted" and row:
+            submitted = desk.record.load_revision(row.submitted_revision or "")
+            if row.submitted_by != actor.id and mine not in authors_of(submitted):
+                result.append(status)
+        elif status.state in ("rejected", "changed", "draft"):
+            authors = []
+            if status.folder is not None:
+                authors = [n.casefold() for n in parse_list(_header(status.folder, "Authors"))]
+            if (row and row.submitted_by == actor.id) or mine in authors:
+                result.append(status)
+    return result
+
+
+def _header(folder: Path, key: str) -> str:
+    return read_article(folder).fields.get(key, "")
+
+
+def history(desk: Desk, argument: str) -> list[AuditEntry]:
+    return desk.record.history(slug_of(desk, argument))
+
+
+def diff(desk: Desk, argument: str) -> str:
+    """What changed since the last approved revision (or since submission, if none)."""
+    _article, slug, working = working_copy(desk, argument)
+    row = desk.record.article(slug)
+    base = row and (row.approved_revision or row.submitted_revision)
+    old = desk.record.load_revision(base) if base else None
+    return text_diff(old, working)

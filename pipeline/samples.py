@@ -1,0 +1,78 @@
+"""Approve the sample articles through the real commands, then publish: what `make site` runs.
+
+Idempotent: an article whose working copy is already the approved revision
+is left alone; any other goes through `newsroom submit` (as the first
+reporter) and `newsroom approve` (as the first editor who neither submitted
+nor wrote it), exactly as people would. Then `newsroom publish --wait`, which
+also picks up changes to the theme, plugins or settings.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from .article import read_article
+from .config import StaffMember, load_config
+from .errors import NewsroomError
+from .review import statuses
+from .workflow import open_desk
+
+Command = Callable[[list[str]], int]
+
+
+def _first(staff: tuple[StaffMember, ...], role: str, avoid: set[str]) -> StaffMember:
+    for member in staff:
+        if member.role == role and member.id not in avoid and member.name.casefold() not in avoid:
+            return member
+    raise NewsroomError(f"newsroom.toml cần một nhân sự vai trò {role} khác tác giả của bài mẫu")
+
+
+def _plan(root: Path) -> list[tuple[str, str, list[str]]]:
+    """(slug, state, authors casefolded) for each article in content/."""
+    with open_desk(root, None, need_actor=False) as desk:
+        result = []
+        for status in statuses(desk):
+            if status.folder is None:
+                continue
+            authors = [a.casefold() for a in read_article(status.folder).authors]
+            result.append((status.slug, status.state, authors))
+        return result
+
+
+class CommandFailed(NewsroomError):
+    """A command failed; it has already printed its one line, so nothing more is said."""
+
+    def __init__(self, exit_code: int):
+        super().__init__("")
+        self.exit_code = exit_code
+
+
+def approve_samples(root: Path | str, run: Command, publish: bool = True) -> list[str]:
+    """Submit and approve every article not yet approved as it stands, then publish; return
+    the slugs approved. A failing command raises CommandFailed."""
+    root = Path(root).resolve()
+    config = load_config(root)
+    base = ["--root", str(root)]
+    done = []
+    for slug, state, authors in _plan(root):
+        if state in ("approved", "scheduled", "published", "withdrawn"):
+            continue
+        reporter = _first(config.staff, "reporter", set())
+        if state != "submitted":
+            _run(run, [*base, "submit", slug, "--as", reporter.id])
+        with open_desk(root, None, need_actor=False) as desk:
+            row = desk.record.article(slug)
+            submitter = (row.submitted_by if row else None) or reporter.id
+        editor = _first(config.staff, "editor", {submitter, *authors})
+        _run(run, [*base, "approve", slug, "--as", editor.id, "--note", "Duyệt bài mẫu"])
+        done.append(slug)
+    if publish:
+        _run(run, [*base, "publish", "--wait"])
+    return done
+
+
+def _run(run: Command, argv: list[str]) -> None:
+    code = run(argv)
+    if code:
+        raise CommandFailed(code)

@@ -1,0 +1,413 @@
+"""The editorial workflow: who may move an article from which state, recorded as it happens.
+
+States live in the record (submitted, approved, rejected, withdrawn); what a
+person sees (draft, scheduled, published, changed-since-approval) is derived
+from the record, the clock and the working copy. The rules are a table:
+action -> roles allowed and states it may start from. Separation of duties:
+nobody approves an article that they submitted or whose Authors include
+their byline name. Each action is one transaction with its audit entry.
+"""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
+from datetime import datetime
+from pathlib import Path
+
+from .article import (
+    REQUIRED,
+    Article,
+    format_datetime,
+    parse_datetime,
+    parse_list,
+    parse_text,
+)
+from .config import Config, StaffMember, load_config
+from .errors import ArticleError, ArticleNotFoundError, NewsroomError
+from .record import ArticleRecord, Correction, Record
+from .resolver import article_slug, resolve_article
+from .revisions import Revision, describe_changes, read_revision, short
+from .staff import PermissionDenied, resolve_actor
+from .vietnamese import TIMEZONE, nfc
+
+
+class WorkflowError(NewsroomError):
+    """The action does not fit the article's state, or the revision is not the right one."""
+
+
+@dataclass(frozen=True)
+class Rule:
+    roles: frozenset[str]
+    states: frozenset[str | None]  # stored states it may start from; None: not yet recorded
+    refusal: str  # why not, when the state does not allow it
+
+
+ANY_ROLE = frozenset({"reporter", "editor"})
+EDITOR = frozenset({"editor"})
+RULES: dict[str, Rule] = {
+    "submit": Rule(
+        ANY_ROLE,
+        frozenset({None, "submitted", "rejected", "approved"}),
+        "bài đã bị gỡ, không gửi duyệt lại được",
+    ),
+    "approve": Rule(EDITOR, frozenset({"submitted"}), "chỉ duyệt được bài đang chờ duyệt"),
+    "reject": Rule(EDITOR, frozenset({"submitted"}), "chỉ trả lại được bài đang chờ duyệt"),
+    "schedule": Rule(EDITOR, frozenset({"approved"}), "chỉ hẹn giờ được bài đã duyệt"),
+    "feature": Rule(
+        EDITOR, frozenset({"approved", "submitted", "rejected"}), "chỉ chọn được bài đã duyệt"
+    ),
+    "withdraw": Rule(
+        EDITOR, frozenset({"approved", "submitted", "rejected"}), "bài chưa từng được duyệt"
+    ),
+}
+
+STATE_LABELS = {
+    "draft": "bản nháp",
+    "submitted": "chờ duyệt",
+    "approved": "đã duyệt",
+    "scheduled": "hẹn giờ đăng",
+    "published": "đã đăng",
+    "rejected": "bị trả lại",
+    "changed": "đã sửa sau khi duyệt",
+    "withdrawn": "đã gỡ",
+}
+
+ACTION_LABELS = {
+    "submit": "gửi duyệt",
+    "approve": "duyệt",
+    "reject": "trả lại",
+    "schedule": "hẹn giờ",
+    "feature": "chọn làm bài đinh",
+    "withdraw": "gỡ bài",
+    "publish": "xuất bản",
+    "rollback": "quay lại bản trước",
+}
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One problem that `check` found; errors block submit and approve."""
+
+    severity: str  # "error" or "warning"
+    message: str
+    path: Path
+    line: int | None = None
+
+
+@dataclass
+class Desk:
+    """One person at the editorial desk: config, record and who is acting."""
+
+    config: Config
+    record: Record
+    actor: StaffMember | None
+
+    @property
+    def content(self) -> Path:
+        return self.config.content_path
+
+
+@contextmanager
+def open_desk(root: Path | str, given_actor: str | None, need_actor: bool = True) -> Iterator[Desk]:
+    config = load_config(root)
+    actor = resolve_actor(config, given_actor) if need_actor or given_actor else None
+    record = Record(config.record_path)
+    try:
+        yield Desk(config, record, actor)
+    finally:
+        record.close()
+
+
+def now() -> datetime:
+    return datetime.now(TIMEZONE).replace(microsecond=0)
+
+
+def parse_at(text: str) -> datetime:
+    """`YYYY-MM-DD HH:MM` in Asia/Ho_Chi_Minh, as `--at` takes it."""
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}", text.strip()):
+        raise WorkflowError(
+            f'thời điểm "{text}" phải có dạng "YYYY-MM-DD HH:MM", ví dụ "2024-05-06 07:00"'
+        )
+    try:
+        return parse_datetime(text.strip())
+    except ValueError:
+        raise WorkflowError(f'thời điểm "{text}" không có thật; hãy kiểm tra ngày giờ') from None
+
+
+# Checks --------------------------------------------------------------------
+
+
+def _minimal_checks(article: Article, config: Config) -> list[Finding]:
+    """Used until `pipeline.check` exists: required fields, a valid Date, a known Section."""
+    findings = [
+        Finding("error", f"thiếu trường {name}; hãy thêm dòng “{name}: …”", article.path, 1)
+        for name in REQUIRED
+        if not article.fields.get(name, "").strip()
+    ]
+    date = article.fields.get("Date", "")
+    if date:
+        try:
+            parse_datetime(date)
+        except ValueError:
+            line = article.field_lines.get("Date")
+            findings.append(Finding("error", "Date phải có dạng ISO 8601", article.path, line))
+    section = article.fields.get("Section", "")
+    if section and config.section_by_name(section) is None:
+        line = article.field_lines.get("Section")
+        findings.append(
+            Finding(
+                "error",
+                f'chuyên mục "{section}" không có trong newsroom.toml; hãy dùng một trong: '
+                + ", ".join(known.name for known in config.sections),
+                article.path,
+                line,
+            )
+        )
+    return findings
+
+
+def run_checks(article: Article, config: Config) -> list:
+    """`pipeline.check.run_checks` when intake provides it, else the minimal checks above."""
+    try:
+        module = importlib.import_module("pipeline.check")
+    except ModuleNotFoundError:
+        return _minimal_checks(article, config)
+    checker = module.run_checks
+    takes_config = len(inspect.signature(checker).parameters) > 1
+    return list(checker(article, config) if takes_config else checker(article))
+
+
+def _is_error(finding) -> bool:
+    """A finding blocks unless its severity says otherwise (a string or an Enum named ERROR)."""
+    severity = getattr(finding, "severity", "error")
+    return str(getattr(severity, "name", severity)).lower() == "error"
+
+
+def _require_clean(article: Article, config: Config) -> None:
+    errors = [f for f in run_checks(article, config) if _is_error(f)]
+    if errors:
+        first = errors[0]
+        more = f" (và {len(errors) - 1} lỗi khác; chạy newsroom check)" if len(errors) > 1 else ""
+        raise ArticleError(
+            f"bài còn lỗi: {first.message}{more}",
+            getattr(first, "path", article.path),
+            getattr(first, "line", None),
+        )
+
+
+# Looking articles up -------------------------------------------------------
+
+
+def working_copy(desk: Desk, argument: str) -> tuple[Article, str, Revision]:
+    article = resolve_article(argument, desk.content)
+    return article, article_slug(article), read_revision(article)
+
+
+def slug_of(desk: Desk, argument: str) -> str:
+    """The slug ARTICLE names: a working copy, or a slug only the record still knows."""
+    try:
+        return article_slug(resolve_article(argument, desk.content))
+    except ArticleNotFoundError:
+        if desk.record.article(argument):
+            return argument
+        raise
+
+
+def _allow(desk: Desk, action: str, row: ArticleRecord | None, slug: str) -> StaffMember:
+    rule = RULES[action]
+    actor = desk.actor
+    if actor is None or actor.role not in rule.roles:
+        raise PermissionDenied(
+            f"chỉ biên tập viên mới được {ACTION_LABELS[action]}",
+            desk.config.root / "newsroom.toml",
+        )
+    if (row.state if row else None) not in rule.states:
+        state = STATE_LABELS[row.state] if row else "chưa gửi duyệt"
+        raise WorkflowError(f'bài "{slug}" đang {state}: {rule.refusal}')
+    return actor
+
+
+def _log(desk: Desk, at: datetime, action: str, slug: str, revision: str | None, detail=""):
+    assert desk.actor is not None
+    desk.record.log(format_datetime(at), desk.actor.id, action, slug, revision, detail)
+
+
+def _require_text(value: str | None, option: str) -> str:
+    if not value or not value.strip():
+        raise WorkflowError(f"cần {option} với nội dung cụ thể")
+    return nfc(value.strip())
+
+
+# Actions -------------------------------------------------------------------
+
+
+def submit(desk: Desk, argument: str) -> ArticleRecord:
+    article, slug, revision = working_copy(desk, argument)
+    _require_clean(article, desk.config)
+    at = now()
+    with desk.record.transaction():
+        row = desk.record.article(slug)
+        actor = _allow(desk, "submit", row, slug)
+        desk.record.store_revision(slug, revision, format_datetime(at))
+        row = replace(
+            row or ArticleRecord(slug, "", "submitted"),
+            folder=str(article.folder.relative_to(desk.config.root)),
+            state="submitted",
+            submitted_revision=revision.hash,
+            submitted_by=actor.id,
+            submitted_at=format_datetime(at),
+            reason=None,
+        )
+        desk.record.save_article(row)
+        _log(desk, at, "submit", slug, revision.hash)
+    return row
+
+
+def authors_of(revision: Revision) -> list[str]:
+    fields = parse_text(revision.text, Path("index.md")).fields
+    return [nfc(name).casefold() for name in parse_list(fields.get("Authors", ""))]
+
+
+def _separate_duties(actor: StaffMember, row: ArticleRecord, submitted: Revision) -> None:
+    if row.submitted_by == actor.id:
+        raise PermissionDenied(f'không được tự duyệt bài mình đã gửi ("{row.slug}")')
+    if actor.name.casefold() in authors_of(submitted):
+        raise PermissionDenied(f'không được duyệt bài mình là tác giả ("{row.slug}")')
+
+
+def _publication_time(article: Article) -> str:
+    """The Date field, the default publication time, as the record stores it."""
+    try:
+        return format_datetime(parse_datetime(article.fields.get("Date", "")))
+    except ValueError:
+        line = article.field_lines.get("Date")
+        raise ArticleError("Date phải có dạng ISO 8601 có giờ", article.path, line) from None
+
+
+def approve(
+    desk: Desk,
+    argument: str,
+    revision: str | None = None,
+    note: str = "",
+    correction: str | None = None,
+) -> ArticleRecord:
+    article, slug, working = working_copy(desk, argument)
+    _require_clean(article, desk.config)
+    at = now()
+    with desk.record.transaction():
+        row = desk.record.article(slug)
+        actor = _allow(desk, "approve", row, slug)
+        assert row is not None and row.submitted_revision
+        if revision and not row.submitted_revision.startswith(revision):
+            raise WorkflowError(
+                f"bản {revision} không phải bản đang chờ duyệt ({short(row.submitted_revision)})"
+            )
+        submitted = desk.record.load_revision(row.submitted_revision)
+        _separate_duties(actor, row, submitted)
+        if working.hash != submitted.hash:
+            changes = "; ".join(describe_changes(submitted, working))
+            raise WorkflowError(
+                f"bài đã sửa sau khi gửi duyệt ({changes}); phóng viên cần gửi duyệt lại",
+                article.path,
+            )
+        if correction is not None:
+            correction = _require_text(correction, "--correction")
+            if not row.published_revision:
+                raise WorkflowError("--correction chỉ dùng cho bài đã đăng")
+            desk.record.add_correction(
+                Correction(slug, working.hash, format_datetime(at), correction)
+            )
+        republished = row.published_revision and row.published_revision != working.hash
+        publish_at = row.publish_at or _publication_time(article)
+        row = replace(
+            row,
+            state="approved",
+            approved_revision=working.hash,
+            approved_by=actor.id,
+            approved_at=format_datetime(at),
+            publish_at=publish_at,
+            modified=format_datetime(at) if republished else row.modified,
+            reason=None,
+        )
+        desk.record.save_article(row)
+        detail = "; ".join(
+            part
+            for part in (nfc(note.strip()), f"Đính chính: {correction}" if correction else "")
+            if part
+        )
+        _log(desk, at, "approve", slug, working.hash, detail)
+    return row
+
+
+def reject(desk: Desk, argument: str, reason: str) -> ArticleRecord:
+    slug = slug_of(desk, argument)
+    reason = _require_text(reason, "--reason (lý do trả lại)")
+    at = now()
+    with desk.record.transaction():
+        row = desk.record.article(slug)
+        _allow(desk, "reject", row, slug)
+        assert row is not None
+        row = replace(row, state="rejected", reason=reason)
+        desk.record.save_article(row)
+        _log(desk, at, "reject", slug, row.submitted_revision, reason)
+    return row
+
+
+def schedule(desk: Desk, argument: str, when: datetime) -> ArticleRecord:
+    slug = slug_of(desk, argument)
+    at = now()
+    with desk.record.transaction():
+        row = desk.record.article(slug)
+        _allow(desk, "schedule", row, slug)
+        assert row is not None
+        if row.first_published:
+            raise WorkflowError(
+                f'bài "{slug}" đã đăng lúc {row.first_published}; không hẹn giờ lại'
+            )
+        row = replace(row, publish_at=format_datetime(when))
+        desk.record.save_article(row)
+        _log(desk, at, "schedule", slug, row.approved_revision, format_datetime(when))
+    return row
+
+
+def feature(desk: Desk, argument: str) -> ArticleRecord:
+    slug = slug_of(desk, argument)
+    at = now()
+    with desk.record.transaction():
+        row = desk.record.article(slug)
+        _allow(desk, "feature", row, slug)
+        assert row is not None
+        if not row.approved_revision:
+            raise WorkflowError(f'bài "{slug}" chưa được duyệt: {RULES["feature"].refusal}')
+        row = replace(row, featured_at=format_datetime(at))
+        desk.record.save_article(row)
+        _log(desk, at, "feature", slug, row.approved_revision)
+    return row
+
+
+def withdraw(desk: Desk, argument: str, reason: str) -> ArticleRecord:
+    slug = slug_of(desk, argument)
+    reason = _require_text(reason, "--reason (lý do gỡ bài)")
+    at = now()
+    with desk.record.transaction():
+        row = desk.record.article(slug)
+        actor = _allow(desk, "withdraw", row, slug)
+        assert row is not None
+        if not row.approved_revision:
+            raise WorkflowError(f'bài "{slug}": {RULES["withdraw"].refusal}')
+        row = replace(
+            row,
+            state="withdrawn",
+            withdrawn_at=format_datetime(at),
+            withdrawn_by=actor.id,
+            reason=reason,
+            featured_at=None,
+        )
+        desk.record.save_article(row)
+        _log(desk, at, "withdraw", slug, row.approved_revision, reason)
+    return row

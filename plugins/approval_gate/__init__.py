@@ -1,0 +1,3 @@
+from .approval_gate import register
+
+__all__ = ["register"]

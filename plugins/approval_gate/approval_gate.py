@@ -1,0 +1,82 @@
+"""Approval gate: the public build reads only what the manifest approved, byte for byte.
+
+Every file in the content tree must be listed in manifest.json with the same
+SHA-256, every listed file must be there, and every article Pelican read
+must be a manifest article. Anything else is a build error, so the release
+is never switched in. Without a manifest (a plain build with publishconf.py)
+the gate refuses: `newsroom publish` is the only way to build the public site.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+from pathlib import Path
+
+from pelican import signals
+
+from pipeline.faults import fault_point
+from pipeline.manifest import Manifest, read_manifest
+
+logger = logging.getLogger(__name__)
+
+
+def _manifest(settings) -> Manifest | None:
+    path = settings.get("NEWSROOM_MANIFEST")
+    if not path:
+        logger.error(
+            "cổng duyệt: trang công khai chỉ được dựng bằng “newsroom publish” (không có manifest)"
+        )
+        return None
+    return read_manifest(Path(path))
+
+
+def _content_hashes(content: Path) -> dict[str, str]:
+    return {
+        path.relative_to(content).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted(content.rglob("*"))
+        if path.is_file()
+    }
+
+
+def _check_files(settings) -> None:
+    manifest = _manifest(settings)
+    if manifest is None:
+        return
+    expected = manifest.source_files()
+    actual = _content_hashes(Path(settings["PATH"]))
+    for name in sorted(expected.keys() | actual.keys()):
+        if name not in expected:
+            logger.error("cổng duyệt: %s không có trong manifest (chưa được duyệt)", name)
+        elif name not in actual:
+            logger.error("cổng duyệt: thiếu %s của bản đã duyệt", name)
+        elif expected[name] != actual[name]:
+            logger.error("cổng duyệt: %s khác bản đã duyệt %s", name, expected[name][:12])
+
+
+def check_read_content(generators) -> None:
+    """After reading: the files, and every article Pelican read, against the manifest."""
+    settings = generators[0].settings
+    _check_files(settings)
+    manifest_path = settings.get("NEWSROOM_MANIFEST")
+    if not manifest_path:
+        return
+    known = read_manifest(Path(manifest_path)).by_source()
+    content = Path(settings["PATH"])
+    for generator in generators:
+        for item in [*getattr(generator, "articles", []), *getattr(generator, "drafts", [])]:
+            name = Path(item.source_path).relative_to(content).as_posix()
+            if name not in known:
+                logger.error("cổng duyệt: bài %s không có trong manifest", name)
+
+
+def check_before_finish(pelican) -> None:
+    """Once more after writing, so a file changed during the build is caught too."""
+    _check_files(pelican.settings)
+    fault_point("build", os.getppid())
+
+
+def register() -> None:
+    signals.all_generators_finalized.connect(check_read_content)
+    signals.finalized.connect(check_before_finish)

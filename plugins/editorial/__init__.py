@@ -1,0 +1,3 @@
+from .editorial import register
+
+__all__ = ["register"]

@@ -1,0 +1,93 @@
+"""Editorial facts from manifest.json: dates, corrections, the featured story, withdrawals.
+
+The article file is the approved revision byte for byte; what the workflow
+decided about it comes from the manifest: the publication time (which the
+URL uses), the modified time, the "Đính chính" notices, the front page's
+pinned lead story, and a short notice page at the URL of each withdrawn
+article (which appears in no list, feed or index, since its text is not in
+the build at all). Without a manifest (the preview) it does nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from pelican import signals
+from pelican.contents import Article
+
+from pipeline.article import parse_datetime
+from pipeline.manifest import Manifest, read_manifest
+
+WITHDRAWN_TEMPLATE = "withdrawn"
+
+
+@dataclass(frozen=True)
+class Correction:
+    """One "Đính chính" notice as the templates see it."""
+
+    date: datetime
+    text: str
+
+
+@dataclass(frozen=True)
+class WithdrawnNotice:
+    withdrawn_at: datetime | None
+
+
+# The manifest of the build in progress (one build per process, see pipeline.pelican_run).
+_current: dict[str, Manifest] = {}
+
+
+def load_manifest(pelican) -> None:
+    _current.clear()
+    path = pelican.settings.get("NEWSROOM_MANIFEST")
+    if path:
+        _current["manifest"] = read_manifest(Path(path))
+
+
+def apply_manifest(instance) -> None:
+    manifest = _current.get("manifest")
+    if manifest is None or not isinstance(instance, Article):
+        return
+    source = Path(instance.source_path).relative_to(instance.settings["PATH"]).as_posix()
+    entry = manifest.by_source().get(source)
+    if entry is None:  # the approval gate reports it
+        return
+    published = parse_datetime(entry.published)
+    instance.slug = entry.slug
+    instance.date = published
+    instance.metadata["date"] = published
+    instance.modified = parse_datetime(entry.modified) if entry.modified else published
+    instance.corrections = [Correction(parse_datetime(c.date), c.text) for c in entry.corrections]
+    instance.featured = entry.featured
+
+
+def pin_featured(generator) -> None:
+    featured = [a for a in generator.articles if getattr(a, "featured", False)]
+    if featured:
+        generator.context["LEAD_STORY"] = featured[0]
+
+
+def write_withdrawn(generator, writer) -> None:
+    manifest = _current.get("manifest")
+    if manifest is None:
+        return
+    template = generator.get_template(WITHDRAWN_TEMPLATE)
+    for entry in manifest.withdrawn:
+        notice = WithdrawnNotice(parse_datetime(entry.withdrawn_at) if entry.withdrawn_at else None)
+        writer.write_file(
+            f"{entry.url}index.html",
+            template,
+            generator.context,
+            relative_urls=generator.settings["RELATIVE_URLS"],
+            withdrawn=notice,
+        )
+
+
+def register() -> None:
+    signals.initialized.connect(load_manifest)
+    signals.content_object_init.connect(apply_manifest)
+    signals.article_generator_finalized.connect(pin_featured)
+    signals.article_writer_finalized.connect(write_withdrawn)

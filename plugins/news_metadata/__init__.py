@@ -1,0 +1,3 @@
+from .news_metadata import register
+
+__all__ = ["register"]

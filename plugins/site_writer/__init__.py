@@ -1,0 +1,3 @@
+from .site_writer import register
+
+__all__ = ["register"]

@@ -1,3 +1,0 @@
-from .stable_pagination import register
-
-__all__ = ["register"]

@@ -1,0 +1,143 @@
+"""The reader site in a real browser (Debian's chromium driven by Playwright)."""
+
+from __future__ import annotations
+
+import functools
+import threading
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import sync_playwright
+
+from tests.helpers import SEED_URL
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+PAGES = {
+    "front": "/",
+    "section": "/chuyen-muc/xay-dung-luc-luong/",
+    "article": f"/{SEED_URL}",
+    "search": "/tim-kiem/",
+    "archive": "/2022/11/",
+}
+
+
+class _QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, *args) -> None:
+        pass
+
+
+@pytest.fixture(scope="session")
+def site_url(built_site: Path):
+    handler = functools.partial(_QuietHandler, directory=str(built_site))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.fail("Debian's chromium is missing: run `make test`, which installs it")
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield instance
+        instance.close()
+
+
+@pytest.fixture
+def tab(browser):
+    context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="vi-VN")
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+@pytest.mark.parametrize("name", sorted(PAGES))
+def test_page_makes_no_request_outside_the_site(tab, site_url, name):
+    outside = []
+
+    def guard(route):
+        if route.request.url.startswith(site_url):
+            route.continue_()
+        else:
+            outside.append(route.request.url)
+            route.abort()
+
+    tab.route("**/*", guard)
+    failed = []
+    tab.on("requestfailed", lambda request: failed.append(request.url))
+    response = tab.goto(site_url + PAGES[name], wait_until="networkidle")
+    assert response.status == 200
+    assert outside == []
+    assert failed == []
+
+
+@pytest.mark.parametrize("query", ["biên phòng", "bien phong", "bdbp", "Cụm thi đua"])
+def test_search_page_finds_the_seed_article(tab, site_url, query):
+    tab.goto(f"{site_url}/tim-kiem/?q={quote(query)}")
+    tab.wait_for_selector("#search-results li a", timeout=15_000)
+    hrefs = tab.eval_on_selector_all("#search-results li a", "links => links.map(a => a.pathname)")
+    assert f"/{SEED_URL}" in hrefs
+    assert "Tìm thấy" in tab.inner_text("#search-status")
+
+
+def test_search_typed_into_the_form_finds_doi_as_doi_with_stroke(tab, site_url):
+    tab.goto(f"{site_url}/tim-kiem/")
+    tab.fill("#q", "bo doi bien phong")
+    tab.press("#q", "Enter")
+    tab.wait_for_selector("#search-results li a", timeout=15_000)
+    texts = tab.inner_text("#search-results")
+    assert "Bộ đội Biên phòng" in texts or "bộ đội biên phòng" in texts.lower()
+
+
+@pytest.mark.parametrize("name", ["front", "section", "article", "search"])
+def test_page_has_no_serious_accessibility_violations(tab, site_url, name):
+    tab.goto(site_url + PAGES[name], wait_until="networkidle")
+    results = Axe().run(tab)
+    violations = results.response["violations"]
+    serious = [
+        (v["id"], v["impact"], len(v["nodes"]))
+        for v in violations
+        if v["impact"] in ("serious", "critical")
+    ]
+    assert serious == []
+
+
+@pytest.mark.parametrize("width", [320, 390, 1366])
+@pytest.mark.parametrize("name", ["front", "article", "section"])
+def test_page_does_not_overflow_horizontally(browser, site_url, name, width):
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    page = context.new_page()
+    page.goto(site_url + PAGES[name], wait_until="networkidle")
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    context.close()
+    assert overflow <= 0
+
+
+def test_pagefind_alone_does_not_fold_d_with_stroke(tab, site_url):
+    """Why search.js expands "d": Pagefind itself finds "bđbp" but not "bdbp"."""
+    tab.goto(f"{site_url}/tim-kiem/")
+    counts = tab.evaluate(
+        """async () => {
+            const pf = await import('/pagefind/2022/pagefind.js');
+            await pf.options({basePath: '/pagefind/2022/'});
+            const plain = await pf.search('bdbp');
+            const stroked = await pf.search('bđbp');
+            return [plain.results.length, stroked.results.length];
+        }"""
+    )
+    assert counts[0] == 0 and counts[1] > 0

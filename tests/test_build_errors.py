@@ -1,0 +1,125 @@
+"""A strict path to the public site: any problem fails it with one line, and the live site
+stays as it was. Content goes live through `make site`'s path (submit, approve, publish), so
+a problem is caught by `submit`'s checks or by the strict build, whichever comes first."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from pipeline.errors import NewsroomError
+from pipeline.vietnamese import TIMEZONE
+from tests.helpers import REPO, SEED_SLUG, write_article, write_photo
+from tests.workflow_helpers import publish_all
+
+
+def _make_site(root: Path) -> subprocess.CompletedProcess:
+    """What `make site` runs: the sample editor approves everything in content/, then publish."""
+    return subprocess.run(
+        [sys.executable, str(REPO / "tools" / "approve_samples.py"), str(root)],
+        capture_output=True,
+        text=True,
+    )
+
+
+def _snapshot(output: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(output)): p.read_bytes() for p in output.rglob("*") if p.is_file()}
+
+
+@pytest.fixture
+def live_project(empty_project: Path) -> Path:
+    """A small project with one good article, already built and live."""
+    folder = write_article(
+        empty_project,
+        "tuan-tra-song-phuong",
+        datetime(2023, 2, 1, 9, tzinfo=TIMEZONE),
+        body=(
+            "![Ảnh minh họa: đường tuần tra](tuan-tra.jpg)\n"
+            "Tổ tuần tra trên đường biên.\nẢnh: Minh Tuấn"
+        ),
+    ).parent
+    write_photo(folder / "tuan-tra.jpg")
+    publish_all(empty_project)
+    return empty_project
+
+
+def _fails_cleanly(root: Path, *expected: str) -> str:
+    live = (root / "output").resolve()
+    before = _snapshot(live)
+    result = _make_site(root)
+    assert result.returncode in (1, 2)
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    for text in expected:
+        assert text in lines[0]
+    assert (root / "output").resolve() == live
+    assert _snapshot(live) == before
+    assert not list((root / "releases").glob(".building-*"))
+    return lines[0]
+
+
+def test_build_missing_photo_names_article_line_and_file(live_project):
+    article = next((live_project / "content/articles").rglob("index.md"))
+    text = article.read_text("utf-8").replace("tuan-tra.jpg", "khong-co.jpg")
+    article.write_text(text, "utf-8")
+    line = _fails_cleanly(live_project, "index.md:", "khong-co.jpg")
+    assert "tuan-tra-song-phuong/index.md:9:" in line
+
+
+def test_build_corrupt_photo_fails(live_project):
+    photo = next((live_project / "content/articles").rglob("tuan-tra.jpg"))
+    photo.write_bytes(b"\xff\xd8\xff\xe0 not really a jpeg")
+    _fails_cleanly(live_project, "tuan-tra.jpg")
+
+
+def test_build_plugin_that_fails_to_load_fails_the_build(live_project):
+    conf = live_project / "pelicanconf.py"
+    conf.write_text(conf.read_text("utf-8") + '\nPLUGINS = [*PLUGINS, "khong_ton_tai"]\n', "utf-8")
+    _fails_cleanly(live_project, "khong_ton_tai")
+
+
+def test_build_slug_collision_names_both_files(live_project):
+    write_article(
+        live_project,
+        "tuan-tra-song-phuong",
+        datetime(2023, 2, 1, 9, tzinfo=TIMEZONE),
+        folder="ban-sao",
+    )
+    line = _fails_cleanly(live_project, "tuan-tra-song-phuong")
+    assert "ban-sao/index.md" in line
+    assert "tuan-tra-song-phuong/index.md" in line
+
+
+def test_build_unknown_section_lists_the_known_ones(live_project):
+    write_article(
+        live_project, "bai-moi", datetime(2023, 2, 2, 9, tzinfo=TIMEZONE), section="Thể thao"
+    )
+    _fails_cleanly(live_project, "bai-moi/index.md", "Thể thao", "Biên giới")
+
+
+def test_build_invalid_date_fails(live_project):
+    path = write_article(live_project, "bai-sai-ngay", datetime(2023, 2, 2, 9, tzinfo=TIMEZONE))
+    path.write_text(
+        path.read_text("utf-8").replace("2023-02-02T09:00:00+07:00", "2023-02-31"), "utf-8"
+    )
+    _fails_cleanly(live_project, "bai-sai-ngay")
+
+
+def test_build_success_switches_output_and_keeps_old_release(live_project):
+    old = (live_project / "output").resolve()
+    new = publish_all(live_project)
+    assert (live_project / "output").resolve() == new != old
+    assert old.is_dir()
+
+
+def test_build_error_is_a_newsroom_error_for_library_callers(live_project):
+    (live_project / "content/articles").joinpath("x").mkdir()
+    bad = write_article(live_project, SEED_SLUG, datetime(2023, 2, 3, tzinfo=TIMEZONE), section="?")
+    assert bad.is_file()
+    with pytest.raises(NewsroomError):
+        publish_all(live_project)

@@ -1,0 +1,304 @@
+"""`newsroom publish`: only approved revisions, embargo, corrections, withdrawals, rollback,
+the approval gate, and preview. Every test builds real releases into tmp_path."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from datetime import datetime
+from pathlib import Path
+
+import feedparser
+import pytest
+
+from pipeline.build import run_pelican
+from pipeline.config import load_config
+from pipeline.errors import BuildError
+from pipeline.photos import source_hash
+from pipeline.publish import build_release, materialize, page_files, plan, watch
+from pipeline.record import Record
+from pipeline.vietnamese import TIMEZONE
+from pipeline.workflow import now
+from tests.helpers import page, write_photo
+from tests.workflow_helpers import cli, live, make_newsroom, story, submit_and_approve, tree
+
+MAY = "2024/05/06"
+
+
+@pytest.fixture
+def newsroom(tmp_path: Path) -> Path:
+    root = make_newsroom(tmp_path / "site")
+    story(root, "tuan-tra-song-bien", "Tổ tuần tra đi dọc sông biên giới.", photo_color="#224466")
+    story(root, "don-bien-phong", "Đồn Biên phòng đón Tết cùng dân bản.", section="Thời sự")
+    return root
+
+
+def _folder(root: Path, slug: str) -> Path:
+    return root / "content" / "articles" / "2024" / "05" / slug
+
+
+def _titles(output: Path, url: str) -> list[str]:
+    return [a.get_text(strip=True) for a in page(output, url).select("main a")]
+
+
+def test_publish_full_path_end_to_end(newsroom, capsys):
+    assert cli(newsroom, "submit", "tuan-tra-song-bien", "--as", "vitoan") == 0
+    assert cli(newsroom, "approve", "tuan-tra-song-bien", "--as", "hoa", "--note", "Tốt") == 0
+    assert cli(newsroom, "publish") == 0
+    output = live(newsroom)
+    story_page = page(output, f"{MAY}/tuan-tra-song-bien/")
+    assert "Tổ tuần tra đi dọc sông biên giới." in story_page.select_one(".story-body").get_text()
+    photo = source_hash(_folder(newsroom, "tuan-tra-song-bien") / "anh.jpg")[:20]
+    assert story_page.select_one("figure img")["src"] == f"/anh/{photo}.jpg"
+    assert "Bài tuan-tra-song-bien" in _titles(output, "")
+    feed = feedparser.parse((output / "feeds" / "all.atom.xml").read_bytes())
+    assert [entry.title for entry in feed.entries] == ["Bài tuan-tra-song-bien"]
+    assert not (output / MAY / "don-bien-phong").exists()  # never submitted
+    capsys.readouterr()
+    assert cli(newsroom, "status", "tuan-tra-song-bien") == 0
+    assert "\tđã đăng\t" in capsys.readouterr().out
+    assert cli(newsroom, "history", "tuan-tra-song-bien") == 0
+    assert "he-thong\txuất bản" in capsys.readouterr().out
+
+
+def test_publish_keeps_approved_text_after_edit(newsroom, capsys):
+    submit_and_approve(newsroom, "tuan-tra-song-bien")
+    assert cli(newsroom, "publish") == 0
+    folder = _folder(newsroom, "tuan-tra-song-bien")
+    index = folder / "index.md"
+    index.write_text(index.read_text("utf-8").replace("sông", "suối"), "utf-8")
+    write_photo(folder / "anh.jpg", color="#ff0000")
+    assert cli(newsroom, "publish") == 0
+    text = (live(newsroom) / MAY / "tuan-tra-song-bien" / "index.html").read_text("utf-8")
+    assert "đi dọc sông biên giới" in text and "suối" not in text
+    assert source_hash(folder / "anh.jpg")[:20] not in text
+    assert not any(
+        source_hash(folder / "anh.jpg")[:20] in p.name for p in live(newsroom).rglob("*")
+    )
+
+
+def test_publish_embargo_before_and_after_at(newsroom, capsys):
+    story(
+        newsroom,
+        "ban-tin-tet",
+        "Bản tin đón năm mới.",
+        date=datetime(2030, 1, 1, 7, tzinfo=TIMEZONE),
+    )
+    submit_and_approve(newsroom, "ban-tin-tet")
+    capsys.readouterr()
+    assert cli(newsroom, "status", "ban-tin-tet") == 0
+    assert "hẹn giờ đăng" in capsys.readouterr().out
+    assert cli(newsroom, "publish", "--at", "2029-12-31 23:59") == 0
+    before = tree(live(newsroom))
+    assert not any("ban-tin-tet" in name or b"ban-tin-tet" in data for name, data in before.items())
+    assert cli(newsroom, "publish", "--at", "2030-01-01 07:00") == 0
+    output = live(newsroom)
+    assert (output / "2030/01/01/ban-tin-tet/index.html").is_file()
+    assert "Bài ban-tin-tet" in _titles(output, "")
+    assert cli(newsroom, "schedule", "ban-tin-tet", "--as", "hoa", "--at", "2030-02-01 07:00") == 2
+    assert "không hẹn giờ lại" in capsys.readouterr().err
+
+
+def test_publish_schedule_moves_publication_time(newsroom):
+    story(
+        newsroom, "ban-tin-xuan", "Bản tin mùa xuân.", date=datetime(2030, 1, 1, 7, tzinfo=TIMEZONE)
+    )
+    submit_and_approve(newsroom, "ban-tin-xuan")
+    assert cli(newsroom, "schedule", "ban-tin-xuan", "--as", "hoa", "--at", "2030-02-01 09:30") == 0
+    assert cli(newsroom, "publish", "--at", "2030-01-15 00:00") == 0
+    assert not (live(newsroom) / "2030/01/01/ban-tin-xuan").exists()
+    assert cli(newsroom, "publish", "--at", "2030-02-01 09:30") == 0
+    story_page = page(live(newsroom), "2030/02/01/ban-tin-xuan/")
+    assert story_page.select_one(".dateline time")["datetime"] == "2030-02-01T09:30:00+07:00"
+
+
+def test_publish_correction_withdraw_and_rollback(newsroom, capsys):
+    submit_and_approve(newsroom, "tuan-tra-song-bien")
+    submit_and_approve(newsroom, "don-bien-phong")
+    assert cli(newsroom, "publish") == 0
+    first = live(newsroom)
+    index = _folder(newsroom, "tuan-tra-song-bien") / "index.md"
+    index.write_text(index.read_text("utf-8").replace("dọc sông", "dọc bờ sông"), "utf-8")
+    assert cli(newsroom, "submit", "tuan-tra-song-bien", "--as", "vitoan") == 0
+    args = ["approve", "tuan-tra-song-bien", "--as", "hoa", "--correction", "Sửa vị trí tuần tra."]
+    assert cli(newsroom, *args) == 0
+    assert cli(newsroom, "publish") == 0
+    corrected = page(live(newsroom), f"{MAY}/tuan-tra-song-bien/")
+    notice = corrected.select_one(".corrections")
+    assert "Đính chính" in notice.get_text() and "Sửa vị trí tuần tra." in notice.get_text()
+    assert notice.select_one("time")["datetime"][:10] == now().date().isoformat()
+    assert corrected.select_one(".updated time")["datetime"][:10] == now().date().isoformat()
+    assert "dọc bờ sông" in corrected.select_one(".story-body").get_text()
+
+    assert (
+        cli(newsroom, "withdraw", "don-bien-phong", "--as", "hoa", "--reason", "Sai sự thật") == 0
+    )
+    assert cli(newsroom, "publish") == 0
+    _assert_withdrawn(live(newsroom))
+
+    assert cli(newsroom, "rollback") == 0  # to the corrected release, rebuilt without the withdrawn
+    _assert_withdrawn(live(newsroom))
+    assert page(live(newsroom), f"{MAY}/tuan-tra-song-bien/").select_one(".corrections")
+    assert cli(newsroom, "rollback") == 0  # to the first release: no correction, still withdrawn
+    _assert_withdrawn(live(newsroom))
+    assert live(newsroom) != first
+    assert page(live(newsroom), f"{MAY}/tuan-tra-song-bien/").select_one(".corrections") is None
+    assert cli(newsroom, "rollback") == 2
+    assert "không còn bản phát hành nào" in capsys.readouterr().err
+
+
+def _assert_withdrawn(output: Path) -> None:
+    notice = page(output, f"{MAY}/don-bien-phong/")
+    assert "Bài viết đã được gỡ" in notice.select_one("main").get_text()
+    for name, data in tree(output).items():
+        assert "Đồn Biên phòng đón Tết".encode() not in data, name
+        if name != f"{MAY}/don-bien-phong/index.html":
+            assert b"don-bien-phong" not in data, name
+
+
+def test_rollback_without_withdrawals_switches_to_previous_release(newsroom):
+    submit_and_approve(newsroom, "tuan-tra-song-bien")
+    assert cli(newsroom, "publish") == 0
+    first = live(newsroom)
+    submit_and_approve(newsroom, "don-bien-phong")
+    assert cli(newsroom, "publish") == 0
+    assert cli(newsroom, "rollback") == 0
+    assert live(newsroom) == first
+
+
+def test_publish_feature_pins_lead_story(newsroom):
+    story(
+        newsroom,
+        "bai-co-anh",
+        "Bài mới có ảnh.",
+        photo_color="#aa3300",
+        date=datetime(2024, 5, 7, 7, tzinfo=TIMEZONE),
+    )
+    for slug in ("tuan-tra-song-bien", "bai-co-anh"):
+        submit_and_approve(newsroom, slug)
+    assert cli(newsroom, "feature", "tuan-tra-song-bien", "--as", "hoa") == 0
+    assert cli(newsroom, "publish") == 0
+    lead = page(live(newsroom), "").select_one(".lead-story .lead-title")
+    assert lead.get_text(strip=True) == "Bài tuan-tra-song-bien"
+
+
+def test_publish_if_due_only_when_site_changes(newsroom, capsys):
+    submit_and_approve(newsroom, "tuan-tra-song-bien")
+    watch(newsroom, interval=0, rounds=1, report=lambda line: None)
+    first = live(newsroom)
+    assert (first / MAY / "tuan-tra-song-bien" / "index.html").is_file()
+    capsys.readouterr()
+    assert cli(newsroom, "publish", "--if-due") == 0
+    assert "Không có gì mới" in capsys.readouterr().out
+    assert live(newsroom) == first
+    assert (
+        cli(newsroom, "withdraw", "tuan-tra-song-bien", "--as", "hoa", "--reason", "Trùng bài") == 0
+    )
+    assert cli(newsroom, "publish", "--if-due") == 0
+    assert live(newsroom) != first
+
+
+def test_gate_stops_build_when_staged_file_altered(newsroom, tmp_path):
+    submit_and_approve(newsroom, "tuan-tra-song-bien")
+    config = load_config(newsroom)
+    record = Record(config.record_path)
+    try:
+        pages = page_files(config)
+        manifest = plan(record, now(), pages)
+        staging = tmp_path / "staging"
+        content = materialize(record, manifest, pages, staging)
+    finally:
+        record.close()
+    build_release(newsroom, staging, tmp_path / "ok", now())  # the untouched staging tree builds
+    staged = content / "articles" / "tuan-tra-song-bien" / "index.md"
+    staged.write_text(staged.read_text("utf-8") + "\nCâu chưa duyệt.\n", "utf-8")
+    with pytest.raises(BuildError, match=r"cổng duyệt: articles/tuan-tra-song-bien/index\.md khác"):
+        build_release(newsroom, staging, tmp_path / "altered", now())
+    assert not (tmp_path / "altered").exists()
+    shutil.copytree(_folder(newsroom, "don-bien-phong"), content / "articles" / "don-bien-phong")
+    with pytest.raises(BuildError, match="không có trong manifest"):
+        build_release(newsroom, staging, tmp_path / "extra", now())
+
+
+def test_plain_public_build_refused_by_gate(newsroom):
+    with pytest.raises(BuildError, match="chỉ được dựng bằng “newsroom publish”"):
+        run_pelican(newsroom, "publishconf.py", newsroom / "plain")
+
+
+def test_publish_failed_build_leaves_live_site_identical(newsroom, capsys):
+    submit_and_approve(newsroom, "tuan-tra-song-bien")
+    assert cli(newsroom, "publish") == 0
+    before_target, before = live(newsroom), tree(live(newsroom))
+    submit_and_approve(newsroom, "don-bien-phong")
+    config = newsroom / "newsroom.toml"
+    text = config.read_text("utf-8")
+    config.write_text(
+        text.replace('slug = "thoi-su"\nname = "Thời sự"', 'slug = "tin-moi"\nname = "Tin mới"'),
+        "utf-8",
+    )
+    assert cli(newsroom, "publish") == 1
+    assert "dựng trang thất bại, trang đang đăng không thay đổi" in capsys.readouterr().err
+    assert live(newsroom) == before_target and tree(live(newsroom)) == before
+    releases = newsroom / "releases"
+    assert [p.name for p in releases.iterdir()] == [before_target.name]
+
+
+def test_preview_working_copy_has_banner_and_noindex(newsroom):
+    assert cli(newsroom, "preview") == 0
+    preview = newsroom / "preview"
+    for url in ("", f"{MAY}/don-bien-phong/"):
+        html = page(preview, url)
+        assert html.select_one(".preview-banner").get_text() == "BẢN NHÁP – CHƯA DUYỆT"
+        assert html.select_one('meta[name="robots"]')["content"] == "noindex, nofollow"
+    assert not (newsroom / "output").exists() and not (newsroom / "releases").exists()
+
+
+def test_preview_article_builds_submitted_revision_only(newsroom, capsys):
+    assert cli(newsroom, "submit", "tuan-tra-song-bien", "--as", "vitoan") == 0
+    index = _folder(newsroom, "tuan-tra-song-bien") / "index.md"
+    index.write_text(index.read_text("utf-8").replace("sông", "suối"), "utf-8")
+    assert cli(newsroom, "preview", "tuan-tra-song-bien") == 0
+    assert f"preview/{MAY}/tuan-tra-song-bien/" in capsys.readouterr().out
+    html = page(newsroom / "preview", f"{MAY}/tuan-tra-song-bien/")
+    assert "dọc sông" in html.select_one(".story-body").get_text()
+    assert html.select_one(".preview-banner")
+    assert not (newsroom / "preview" / MAY / "don-bien-phong").exists()
+    assert not (newsroom / "output").exists()
+
+
+def test_verify_refuses_broken_reference_and_unlisted_page_or_photo(tmp_path):
+    from pipeline.manifest import Manifest, ManifestArticle
+    from pipeline.verify import verify_release
+
+    approved = "a" * 64
+    manifest = Manifest(
+        at="2024-05-06T07:00:00+07:00",
+        articles=(
+            ManifestArticle(
+                "bai", f"{MAY}/bai/", "2024-05-06T07:00:00+07:00", "r", {"x.jpg": approved}
+            ),
+        ),
+    )
+    release = tmp_path / "release"
+    (release / MAY / "bai").mkdir(parents=True)
+    (release / "anh").mkdir()
+    (release / "anh" / f"{approved[:20]}.jpg").write_bytes(b"jpg")
+    (release / MAY / "bai" / "index.html").write_text(f'<img src="/anh/{approved[:20]}.jpg">')
+    (release / "index.html").write_text(f'<a href="/{MAY}/bai/">bài</a><a href="#top">x</a>')
+    verify_release(release, manifest)
+    cases = {
+        "index.html trỏ tới /khong-co/": ("index.html", '<a href="/khong-co/">?</a>'),
+        f"trang {MAY}/la/index.html không có trong manifest": (f"{MAY}/la/index.html", "lạ"),
+        f"ảnh anh/{'b' * 20}.jpg không thuộc": (f"anh/{'b' * 20}.jpg", "jpg"),
+    }
+    for message, (name, text) in cases.items():
+        target = release / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        original = target.read_text() if target.exists() else None
+        target.write_text(text)
+        with pytest.raises(BuildError, match=re.escape(message)):
+            verify_release(release, manifest)
+        if original is None:
+            target.unlink()
+        else:
+            target.write_text(original)

@@ -1,0 +1,92 @@
+"""A publish killed (SIGKILL) inside any step leaves the live site byte-identical; two
+publishes at once are serialized by the lock; a busy lock is refused with one clear line."""
+
+from __future__ import annotations
+
+import signal
+from pathlib import Path
+
+import pytest
+
+from pipeline.config import load_config
+from pipeline.faults import FAULT_VARIABLE, STEPS
+from pipeline.publish import publish_lock
+from pipeline.record import Record
+from tests.workflow_helpers import (
+    cli,
+    live,
+    make_newsroom,
+    newsroom_process,
+    story,
+    submit_and_approve,
+    tree,
+)
+
+
+@pytest.fixture(scope="module")
+def published(tmp_path_factory) -> Path:
+    """A live site with two articles, and a third approved but not yet published."""
+    root = make_newsroom(tmp_path_factory.mktemp("faults") / "site")
+    for number, color in enumerate(("#113355", "#335511", "#551133")):
+        story(root, f"bai-{number}", f"Câu riêng của bài {number}.", photo_color=color)
+    submit_and_approve(root, "bai-0")
+    submit_and_approve(root, "bai-1")
+    assert cli(root, "publish") == 0
+    submit_and_approve(root, "bai-2")
+    return root
+
+
+@pytest.mark.parametrize("step", STEPS)
+def test_publish_sigkill_inside_step_leaves_live_site_identical(published, step):
+    target, before = live(published), tree(live(published))
+    process = newsroom_process(published, "publish", env={FAULT_VARIABLE: step})
+    process.communicate(timeout=120)
+    assert process.returncode == -signal.SIGKILL
+    assert live(published) == target
+    assert tree(live(published)) == before
+
+
+def test_publish_after_killed_publishes_cleans_up_and_succeeds(published):
+    for step in ("switch", "build"):
+        newsroom_process(published, "publish", env={FAULT_VARIABLE: step}).communicate(timeout=120)
+    assert cli(published, "publish", "--wait") == 0
+    output = live(published)
+    assert (output / "2024/05/06/bai-2/index.html").is_file()
+    record = Record(load_config(published).record_path)
+    try:
+        recorded = {r.id for r in record.releases()}
+    finally:
+        record.close()
+    on_disk = {p.name for p in (published / "releases").iterdir()}
+    assert on_disk <= recorded  # leftovers of killed publishes are gone
+
+
+def test_publish_refused_while_another_holds_the_lock(published):
+    target = live(published)
+    with publish_lock(load_config(published)):
+        process = newsroom_process(published, "publish")
+        _out, err = process.communicate(timeout=60)
+    assert process.returncode == 75
+    assert "một lần xuất bản khác đang chạy" in err and len(err.strip().splitlines()) == 1
+    assert live(published) == target
+
+
+def test_two_publishes_at_once_both_complete_in_turn(published):
+    config = load_config(published)
+    record = Record(config.record_path)
+    try:
+        count = len(record.releases())
+    finally:
+        record.close()
+    processes = [newsroom_process(published, "publish", "--wait") for _ in range(2)]
+    results = [process.communicate(timeout=120) for process in processes]
+    assert [p.returncode for p in processes] == [0, 0], results
+    record = Record(config.record_path)
+    try:
+        releases = record.releases()
+        assert len(releases) == count + 2
+        assert live(published).name == releases[-1].id
+        assert record.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    finally:
+        record.close()
+    assert not list((published / "releases").glob(".*"))

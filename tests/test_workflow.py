@@ -1,0 +1,258 @@
+"""The editorial workflow through the real `newsroom` commands: roles, separation of duties,
+revisions, rejection, scheduling, identity and staff. No builds here."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from pipeline.config import load_config
+from pipeline.record import Record
+from tests.helpers import write_photo
+from tests.workflow_helpers import cli, make_newsroom, story, submit_and_approve
+
+
+@pytest.fixture
+def newsroom(tmp_path: Path) -> Path:
+    root = make_newsroom(tmp_path / "site")
+    story(root, "tuan-tra-song-bien", "Tổ tuần tra đi dọc sông biên giới.", photo_color="#224466")
+    return root
+
+
+def _err(capsys) -> str:
+    return capsys.readouterr().err
+
+
+def _row(root: Path, slug: str):
+    record = Record(load_config(root).record_path)
+    try:
+        return record.article(slug)
+    finally:
+        record.close()
+
+
+def test_approve_by_reporter_refused(newsroom, capsys):
+    assert cli(newsroom, "submit", "tuan-tra-song-bien", "--as", "vitoan") == 0
+    assert cli(newsroom, "approve", "tuan-tra-song-bien", "--as", "dinhquang") == 2
+    err = _err(capsys)
+    assert "chỉ biên tập viên mới được duyệt" in err
+    assert len(err.strip().splitlines()) == 1
+
+
+def test_approve_own_submission_refused(newsroom, capsys):
+    assert cli(newsroom, "submit", "tuan-tra-song-bien", "--as", "hoa") == 0
+    assert cli(newsroom, "approve", "tuan-tra-song-bien", "--as", "hoa") == 2
+    assert "không được tự duyệt bài mình đã gửi" in _err(capsys)
+    assert _row(newsroom, "tuan-tra-song-bien").state == "submitted"
+
+
+def test_approve_by_author_refused(newsroom, capsys):
+    story(newsroom, "bai-cua-hoa", "Bài do biên tập viên viết.", authors="Lê Thị Hoa, Vi Toàn")
+    assert cli(newsroom, "submit", "bai-cua-hoa", "--as", "vitoan") == 0
+    assert cli(newsroom, "approve", "bai-cua-hoa", "--as", "hoa") == 2
+    assert "không được duyệt bài mình là tác giả" in _err(capsys)
+    assert cli(newsroom, "approve", "bai-cua-hoa", "--as", "bientapvien") == 0
+
+
+def test_approve_changed_after_submission_refused_with_summary(newsroom, capsys):
+    folder = newsroom / "content" / "articles" / "2024" / "05" / "tuan-tra-song-bien"
+    assert cli(newsroom, "submit", "tuan-tra-song-bien", "--as", "vitoan") == 0
+    write_photo(folder / "anh.jpg", color="#ff0000")
+    index = folder / "index.md"
+    index.write_text(index.read_text("utf-8") + "\nCâu thêm sau khi gửi.\n", "utf-8")
+    assert cli(newsroom, "approve", "tuan-tra-song-bien", "--as", "bientapvien") == 2
+    err = _err(capsys)
+    assert "bài đã sửa sau khi gửi duyệt" in err
+    assert "thay ảnh anh.jpg" in err and "sửa index.md" in err
+    assert _row(newsroom, "tuan-tra-song-bien").approved_revision is None
+
+
+def test_approve_wrong_revision_refused(newsroom, capsys):
+    assert cli(newsroom, "submit", "tuan-tra-song-bien", "--as", "vitoan") == 0
+    assert cli(newsroom, "approve", "tuan-tra-song-bien", "--as", "hoa", "--revision", "abc") == 2
+    assert "không phải bản đang chờ duyệt" in _err(capsys)
+
+
+def test_approve_records_exact_revision_and_audit(newsroom, capsys):
+    submit_and_approve(newsroom, "tuan-tra-song-bien")
+    row = _row(newsroom, "tuan-tra-song-bien")
+    assert row.approved_revision == row.submitted_revision
+    capsys.readouterr()
+    assert cli(newsroom, "history", "tuan-tra-song-bien") == 0
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert [line.split("\t")[1:3] for line in lines] == [
+        ["vitoan", "gửi duyệt"],
+        ["bientapvien", "duyệt"],
+    ]
+    assert all(row.approved_revision[:12] in line for line in lines)
+
+
+def test_submit_blocked_by_check_errors(newsroom, capsys):
+    story(newsroom, "thieu-tom-tat", "Thân bài.", summary="")
+    assert cli(newsroom, "submit", "thieu-tom-tat", "--as", "vitoan") == 2
+    assert "thiếu trường Summary" in _err(capsys)
+    assert _row(newsroom, "thieu-tom-tat") is None
+
+
+def test_reject_requires_reason_and_reporter_sees_it(newsroom, capsys):
+    assert cli(newsroom, "submit", "tuan-tra-song-bien", "--as", "vitoan") == 0
+    assert cli(newsroom, "reject", "tuan-tra-song-bien", "--as", "hoa", "--reason", " ") == 2
+    assert "cần --reason" in _err(capsys)
+    assert (
+        cli(newsroom, "reject", "tuan-tra-song-bien", "--as", "hoa", "--reason", "Thiếu nguồn") == 0
+    )
+    capsys.readouterr()
+    assert cli(newsroom, "queue", "--as", "vitoan") == 0
+    assert "bị trả lại — lý do: Thiếu nguồn" in capsys.readouterr().out
+    assert cli(newsroom, "status", "tuan-tra-song-bien") == 0
+    assert "Thiếu nguồn" in capsys.readouterr().out
+    assert cli(newsroom, "submit", "tuan-tra-song-bien", "--as", "vitoan") == 0
+    assert cli(newsroom, "approve", "tuan-tra-song-bien", "--as", "hoa") == 0
+
+
+def test_queue_shows_editor_only_what_they_may_approve(newsroom, capsys):
+    story(newsroom, "bai-cua-hoa", "Bài của Hoa.", authors="Lê Thị Hoa")
+    for slug in ("tuan-tra-song-bien", "bai-cua-hoa"):
+        assert cli(newsroom, "submit", slug, "--as", "vitoan") == 0
+    capsys.readouterr()
+    assert cli(newsroom, "queue", "--as", "hoa") == 0
+    out = capsys.readouterr().out
+    assert "tuan-tra-song-bien\tchờ duyệt" in out and "bai-cua-hoa" not in out
+
+
+def test_status_after_edit_shows_changed_since_approval(newsroom, capsys):
+    submit_and_approve(newsroom, "tuan-tra-song-bien")
+    index = newsroom / "content" / "articles" / "2024" / "05" / "tuan-tra-song-bien" / "index.md"
+    index.write_text(index.read_text("utf-8").replace("sông", "suối"), "utf-8")
+    write_photo(index.parent / "anh.jpg", color="#ff0000")
+    capsys.readouterr()
+    assert cli(newsroom, "status", "tuan-tra-song-bien") == 0
+    assert "đã sửa sau khi duyệt" in capsys.readouterr().out
+    assert cli(newsroom, "diff", "tuan-tra-song-bien") == 0
+    out = capsys.readouterr().out
+    assert "-Tổ tuần tra đi dọc sông biên giới." in out
+    assert "+Tổ tuần tra đi dọc suối biên giới." in out
+    assert "ẢNH: thay ảnh anh.jpg" in out
+
+
+def test_schedule_needs_approval_and_shows_time(newsroom, capsys):
+    assert (
+        cli(newsroom, "schedule", "tuan-tra-song-bien", "--as", "hoa", "--at", "2099-01-01 07:00")
+        == 2
+    )
+    assert "chỉ hẹn giờ được bài đã duyệt" in _err(capsys)
+    submit_and_approve(newsroom, "tuan-tra-song-bien")
+    assert (
+        cli(newsroom, "schedule", "tuan-tra-song-bien", "--as", "hoa", "--at", "2099-01-01 07:00")
+        == 0
+    )
+    capsys.readouterr()
+    assert cli(newsroom, "status", "tuan-tra-song-bien") == 0
+    assert "hẹn giờ đăng — đăng lúc 2099-01-01T07:00:00+07:00" in capsys.readouterr().out
+    assert (
+        cli(newsroom, "schedule", "tuan-tra-song-bien", "--as", "hoa", "--at", "2099-13-01 07:00")
+        == 2
+    )
+    assert "không có thật" in _err(capsys)
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["submit", "tuan-tra-song-bien"], "chưa rõ ai thực hiện lệnh"),
+        (["submit", "tuan-tra-song-bien", "--as", "ai-do"], '"ai-do" không có trong danh sách'),
+        (["submit", "khong-co-bai", "--as", "vitoan"], 'không tìm thấy bài viết "khong-co-bai"'),
+        (["withdraw", "tuan-tra-song-bien", "--as", "hoa", "--reason", "x"], "chưa gửi duyệt"),
+    ],
+)
+def test_cli_user_error_is_one_line(newsroom, capsys, monkeypatch, args, message):
+    monkeypatch.delenv("NEWSROOM_USER", raising=False)
+    assert cli(newsroom, *args) == 2
+    err = _err(capsys)
+    assert message in err
+    assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
+
+
+def test_identity_from_environment(newsroom, monkeypatch):
+    monkeypatch.setenv("NEWSROOM_USER", "vitoan")
+    assert cli(newsroom, "submit", "tuan-tra-song-bien") == 0
+    assert _row(newsroom, "tuan-tra-song-bien").submitted_by == "vitoan"
+
+
+def test_staff_add_keeps_comments_and_needs_editor(newsroom, capsys):
+    before = (newsroom / "newsroom.toml").read_text("utf-8")
+    assert (
+        cli(
+            newsroom,
+            "staff",
+            "add",
+            "lan",
+            "--name",
+            "Phạm Lan",
+            "--role",
+            "reporter",
+            "--as",
+            "vitoan",
+        )
+        == 2
+    )
+    assert "chỉ biên tập viên mới được thêm nhân sự" in _err(capsys)
+    assert (
+        cli(
+            newsroom,
+            "staff",
+            "add",
+            "lan",
+            "--name",
+            "Phạm Lan",
+            "--role",
+            "reporter",
+            "--as",
+            "hoa",
+        )
+        == 0
+    )
+    after = (newsroom / "newsroom.toml").read_text("utf-8")
+    comments = [line for line in before.splitlines() if line.startswith("#")]
+    assert comments == [line for line in after.splitlines() if line.startswith("#")]
+    assert [line for line in after.splitlines() if line not in before.splitlines()] == [
+        'id = "lan"',
+        'name = "Phạm Lan"',
+    ]
+    capsys.readouterr()
+    assert cli(newsroom, "staff", "list") == 0
+    assert "lan\tPhạm Lan\treporter" in capsys.readouterr().out
+
+
+def test_staff_add_first_member_by_anyone(tmp_path, capsys):
+    root = make_newsroom(tmp_path / "site")
+    config = root / "newsroom.toml"
+    text = config.read_text("utf-8")
+    config.write_text(text[: text.index("[[staff]]")] + text[text.index("# Site-wide") :], "utf-8")
+    assert cli(root, "staff", "add", "tbt", "--name", "Tổng Biên Tập", "--role", "editor") == 0
+    assert [m.id for m in load_config(root).staff] == ["tbt"]
+
+
+@pytest.mark.parametrize("form", ["folder", "index", "slug"])
+def test_submit_accepts_folder_index_or_slug(newsroom, form):
+    folder = newsroom / "content" / "articles" / "2024" / "05" / "tuan-tra-song-bien"
+    argument = {"folder": str(folder), "index": str(folder / "index.md"), "slug": folder.name}[form]
+    assert cli(newsroom, "submit", argument, "--as", "vitoan") == 0
+    assert _row(newsroom, "tuan-tra-song-bien").state == "submitted"
+
+
+def test_approve_blocked_by_check_errors(newsroom, capsys):
+    assert cli(newsroom, "submit", "tuan-tra-song-bien", "--as", "vitoan") == 0
+    config = newsroom / "newsroom.toml"
+    config.write_text(config.read_text("utf-8").replace('"Biên giới"', '"Biên cương"'), "utf-8")
+    assert cli(newsroom, "approve", "tuan-tra-song-bien", "--as", "hoa") == 2
+    assert 'chuyên mục "Biên giới" không có trong newsroom.toml' in _err(capsys)
+    assert _row(newsroom, "tuan-tra-song-bien").state == "submitted"
+
+
+def test_withdrawn_article_cannot_be_resubmitted(newsroom, capsys):
+    submit_and_approve(newsroom, "tuan-tra-song-bien")
+    assert cli(newsroom, "withdraw", "tuan-tra-song-bien", "--as", "hoa", "--reason", "Sai") == 0
+    assert cli(newsroom, "submit", "tuan-tra-song-bien", "--as", "vitoan") == 2
+    assert "bài đã bị gỡ" in _err(capsys)

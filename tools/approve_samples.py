@@ -1,0 +1,27 @@
+"""`make site`: a sample editor approves the sample articles through the real commands, and
+the site is published. Safe to run again: approved articles are left as they are.
+
+Usage: python tools/approve_samples.py [ROOT]
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from pipeline.cli import main
+from pipeline.errors import NewsroomError
+from pipeline.samples import CommandFailed, approve_samples
+
+if __name__ == "__main__":
+    root = Path(sys.argv[1]) if len(sys.argv) > 1 else Path(".")
+    try:
+        approved = approve_samples(root, main)
+    except CommandFailed as failed:  # the command has printed its one line
+        sys.exit(failed.exit_code)
+    except NewsroomError as error:
+        print(f"approve_samples: {error}", file=sys.stderr)
+        sys.exit(error.exit_code)
+    print(f"Đã duyệt {len(approved)} bài mẫu mới; trang công khai ở output/")
