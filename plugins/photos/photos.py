@@ -27,7 +27,7 @@ from pathlib import Path
 from pelican import signals
 from pelican.readers import MarkdownReader
 
-from pipeline.article import parse_text
+from pipeline.article import Article, parse_text
 from pipeline.errors import ArticleError, PhotoError
 from pipeline.figures import FigureExtension, Photo
 from pipeline.photos import probe_image, source_hash
@@ -397,12 +397,10 @@ class PhotoRenderer:
         return picture_element(published, self.is_lead(photo, index))
 
 
-def _lead_src(text: str, path: Path) -> str | None:
-    """The `Image:` field, which names the lead photo, if the header has one."""
-    try:
-        article = parse_text(text, path)
-    except ArticleError:
-        return None  # Pelican's reader reports a broken header
+def _lead_src(article: Article | None) -> str | None:
+    """The `Image:` field, which names the lead photo, if it names a photo of the body."""
+    if article is None:
+        return None
     wanted = article.fields.get("Image", "").strip()
     return wanted if any(p.src == wanted for p in article.photos) else None
 
@@ -424,13 +422,13 @@ class PhotoMarkdownReader(MarkdownReader):
         self.figures.reset()
         self.renderer.photos = []
         self.renderer.source_path = path
-        text = path.read_text("utf-8", errors="replace")
         try:
-            photos = parse_text(text, path).photos
+            article = parse_text(path.read_text("utf-8", errors="replace"), path)
         except ArticleError:
-            photos = []
+            article = None  # Pelican's reader reports a broken header
+        photos = article.photos if article else []
         self.renderer.lines = {photo.src: photo.line for photo in photos}
-        self.renderer.lead_src = _lead_src(text, path)
+        self.renderer.lead_src = _lead_src(article)
         content, metadata = super().read(source_path)
         if self.renderer.photos:
             index = next(
