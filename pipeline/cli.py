@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 from .build import build_site
+from .cli_intake import add_commands as add_intake_commands
 from .config import load_config
 from .errors import NewsroomError
 
@@ -36,6 +37,7 @@ def make_parser() -> argparse.ArgumentParser:
     build.set_defaults(handler=_cmd_build)
     config = commands.add_parser("config", help="kiểm tra newsroom.toml")
     config.set_defaults(handler=_cmd_config)
+    add_intake_commands(commands)
     return parser
 
 

@@ -1,0 +1,100 @@
+"""`newsroom photo add`: store a clean copy of a photo beside an article and add its figure.
+
+Import stores the photos it finds through the same functions, so every photo
+that enters `content/` has been validated, turned upright, converted to sRGB,
+capped in size and stripped of all metadata by `pipeline.photos`.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from .article import Article
+from .config import Config, load_config
+from .errors import PhotoError
+from .figures import CREDIT_LINE, Photo, format_photo
+from .import_text import clean_line
+from .photos import CleanPhoto, clean_photo_file
+from .resolver import resolve_article
+from .slugs import make_slug
+from .vietnamese import nfc
+
+
+@dataclass(frozen=True)
+class AddedPhoto:
+    article: Path  # the index.md that now shows the photo
+    photo: Path  # the stored clean file
+
+
+def clean_photo_bytes(data: bytes, name: str, config: Config) -> CleanPhoto:
+    """Validate and clean an image that came inside a document (docx, data: URI)."""
+    with tempfile.TemporaryDirectory(prefix="newsroom-photo-") as folder:
+        path = Path(folder) / (Path(name).name or "anh")
+        path.write_bytes(data)
+        try:
+            return clean_photo_file(path, config.photo_max_side, config.jpeg_quality)
+        except PhotoError as error:
+            raise PhotoError(error.message, name) from None
+
+
+def photo_file_name(hint: str, extension: str, folder: Path, taken: set[str]) -> str:
+    """A free ASCII file name in `folder`: `le-trao-co.jpg`, then `le-trao-co-2.jpg`, …"""
+    stem = make_slug(Path(hint).stem, max_length=60) or "anh"
+    name, number = f"{stem}.{extension}", 1
+    while name in taken or (folder / name).exists():
+        number += 1
+        name = f"{stem}-{number}.{extension}"
+    taken.add(name)
+    return name
+
+
+def write_file_atomic(path: Path, data: bytes) -> None:
+    """Write beside the target, then rename: a reader never sees half a file."""
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def _words(value: str, what: str, path: Path, required: bool) -> str:
+    text = clean_line(value or "")
+    if required and not text:
+        raise PhotoError(f"thiếu {what}; hãy thêm {what} cho ảnh", path)
+    return text
+
+
+def _with_photo(article: Article, block: str) -> str:
+    """The article's own text, untouched, with the figure as its last paragraph."""
+    text = article.path.read_text("utf-8").replace("\r\n", "\n").rstrip("\n")
+    return nfc(f"{text}\n\n{block}\n")
+
+
+def add_photo(
+    root: Path, argument: str, source: Path, caption: str, alt: str, credit: str = ""
+) -> AddedPhoto:
+    """Store `source` cleaned beside the article named by `argument`, and append its figure."""
+    config = load_config(root)
+    article = resolve_article(argument, config.content_path)
+    caption = _words(caption, "chú thích (--caption)", source, True)
+    alt = _words(alt, "mô tả ảnh (--alt)", source, True)
+    credit = _words(credit, "", source, False)
+    credit_match = CREDIT_LINE.match(credit)
+    credit = credit_match.group("credit") if credit_match else credit
+    clean = clean_photo_file(source, config.photo_max_side, config.jpeg_quality)
+    name = photo_file_name(source.name, clean.extension, article.folder, set())
+    text = _with_photo(article, format_photo(Photo(name, alt, caption, credit)))
+    target = article.folder / name
+    write_file_atomic(target, clean.data)
+    try:
+        write_file_atomic(article.path, text.encode("utf-8"))
+    except BaseException:
+        target.unlink(missing_ok=True)
+        raise
+    return AddedPhoto(article.path, target)
