@@ -8,6 +8,7 @@ and pull out what the article header needs (abbreviations, places).
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
@@ -27,7 +28,7 @@ LEAD_IN = re.compile(r"^\s*(?:\(\s*BP\s*\)\s*)?[–—-]\s*(?=\S)")
 # A credit standing alone, or at the end of a caption: `Ảnh: Minh Tuấn`, `(Ảnh: Minh Tuấn)`.
 CREDIT = re.compile(r"^\(?\s*ảnh\s*:\s*(?P<credit>[^()]+?)\s*\)?\s*\.?$", re.IGNORECASE)
 TRAILING_CREDIT = re.compile(
-    r"^(?P<caption>.*?)[\s.,;–-]*\(?\s*ảnh\s*:\s*(?P<credit>[^()]+?)\s*\)?\s*\.?$",
+    r"^(?P<caption>.*?)[\s,;–-]*\(?\s*ảnh\s*:\s*(?P<credit>[^()]+?)\s*\)?\s*\.?$",
     re.IGNORECASE,
 )
 # `Bài, ảnh:`, `Bài và ảnh:`, `Tin, ảnh:` give the photos' credit; `Bài:` and `Tin:` do not.
@@ -38,6 +39,11 @@ AUTHOR_SEPARATOR = re.compile(r"\s+[–—-]\s+|\s*,\s*|\s+(?:và|VÀ)\s+|\s*&\s
 NAME = re.compile(r"^[^\W\d_]+(?:\.?\s+[^\W\d_]+\.?){0,5}$")
 # `Bộ đội Biên phòng (BĐBP)`: the long form ends right before the parenthesis.
 DEFINITION = re.compile(r"\((?P<short>[^\W\d_a-zđ][\w-]*)\)")
+# `Ngày 16/9, …`, `Sáng 3/12, …`, `Chiều ngày 5/12, …` at the start of a lead.
+EVENT_DAY = re.compile(
+    r"^(?:(?:sáng|chiều|tối|trưa|đêm)\s+(?:ngày\s+)?|ngày\s+)(\d{1,2})\s*/\s*(\d{1,2})(?!\s*/)",
+    re.IGNORECASE,
+)
 SENTENCE_END = ".!?…:;\"”'’)"
 CAPTION_MAX_WORDS = 60
 
@@ -116,10 +122,14 @@ def parse_byline(line: str, require_uppercase: bool = True) -> Byline | None:
     return Byline(authors, credit)
 
 
+def _initial(text: str) -> str:
+    """`Ủy` -> `u`, `Đội` -> `đ`: the first letter without its tone or vowel marks."""
+    return unicodedata.normalize("NFD", text[:1])[:1].casefold()
+
+
 def _initials_match(words: list[str], letters: str) -> bool:
     return len(words) == len(letters) and all(
-        word[:1].casefold() == letter.casefold()
-        for word, letter in zip(words, letters, strict=True)
+        _initial(word) == _initial(letter) for word, letter in zip(words, letters, strict=True)
     )
 
 
@@ -153,9 +163,7 @@ def find_places(text: str, provinces: tuple[str, ...]) -> list[str]:
 
 def event_date(lead: str, published: datetime) -> date | None:
     """`Ngày 16/9, …` at the start of the lead: the event's date, in the dateline's year."""
-    match = re.match(
-        r"^(?:sáng|chiều|tối|trưa)?\s*ngày\s+(\d{1,2})\s*/\s*(\d{1,2})(?!\s*/)", lead, re.I
-    )
+    match = EVENT_DAY.match(lead)
     if not match:
         return None
     day, month = int(match.group(1)), int(match.group(2))

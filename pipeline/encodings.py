@@ -40,6 +40,8 @@ SYLLABLE = re.compile(
     rf"(?:{'|'.join(NUCLEI)})"
     r"(?:ch|nh|ng|[cmnpt])?"
 )
+# BĐBP, TĐKT: abbreviations are not syllables, and no mojibake looks like them.
+ABBREVIATION = re.compile(r"^[A-ZĐ]{2,}$")
 # Word edges that are punctuation, not part of a syllable.
 EDGE_PUNCTUATION = "\"'()[]{}.,;:!?…–—-/“”‘’*"
 
@@ -62,7 +64,7 @@ def _non_ascii_words(text: str) -> list[str]:
     for token in text.split():
         for part in token.strip(EDGE_PUNCTUATION).split("-"):
             part = part.strip(EDGE_PUNCTUATION)
-            if part and not part.isascii():
+            if part and not part.isascii() and not ABBREVIATION.match(part):
                 words.append(part)
     return words
 
@@ -177,6 +179,12 @@ def _encode_vni(text: str) -> bytes:
             continue
         decomposed = unicodedata.normalize("NFD", char)
         base, rest = decomposed[0], decomposed[1:]
+        if not rest and not base.isalpha():  # punctuation such as – and “”, as in Windows-1252
+            punctuation = char.encode("cp1252", errors="replace")
+            if punctuation[0] in _VNI_MARKS or punctuation[0] in _VNI_LETTERS:
+                raise ValueError(f"VNI has no code for {char!r}")
+            out += punctuation
+            continue
         if rest[:1] == "\u031b":  # ư, ơ and their tones: the horn letter, then the tone
             base, rest = nfc(base + "\u031b"), rest[1:]
         vowel_mark = "".join(m for m in rest if m in VOWEL_MARKS)
