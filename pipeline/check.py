@@ -209,7 +209,7 @@ def _reading_flow(article: Article) -> Iterator[tuple[int, str]]:
             photo_lines.add(number + offset)
     for number, text in _body_lines(article):
         if number not in photo_lines and not text.lstrip().startswith("#"):
-            yield number, text
+            yield number, CODE_SPAN.sub("", text)
 
 
 def _abbreviation(token: str) -> bool:
@@ -315,6 +315,8 @@ def _targets(paths: list[str], content: Path) -> list[Path]:
             if not inside:
                 raise NewsroomError(f"thư mục không chứa bài viết nào ({INDEX_NAME})", path)
             found += inside
+        elif path.is_dir() or (path.name == INDEX_NAME and path.is_file()):
+            found.append(path / INDEX_NAME if path.is_dir() else path)  # read later, as a finding
         else:
             found.append(resolve_article(argument, content).path)
     return list(dict.fromkeys(found))

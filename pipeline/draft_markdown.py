@@ -38,13 +38,13 @@ class Rendered:
 
 
 def _photo(
-    item: SourcePhoto, config: Config, taken: set[str], folder: Path
+    item: SourcePhoto, config: Config, taken: set[str], folder: Path, source: Path
 ) -> tuple[Photo, bytes | None]:
     data = None
     name = item.name
     extension = (Path(name).suffix.lstrip(".").lower() or "jpg").replace("jpeg", "jpg")
     if item.data is not None:
-        clean = clean_photo_bytes(item.data, item.name, config)
+        clean = clean_photo_bytes(item.data, item.name, config, source)
         data, extension = clean.data, clean.extension
     name = photo_file_name(name, extension, folder, taken)
     return Photo(
@@ -61,7 +61,7 @@ def render_draft(
     parts: list[str] = []
     for item in draft.items:
         if isinstance(item, SourcePhoto):
-            photo, data = _photo(item, config, taken, folder)
+            photo, data = _photo(item, config, taken, folder, draft.source)
             if data is not None:
                 rendered.files[photo.src] = data
             parts.append(format_photo(photo))

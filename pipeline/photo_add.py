@@ -29,15 +29,18 @@ class AddedPhoto:
     photo: Path  # the stored clean file
 
 
-def clean_photo_bytes(data: bytes, name: str, config: Config) -> CleanPhoto:
-    """Validate and clean an image that came inside a document (docx, data: URI)."""
+def clean_photo_bytes(data: bytes, name: str, config: Config, source: Path) -> CleanPhoto:
+    """Validate and clean an image that came inside a document (docx, data: URI, saved page).
+
+    A bad image is reported against the document that holds it.
+    """
     with tempfile.TemporaryDirectory(prefix="newsroom-photo-") as folder:
         path = Path(folder) / (Path(name).name or "anh")
         path.write_bytes(data)
         try:
             return clean_photo_file(path, config.photo_max_side, config.jpeg_quality)
         except PhotoError as error:
-            raise PhotoError(error.message, name) from None
+            raise PhotoError(f"ảnh {name}: {error.message}", source) from None
 
 
 def photo_file_name(hint: str, extension: str, folder: Path, taken: set[str]) -> str:
