@@ -99,19 +99,20 @@ def _take_title(blocks: list[Block], source: Path) -> str:
 
 
 def _take_byline(blocks: list[Block]) -> conventions.Byline | None:
+    """A block the source marks as the byline, else the uppercase last line."""
     for index, block in enumerate(blocks):
         if block.kind == "byline":
             byline = conventions.parse_byline(block.text, require_uppercase=False)
-            del blocks[index]
             if byline:
+                del blocks[index]
                 return byline
+            blocks[index] = replace(block, kind="text")  # not names: keep it as text
     for index in range(len(blocks) - 1, max(len(blocks) - 3, -1), -1):
         if blocks[index].kind == "text":
             byline = conventions.parse_byline(blocks[index].text)
             if byline:
                 del blocks[index]
-                return byline
-            return None
+            return byline
     return None
 
 
@@ -129,7 +130,8 @@ def _lead_index(blocks: list[Block]) -> int | None:
     return texts[0] if texts else None
 
 
-def _caption_photo(text: str, number: int, credit: str) -> SourcePhoto:
+def _caption_photo(text: str, number: int) -> SourcePhoto:
+    """A caption with no photo file: the figure keeps its words, `check` asks for the file."""
     caption, own_credit = conventions.split_credit(text)
     return SourcePhoto(name=f"anh-{number}.jpg", alt=caption, caption=caption, credit=own_credit)
 
@@ -160,7 +162,7 @@ def _body_items(blocks: list[Block], before_lead: list[Block]) -> list[str | Sou
             )
         elif block.text and (early or conventions.is_caption(block.text)):
             number += 1
-            items.append(_caption_photo(block.text, number, ""))
+            items.append(_caption_photo(block.text, number))
         elif block.text:
             items.append(block.text)
     return items
