@@ -29,9 +29,16 @@ class SourcePhoto:
 
 
 @dataclass(frozen=True)
+class Heading:
+    """A subheading inside the body (HTML `<h2>`…`<h6>`): never a caption."""
+
+    text: str
+
+
+@dataclass(frozen=True)
 class Block:
     text: str = ""
-    kind: str = "text"  # text | title | lead | byline | photo
+    kind: str = "text"  # text | title | heading | lead | byline | photo
     line: int | None = None
     photo: SourcePhoto | None = None
 
@@ -50,7 +57,7 @@ class Draft:
     title: str
     date: datetime
     lead: str
-    items: list[str | SourcePhoto]  # body paragraphs and photos, in order
+    items: list[str | SourcePhoto | Heading]  # body paragraphs, subheadings and photos
     authors: list[str]
 
 
@@ -83,7 +90,7 @@ def _take_title(blocks: list[Block], source: Path) -> str:
             # A page repeats its title in the text sometimes: drop the repeat.
             blocks[:] = [b for b in blocks if not (b.kind == "text" and b.text == block.text)]
             return block.text
-    first = next((i for i, b in enumerate(blocks) if b.kind == "text"), None)
+    first = next((i for i, b in enumerate(blocks) if b.kind in ("text", "heading")), None)
     if first is None or first > 2:
         raise ArticleError("không tìm thấy tiêu đề; dòng đầu bài phải là tiêu đề", source)
     text = blocks[first].text
@@ -136,8 +143,8 @@ def _caption_photo(text: str, number: int) -> SourcePhoto:
     return SourcePhoto(name=f"anh-{number}.jpg", alt=caption, caption=caption, credit=own_credit)
 
 
-def _body_items(blocks: list[Block], before_lead: list[Block]) -> list[str | SourcePhoto]:
-    items: list[str | SourcePhoto] = []
+def _body_items(blocks: list[Block], before_lead: list[Block]) -> list[str | SourcePhoto | Heading]:
+    items: list[str | SourcePhoto | Heading] = []
     number = 0
     for position, block in enumerate([*before_lead, *blocks]):
         early = position < len(before_lead)
@@ -146,6 +153,8 @@ def _body_items(blocks: list[Block], before_lead: list[Block]) -> list[str | Sou
         if block.kind == "photo" and block.photo:
             number += 1
             items.append(block.photo)
+        elif block.kind == "heading":
+            items.append(Heading(block.text))
         elif credit and isinstance(previous, SourcePhoto) and not previous.credit:
             items[-1] = replace(previous, credit=credit)
         elif (

@@ -13,7 +13,7 @@ from pathlib import Path
 from .article import format_abbreviations, format_article, format_datetime
 from .config import Config, Section
 from .conventions import event_date, find_definitions, find_places
-from .draft import Draft, SourcePhoto
+from .draft import Draft, Heading, SourcePhoto
 from .figures import Photo, format_photo
 from .photo_add import clean_photo_bytes, photo_file_name
 
@@ -52,6 +52,12 @@ def _photo(
     ), data
 
 
+def _words(item: str | SourcePhoto | Heading) -> str:
+    if isinstance(item, SourcePhoto):
+        return item.caption
+    return item.text if isinstance(item, Heading) else item
+
+
 def render_draft(
     draft: Draft, config: Config, section: Section | None, slug: str, folder: Path
 ) -> Rendered:
@@ -65,9 +71,11 @@ def render_draft(
             if data is not None:
                 rendered.files[photo.src] = data
             parts.append(format_photo(photo))
+        elif isinstance(item, Heading):
+            parts.append(f"## {escape_markdown(item.text)}")
         else:
             parts.append(escape_markdown(item))
-    texts = [draft.lead, *(i if isinstance(i, str) else i.caption for i in draft.items)]
+    texts = [draft.lead, *(_words(item) for item in draft.items)]
     when = event_date(draft.lead, draft.date)
     fields = {
         "Title": draft.title,

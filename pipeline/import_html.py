@@ -49,6 +49,7 @@ CONTAINER_TAGS = {
     "div", "section", "article", "main", "header", "footer", "body", "html", "ul", "ol", "dl",
     "table", "thead", "tbody", "tfoot", "tr", "td", "th", "center", "figure", "hgroup",
 }  # fmt: skip
+SUBHEADINGS = {"h2", "h3", "h4", "h5", "h6"}
 WORDS = re.compile(r"\s+")
 
 
@@ -175,6 +176,8 @@ class _Reader:
         classes = _classes(tag)
         if tag.name == "h1":
             kind = "title"
+        elif tag.name in SUBHEADINGS:
+            kind = "heading"
         elif LEAD_CLASS.search(classes):
             kind = "lead"
         elif BYLINE_CLASS.search(classes):
@@ -182,7 +185,7 @@ class _Reader:
         for img in tag.find_all("img"):
             self.blocks.append(Block(kind="photo", photo=self.photo(img)))
         lines = _lines(tag)
-        if kind in ("title", "lead") and lines:
+        if kind in ("title", "heading", "lead") and lines:
             lines = [" ".join(lines)]
         self.blocks += [Block(line, kind=kind) for line in lines]
 

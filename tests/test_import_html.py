@@ -115,3 +115,16 @@ def test_import_html_broken_embedded_image_is_refused(root: Path, tmp_path: Path
     assert error.value.path == str(source)
     assert error.value.message.startswith("ảnh anh.jpeg: ")
     assert not list((root / "content" / "articles").rglob("*"))
+
+
+def test_import_html_subheading_is_not_a_caption(root: Path, tmp_path: Path):
+    source = tmp_path / "bai.html"
+    source.write_text(
+        "<article><h1>Tiêu đề bài</h1><p>Thứ hai, 28/11/2022</p><p>– Sapo của bài.</p>"
+        "<p>Đoạn một.</p><h2>Nâng cao chất lượng công tác tuần tra biên giới</h2>"
+        "<p>Đoạn hai.</p></article>",
+        "utf-8",
+    )
+    article = parse_text(dry_run(root, source), source)
+    assert article.photos == []
+    assert "\n\n## Nâng cao chất lượng công tác tuần tra biên giới\n\n" in article.body
