@@ -22,6 +22,7 @@ from .article import (
     read_article,
 )
 from .config import Config, load_config
+from .conventions import definition_spans
 from .errors import NewsroomError, PhotoError
 from .photos import identifying_metadata, open_image
 from .resolver import find_slug_collisions, resolve_article
@@ -220,15 +221,13 @@ def _abbreviation(token: str) -> bool:
 def undefined_abbreviations(article: Article, context: Context) -> Problems:
     seen = set(context.config.glossary)
     for number, text in _reading_flow(article):
+        spans = definition_spans(text)
         for match in TOKEN.finditer(text):
             term = match.group(1)
             if term in seen or not _abbreviation(term):
                 continue
             seen.add(term)
-            defined = text[: match.start()].rstrip().endswith("(") and text[
-                match.end() :
-            ].startswith(")")
-            if not defined:
+            if not any(start < match.start() < end for start, end in spans):
                 yield (
                     number,
                     f'chữ viết tắt "{term}" chưa được giải thích ở lần dùng đầu; hãy viết '

@@ -38,7 +38,8 @@ BYLINE_PREFIX = re.compile(
 AUTHOR_SEPARATOR = re.compile(r"\s+[–—-]\s+|\s*,\s*|\s+(?:và|VÀ)\s+|\s*&\s*")
 NAME = re.compile(r"^[^\W\d_]+(?:\.?\s+[^\W\d_]+\.?){0,5}$")
 # `Bộ đội Biên phòng (BĐBP)`: the long form ends right before the parenthesis.
-DEFINITION = re.compile(r"\((?P<short>[^\W\d_a-zđ][\w-]*)\)")
+# `(TĐKT)` or `(CTĐ, CTCT)` right after the long forms.
+DEFINITIONS = re.compile(r"\((?P<shorts>[^\W\d_][\w&-]*(?:\s*,\s*[^\W\d_][\w&-]*)*)\)")
 # `Ngày 16/9, …`, `Sáng 3/12, …`, `Chiều ngày 5/12, …` at the start of a lead.
 EVENT_DAY = re.compile(
     r"^(?:(?:sáng|chiều|tối|trưa|đêm)\s+(?:ngày\s+)?|ngày\s+)(\d{1,2})\s*/\s*(\d{1,2})(?!\s*/)",
@@ -133,21 +134,45 @@ def _initials_match(words: list[str], letters: str) -> bool:
     )
 
 
+def is_abbreviation(short: str) -> bool:
+    letters = [char for char in short if char.isalpha()]
+    return len(letters) >= 2 and short == short.upper() and short[:1].isalpha()
+
+
+def definition_spans(text: str) -> list[tuple[int, int]]:
+    """Where `(TĐKT)` or `(CTĐ, CTCT)` stands in the text: abbreviations being defined."""
+    return [
+        match.span()
+        for match in DEFINITIONS.finditer(text)
+        if all(is_abbreviation(s.strip()) for s in match.group("shorts").split(","))
+    ]
+
+
 def find_definitions(text: str) -> dict[str, str]:
-    """Abbreviations defined at first use: `thi đua khen thưởng (TĐKT)` -> {TĐKT: thi đua…}."""
+    """Abbreviations defined at first use: `thi đua khen thưởng (TĐKT)` -> {TĐKT: thi đua…}.
+
+    Several at once work too: `công tác đảng, công tác chính trị (CTĐ, CTCT)`.
+    """
     found: dict[str, str] = {}
-    for match in DEFINITION.finditer(text):
-        short = match.group("short")
-        letters = "".join(char for char in short if char.isalpha())
-        if len(letters) < 2 or short != short.upper() or short in found:
+    for match in DEFINITIONS.finditer(text):
+        shorts = [s.strip() for s in match.group("shorts").split(",")]
+        if not all(is_abbreviation(short) for short in shorts):
             continue
         before = text[: match.start()].rstrip()
         tokens = list(re.finditer(r"[^\W_]+", before))
-        words = [token for token in tokens[-len(letters) :]]
-        if len(words) == len(letters) and _initials_match([w.group() for w in words], letters):
-            long = before[words[0].start() :].strip()
-            if not re.search(r"[.;:!?()]", long):
-                found[short] = long
+        defined: dict[str, str] = {}
+        for short in reversed(shorts):
+            letters = [char for char in short if char.isalpha()]
+            words, tokens = tokens[-len(letters) :], tokens[: -len(letters)]
+            if not _initials_match([w.group() for w in words], "".join(letters)):
+                break
+            long = before[words[0].start() : words[-1].end()]
+            if re.search(r"[.;:!?()=]", long):
+                break
+            defined[short] = long
+        else:
+            for short in shorts:
+                found.setdefault(short, defined[short])
     return found
 
 

@@ -221,7 +221,10 @@ class _Reader:
         elif child.name in CONTAINER_TAGS:
             self.flush()
             self.walk(child)
-        else:
+        else:  # inline: its text joins the line; a photo inside a link stands alone
+            for img in images:
+                self.flush()
+                self.blocks.append(Block(kind="photo", photo=self.photo(img)))
             self.inline.append(" ".join(_lines(child)))
 
 

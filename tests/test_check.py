@@ -138,6 +138,8 @@ def test_check_every_rule_is_covered():
     "extra",
     [
         "\nỦy ban nhân dân (UBND) xã, sau đó UBND họp.\n",  # defined at first use
+        "\nCông tác đảng, công tác chính trị (CTĐ, CTCT); CTĐ.\n",  # two at once
+        "\nPhòng chống ma túy và tội phạm (PCMT&TP), rồi PCMT&TP.\n",
         "\nCác QP-AN và CBCS trong bảng chú giải.\n",  # in the glossary
         "\nĐại hội XIII của Đảng.\n",  # a Roman numeral is no abbreviation
         "\n`<script>` và `HTML` là mã, không phải thẻ.\n",  # a code span is text

@@ -128,3 +128,23 @@ def test_import_html_subheading_is_not_a_caption(root: Path, tmp_path: Path):
     article = parse_text(dry_run(root, source), source)
     assert article.photos == []
     assert "\n\n## Nâng cao chất lượng công tác tuần tra biên giới\n\n" in article.body
+
+
+def test_import_html_linked_photo_and_following_caption(root: Path, tmp_path: Path):
+    source = tmp_path / "bai.html"
+    source.write_text(
+        "<body><div id='noi-dung'><p>Thứ hai, 28/11/2022</p><p>Tiêu đề bài</p>"
+        "<p>(BP) - Sapo của bài.</p><a href='lon.jpg'><img src='nho.jpg' alt='Cột mốc'></a>"
+        "<p><em>Cột mốc 512 sau khi được tu sửa (Ảnh: Văn Long)</em></p>"
+        "<p>Đoạn thân bài đủ dài để vùng này là vùng nội dung chính của trang.</p></div></body>",
+        "utf-8",
+    )
+    article = parse_text(dry_run(root, source), source)
+    assert article.title == "Tiêu đề bài"
+    (photo,) = article.photos
+    assert (photo.src, photo.alt, photo.caption, photo.credit) == (
+        "nho.jpg",
+        "Cột mốc",
+        "Cột mốc 512 sau khi được tu sửa",
+        "Văn Long",
+    )

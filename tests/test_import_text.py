@@ -273,3 +273,16 @@ def test_import_dry_run_never_crashes_on_layout_like_text(
     root: Path, tmp_path: Path, lines: list[str]
 ):
     _never_crashes(root, tmp_path, "\n".join(lines).encode("utf-8", errors="surrogatepass"))
+
+
+def test_import_collects_abbreviations_defined_together(root: Path, tmp_path: Path):
+    text = (
+        "Thứ ba, 20/12/2022\n\nTổng kết\n\n– Ngày 19/12, Bộ Chỉ huy (BCH) tổng kết công tác "
+        "đảng, công tác chính trị (CTĐ, CTCT) và quốc phòng – an ninh (QP-AN).\n\nThân (Lào).\n"
+    )
+    assert imported(root, write(tmp_path, text)).abbreviations == {
+        "BCH": "Bộ Chỉ huy",
+        "CTĐ": "công tác đảng",
+        "CTCT": "công tác chính trị",
+        "QP-AN": "quốc phòng – an ninh",
+    }
