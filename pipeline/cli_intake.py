@@ -33,7 +33,9 @@ def _cmd_import(args: argparse.Namespace) -> int:
 
 
 def _cmd_photo_add(args: argparse.Namespace) -> int:
-    added = add_photo(args.root, args.article, args.photo, args.caption, args.alt, args.credit)
+    added = add_photo(
+        args.root, args.article, args.photo, args.caption, args.alt, args.credit, args.replace
+    )
     print(added.photo)
     return 0
 
@@ -68,9 +70,14 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
     add = photo_commands.add_parser("add", help="thêm ảnh (đã làm sạch) vào bài")
     add.add_argument("article", metavar="BÀI", help="thư mục bài, tệp index.md hoặc slug")
     add.add_argument("photo", type=Path, metavar="ẢNH")
-    add.add_argument("--caption", required=True, help="chú thích ảnh")
-    add.add_argument("--alt", required=True, help="mô tả ảnh cho người không xem được ảnh")
+    add.add_argument("--caption", help="chú thích ảnh (bắt buộc, trừ khi dùng --replace)")
+    add.add_argument(
+        "--alt", help="mô tả ảnh cho người không xem được ảnh (bắt buộc, trừ khi dùng --replace)"
+    )
     add.add_argument("--credit", default="", help="tác giả ảnh")
+    add.add_argument(
+        "--replace", metavar="TÊN_ẢNH", help="điền ảnh vào khối ảnh đã có (ví dụ anh-1.jpg)"
+    )
     add.set_defaults(handler=_cmd_photo_add)
 
     check = commands.add_parser("check", help="kiểm tra bài trước khi gửi duyệt")

@@ -66,11 +66,12 @@ def write_file_atomic(path: Path, data: bytes) -> None:
         raise
 
 
-def _words(value: str, what: str, path: Path, required: bool) -> str:
+def _words(value: str | None, what: str, path: Path, fallback: str | None = None) -> str:
+    """One clean line; required (named `what`) unless there is a fallback."""
     text = clean_line(value or "")
-    if required and not text:
+    if not text and fallback is None:
         raise PhotoError(f"thiếu {what}; hãy thêm {what} cho ảnh", path)
-    return text
+    return text or (fallback or "")
 
 
 def _with_photo(article: Article, block: str) -> str:
@@ -79,20 +80,49 @@ def _with_photo(article: Article, block: str) -> str:
     return nfc(f"{text}\n\n{block}\n")
 
 
+def _replacing(article: Article, old: Photo, block: str) -> str:
+    """The article's own text with the figure of `old` (its whole paragraph) replaced."""
+    lines = article.path.read_text("utf-8").replace("\r\n", "\n").split("\n")
+    start = end = old.line - 1
+    while end < len(lines) and lines[end].strip():
+        end += 1
+    return nfc("\n".join([*lines[:start], block, *lines[end:]]))
+
+
+def _find_photo(article: Article, src: str) -> Photo:
+    for photo in article.photos:
+        if photo.src == src:
+            return photo
+    names = ", ".join(photo.src for photo in article.photos) or "không có ảnh nào"
+    raise PhotoError(f"bài không có khối ảnh {src} để thay (các ảnh: {names})", article.path)
+
+
 def add_photo(
-    root: Path, argument: str, source: Path, caption: str, alt: str, credit: str = ""
+    root: Path,
+    argument: str,
+    source: Path,
+    caption: str | None,
+    alt: str | None,
+    credit: str | None = "",
+    replace: str | None = None,
 ) -> AddedPhoto:
-    """Store `source` cleaned beside the article named by `argument`, and append its figure."""
+    """Store `source` cleaned beside the article named by `argument`, and add its figure.
+
+    With `replace`, the photo fills an existing figure (one an import left without its file),
+    keeping that figure's words where no new ones are given; otherwise it is appended.
+    """
     config = load_config(root)
     article = resolve_article(argument, config.content_path)
-    caption = _words(caption, "chú thích (--caption)", source, True)
-    alt = _words(alt, "mô tả ảnh (--alt)", source, True)
-    credit = _words(credit, "", source, False)
+    old = _find_photo(article, replace) if replace else None
+    caption = _words(caption, "chú thích (--caption)", source, old.caption if old else None)
+    alt = _words(alt, "mô tả ảnh (--alt)", source, old.alt if old else None)
+    credit = _words(credit, "", source, old.credit if old else "")
     credit_match = CREDIT_LINE.match(credit)
     credit = credit_match.group("credit") if credit_match else credit
     clean = clean_photo_file(source, config.photo_max_side, config.jpeg_quality)
     name = photo_file_name(source.name, clean.extension, article.folder, set())
-    text = _with_photo(article, format_photo(Photo(name, alt, caption, credit)))
+    block = format_photo(Photo(name, alt, caption, credit))
+    text = _replacing(article, old, block) if old else _with_photo(article, block)
     target = article.folder / name
     write_file_atomic(target, clean.data)
     try:

@@ -10,10 +10,11 @@ from PIL import Image
 from pipeline.article import read_article
 from pipeline.cli import main
 from pipeline.errors import NewsroomError, PhotoError
+from pipeline.importer import import_files
 from pipeline.photo_add import add_photo
 from pipeline.photos import identifying_metadata
 from tests.helpers import SEED_SLUG
-from tests.intake_support import cmyk_jpeg, huge_png, jpeg_with_gps, png_with_alpha
+from tests.intake_support import SEED_TEXT, cmyk_jpeg, huge_png, jpeg_with_gps, png_with_alpha
 
 
 def _add(project: Path, photo: Path, **words):
@@ -129,3 +130,26 @@ def test_photo_add_unknown_article(project: Path, tmp_path: Path, capsys: pytest
     args = ["--root", str(project), "photo", "add", "khong-co-bai", str(source)]
     assert main([*args, "--caption", "C", "--alt", "M"]) == 2
     assert "không tìm thấy bài viết" in capsys.readouterr().err
+
+
+def test_photo_add_replace_fills_imported_caption(empty_project: Path, tmp_path: Path):
+    (written,) = import_files(empty_project, [SEED_TEXT])
+    before = read_article(written.folder)
+    (missing,) = before.photos
+    source = jpeg_with_gps(tmp_path / "le-trao-co.jpg")
+    added = add_photo(empty_project, SEED_SLUG, source, None, None, "Văn Long", missing.src)
+    after = read_article(added.article)
+    (photo,) = after.photos
+    assert (photo.src, photo.caption, photo.alt, photo.credit) == (
+        "le-trao-co.jpg",
+        missing.caption,
+        missing.alt,
+        "Văn Long",
+    )
+    assert after.body.replace(photo.src, missing.src).replace("\nẢnh: Văn Long", "") == before.body
+    assert identifying_metadata(added.photo) == []
+
+
+def test_photo_add_replace_unknown_figure(project: Path, tmp_path: Path):
+    with pytest.raises(PhotoError, match=r"anh-giu-cho\.jpg"):
+        add_photo(project, SEED_SLUG, png_with_alpha(tmp_path / "a.png"), "C", "A", "", "x.jpg")
