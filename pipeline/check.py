@@ -135,7 +135,7 @@ def missing_photo_files(article: Article, context: Context) -> Problems:
             yield (
                 photo.line,
                 f"không tìm thấy tệp ảnh {photo.src}; hãy thêm ảnh bằng "
-                f"`newsroom photo add` hoặc bỏ khối ảnh",
+                f"`newsroom photo add BÀI TỆP_ẢNH --replace {photo.src}` hoặc bỏ khối ảnh",
             )
 
 
