@@ -56,11 +56,17 @@ def photo_file_name(hint: str, extension: str, folder: Path, taken: set[str]) ->
 
 def write_file_atomic(path: Path, data: bytes) -> None:
     """Write beside the target, then rename: a reader never sees half a file."""
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    except OSError as error:
+        raise PhotoError(f"không ghi được tệp ({error.strerror})", path) from None
     try:
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)
         os.replace(temporary, path)
+    except OSError as error:
+        Path(temporary).unlink(missing_ok=True)
+        raise PhotoError(f"không ghi được tệp ({error.strerror})", path) from None
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise

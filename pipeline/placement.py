@@ -76,13 +76,19 @@ def write_article_folder(folder: Path, text: str, files: dict[str, bytes]) -> Pa
     """Write `index.md` and its photos into a hidden folder, then rename it into place."""
     if folder.exists():
         raise ArticleError("thư mục bài đã có; không ghi đè bài đã có", folder)
-    folder.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", dir=folder.parent))
+    try:
+        folder.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", dir=folder.parent))
+    except OSError as error:
+        raise ArticleError(f"không tạo được thư mục bài ({error.strerror})", folder) from None
     try:
         for name, data in files.items():
             (staging / name).write_bytes(data)
         (staging / INDEX_NAME).write_text(text, "utf-8")
         os.rename(staging, folder)
+    except OSError as error:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise ArticleError(f"không ghi được bài ({error.strerror})", folder) from None
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
