@@ -11,7 +11,7 @@ import zipfile
 import zlib
 from pathlib import Path
 
-from PIL import Image
+from PIL import Image, ImageCms
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "intake"
 NEWSROOM = Path(sys.executable).parent / "newsroom"
@@ -42,7 +42,9 @@ def jpeg_with_gps(path: Path, size=(120, 80), orientation: int = 6) -> Path:
     gps = exif.get_ifd(0x8825)
     gps[1], gps[2], gps[3], gps[4] = "N", (21.0, 1.0, 30.0), "E", (105.0, 51.0, 10.0)
     path.parent.mkdir(parents=True, exist_ok=True)
-    image.save(path, "JPEG", exif=exif)
+    xmp = b'<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF/></x:xmpmeta>'
+    srgb = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
+    image.save(path, "JPEG", exif=exif, xmp=xmp, icc_profile=srgb)
     return path
 
 

@@ -24,7 +24,7 @@ def _add(project: Path, photo: Path, **words):
 
 def test_photo_add_jpeg_with_gps_and_rotation(project: Path, tmp_path: Path):
     source = jpeg_with_gps(tmp_path / "IMG_0001.JPG", size=(120, 80), orientation=6)
-    assert "vị trí GPS" in identifying_metadata(source)
+    assert {"vị trí GPS", "số sê-ri máy ảnh", "XMP"} <= set(identifying_metadata(source))
     added = _add(project, source, credit="Ảnh: Minh Tuấn")
     assert added.photo.name == "img-0001.jpg"
     with Image.open(added.photo) as image:
@@ -61,6 +61,14 @@ def test_photo_add_png_with_alpha_stays_png(project: Path, tmp_path: Path):
     with Image.open(added.photo) as image:
         assert image.mode == "RGBA"
         assert image.getpixel((5, 5))[3] == 0 and image.getpixel((40, 5))[3] == 255
+
+
+def test_photo_add_webp_becomes_jpeg(project: Path, tmp_path: Path):
+    source = tmp_path / "anh.webp"
+    Image.new("RGB", (30, 20), "#225588").save(source, "WEBP")
+    added = _add(project, source)
+    with Image.open(added.photo) as image:
+        assert (added.photo.name, image.format, image.size) == ("anh.jpg", "JPEG", (30, 20))
 
 
 def test_photo_add_heic_becomes_jpeg(project: Path, tmp_path: Path):
