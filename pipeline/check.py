@@ -22,7 +22,7 @@ from .article import (
     read_article,
 )
 from .config import Config, load_config
-from .conventions import definition_spans
+from .conventions import definition_spans, is_abbreviation
 from .errors import NewsroomError, PhotoError
 from .photos import identifying_metadata, open_image
 from .resolver import find_slug_collisions, resolve_article
@@ -214,8 +214,7 @@ def _reading_flow(article: Article) -> Iterator[tuple[int, str]]:
 
 
 def _abbreviation(token: str) -> bool:
-    letters = [char for char in token if char.isalpha()]
-    return len(letters) >= 2 and all(char.isupper() for char in letters) and not ROMAN.match(token)
+    return is_abbreviation(token) and not ROMAN.match(token)  # XIII is a number
 
 
 def undefined_abbreviations(article: Article, context: Context) -> Problems:

@@ -8,9 +8,11 @@ import pytest
 from PIL import Image
 
 from pipeline.article import read_article
+from pipeline.build import build_site
 from pipeline.errors import NewsroomError
 from pipeline.importer import import_files
 from pipeline.photos import identifying_metadata
+from tests.helpers import page
 from tests.intake_support import jpeg_bytes_with_gps, make_docx
 
 PARAGRAPHS = [
@@ -59,3 +61,16 @@ def test_import_docx_refuses_encoding_option(empty_project: Path, tmp_path: Path
     source = make_docx(tmp_path / "bai.docx", PARAGRAPHS, jpeg_bytes_with_gps())
     with pytest.raises(NewsroomError, match="--encoding"):
         import_files(empty_project, [source], encoding="vni")
+
+
+def test_import_docx_article_builds_with_captioned_photo(empty_project: Path, tmp_path: Path):
+    source = make_docx(tmp_path / "bai.docx", PARAGRAPHS, jpeg_bytes_with_gps())
+    (written,) = import_files(empty_project, [source], section="Biên giới")
+    build_site(empty_project)
+    html = page(empty_project / "output", f"2022/12/09/{written.folder.name}/")
+    figure = html.select_one("article figure") or html.select_one("figure")
+    assert figure is not None
+    assert figure.img["alt"] == "Thanh niên nhận hoa trước giờ lên đường"
+    assert "Các tân binh nhận hoa chúc mừng" in figure.figcaption.get_text()
+    assert "Ảnh: Thu Hà" in figure.figcaption.get_text()
+    assert "Sáng 8/12, Đồn Biên phòng Hữu Nghị" in html.get_text()
