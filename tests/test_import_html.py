@@ -6,10 +6,12 @@ import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from PIL import Image
 
 from pipeline.article import parse_text, read_article
-from pipeline.errors import PhotoError
+from pipeline.errors import NewsroomError, PhotoError
 from pipeline.importer import import_files
 from pipeline.photos import identifying_metadata
 from tests.intake_support import FIXTURES, cp1258_bytes, jpeg_with_gps
@@ -148,3 +150,26 @@ def test_import_html_linked_photo_and_following_caption(root: Path, tmp_path: Pa
         "Cột mốc 512 sau khi được tu sửa",
         "Văn Long",
     )
+
+
+HTML_PIECES = st.sampled_from(
+    ["<p>", "</p>", "<h1>", "</h1>", "<h2>", "<figure>", '<img src="a.jpg" alt="x">',
+     "<figcaption>", "<br>", '<div class="sapo">', "</div>", "<table><tr><td>", "<article>",
+     "<!--c-->", "<![if !vml]>", "Thứ hai, 28/11/2022", "– Sapo", "ĐÌNH QUANG", "Ảnh: A",
+     "<script>x</script>", '<img src="data:image/png;base64,iVBOR">', '<img src="../x.jpg">',
+     '<p class="author">', "<main>", "&nbsp;", "<time datetime='2022-02-30'>"]
+)  # fmt: skip
+
+
+@settings(
+    max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(pieces=st.lists(st.one_of(HTML_PIECES, st.text(max_size=20)), max_size=25))
+def test_import_html_dry_run_never_crashes(root: Path, tmp_path: Path, pieces: list[str]):
+    source = tmp_path / "trang.html"
+    source.write_bytes("".join(pieces).encode("utf-8", errors="surrogatepass"))
+    try:
+        text = dry_run(root, source)
+    except NewsroomError:
+        return
+    assert parse_text(text, source).title
