@@ -50,6 +50,7 @@ CONTAINER_TAGS = {
     "table", "thead", "tbody", "tfoot", "tr", "td", "th", "center", "figure", "hgroup",
 }  # fmt: skip
 SUBHEADINGS = {"h2", "h3", "h4", "h5", "h6"}
+SITE_HEADING = re.compile(r"logo|brand|site-?name|masthead", re.IGNORECASE)
 WORDS = re.compile(r"\s+")
 
 
@@ -78,9 +79,25 @@ def _paragraph_score(tag: Tag) -> int:
     return sum(len(p.get_text(" ", strip=True)) for p in tag.find_all("p", recursive=False))
 
 
+def _is_site_heading(tag: Tag) -> bool:
+    """A site's logo or name set as `<h1>`: an image, a link home, or a class that says so."""
+    if SITE_HEADING.search(_classes(tag)) or tag.find("img") is not None:
+        return True
+    if any(parent.name == "nav" for parent in tag.parents):
+        return True
+    link = tag.find("a")
+    return (
+        isinstance(link, Tag)
+        and link.get_text(strip=True) == tag.get_text(strip=True)
+        and urlparse(str(link.get("href") or "")).path in ("", "/")
+    )
+
+
 def _title_heading(soup: BeautifulSoup | Tag) -> Tag | None:
-    """The page's title: its `<h1>` with the most text (a logo may be an `<h1>` too)."""
-    headings = [tag for tag in soup.find_all("h1") if tag.get_text(strip=True)]
+    """The page's title: its `<h1>` with the most text that is not the site's logo."""
+    headings = [
+        tag for tag in soup.find_all("h1") if tag.get_text(strip=True) and not _is_site_heading(tag)
+    ]
     return max(headings, key=lambda tag: len(tag.get_text(strip=True)), default=None)
 
 
@@ -174,6 +191,8 @@ class _Reader:
         """A block-level element with no block children: its lines, and the photos inside."""
         kind = "text"
         classes = _classes(tag)
+        if tag.name == "h1" and _is_site_heading(tag):
+            return
         if tag.name == "h1":
             kind = "title"
         elif tag.name in SUBHEADINGS:

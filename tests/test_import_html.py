@@ -32,6 +32,7 @@ JUNK = [
     "28/11/2026",  # the site header's "today", not the article's date
     "tuần tra</a>",
     "DocumentProperties",
+    "Báo Mẫu",  # the site's logo and name
 ]
 
 
