@@ -42,8 +42,9 @@ SYLLABLE = re.compile(
 )
 # BĐBP, TĐKT: abbreviations are not syllables, and no mojibake looks like them.
 ABBREVIATION = re.compile(r"^[A-ZĐ]{2,}$")
-# Word edges that are punctuation, not part of a syllable.
-EDGE_PUNCTUATION = "\"'()[]{}.,;:!?…–—-/“”‘’*"
+# Spaces, ASCII punctuation (markup included) and typographic punctuation end a word; the
+# symbols that legacy encodings show as (¸ § ® «) do not, so mojibake stays visible.
+WORD_SEPARATORS = re.compile(r"[\s!-/:-@\[-`{-~“”‘’…–—]+")
 
 
 def is_vietnamese_syllable(word: str) -> bool:
@@ -60,13 +61,12 @@ def is_vietnamese_syllable(word: str) -> bool:
 
 
 def _non_ascii_words(text: str) -> list[str]:
-    words = []
-    for token in text.split():
-        for part in token.strip(EDGE_PUNCTUATION).split("-"):
-            part = part.strip(EDGE_PUNCTUATION)
-            if part and not part.isascii() and not ABBREVIATION.match(part):
-                words.append(part)
-    return words
+    """Words with a non-ASCII letter; markup and ASCII punctuation separate words."""
+    return [
+        word
+        for word in WORD_SEPARATORS.split(text)
+        if word and not word.isascii() and not ABBREVIATION.match(word)
+    ]
 
 
 def vietnamese_score(text: str) -> float:

@@ -174,3 +174,14 @@ def test_import_html_dry_run_never_crashes(root: Path, tmp_path: Path, pieces: l
     except NewsroomError:
         return
     assert parse_text(text, source).title
+
+
+def test_import_html_libreoffice_export_in_windows_1258(root: Path):
+    source = FIXTURES / "libreoffice-cp1258.html"
+    assert b"windows-1258" in source.read_bytes()
+    article = parse_text(dry_run(root, source), source)
+    assert article.title == "Tiêu đề của bài viết từ LibreOffice"
+    assert article.authors == ["Nguyễn Văn An"]
+    assert article.summary == "Sapo của bài viết."
+    (photo,) = article.photos
+    assert (photo.src, photo.credit) == ("bai-html-abc.jpg", "Xuân Mai")
