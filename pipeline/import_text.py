@@ -10,7 +10,7 @@ import re
 
 from .draft import Block
 
-SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u3000]+")
+SPACES = re.compile(r"[\s\u200b\u2028\u2029]+")
 CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\ufffe\uffff]")
 
 
