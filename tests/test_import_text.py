@@ -79,9 +79,11 @@ def test_import_writes_folder_that_check_reports_missing_photo(empty_project: Pa
 
 
 def test_import_never_overwrites_the_same_article(project: Path):
+    before = {p: p.read_bytes() for p in (project / "content/articles").rglob("*") if p.is_file()}
     with pytest.raises(NewsroomError, match="đã có"):
         import_files(project, [SEED_TEXT])
-    assert len(list((project / "content/articles").glob("**/index.md"))) == 1
+    after = {p: p.read_bytes() for p in (project / "content/articles").rglob("*") if p.is_file()}
+    assert after == before
 
 
 def test_import_same_slug_other_title_gets_suffix(empty_project: Path, tmp_path: Path):
