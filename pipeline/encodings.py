@@ -17,13 +17,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import NewsroomError
+from .errors import EncodingError
 from .vietnamese import nfc
-
-
-class EncodingError(NewsroomError):
-    """A file is empty, binary, or in an encoding we cannot read correctly."""
-
 
 # --- Vietnamese syllables ---------------------------------------------------------------------
 

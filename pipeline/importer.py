@@ -16,8 +16,8 @@ from .article import Article
 from .config import Config, load_config
 from .draft import Block, Hints, build_draft
 from .draft_markdown import render_draft
-from .encodings import EncodingError, decode_text
-from .errors import ArticleError
+from .encodings import decode_text
+from .errors import ArticleError, EncodingError
 from .import_docx import docx_blocks
 from .import_html import html_blocks
 from .import_text import text_blocks

@@ -11,12 +11,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from pipeline.encodings import (
-    EncodingError,
     decode_text,
     encode_legacy,
     is_vietnamese_syllable,
     vietnamese_score,
 )
+from pipeline.errors import EncodingError
 from tests.intake_support import FIXTURES, SEED_TEXT, cp1258_bytes
 
 SAMPLE = "Bộ đội Biên phòng tỉnh Lạng Sơn tổ chức hội nghị tổng kết năm 2022."
