@@ -24,11 +24,13 @@ def _cmd_import(args: argparse.Namespace) -> int:
     prepared = import_files(
         args.root, args.files, dry_run=args.dry_run, encoding=args.encoding, section=args.section
     )
-    for article in prepared:
-        if args.dry_run:
-            print(article.text, end="")
-        else:
+    for number, article in enumerate(prepared):
+        if not args.dry_run:
             print(article.folder / "index.md")
+            continue
+        if len(prepared) > 1:  # as `head` does: say which file each text comes from
+            print(f"{chr(10) if number else ''}==> {article.source} <==")
+        print(article.text, end="")
     return 0
 
 

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from pipeline.article import parse_text, read_article
 from pipeline.check import check_paths
+from pipeline.cli import main
 from pipeline.errors import NewsroomError
 from pipeline.figures import parse_photos
 from pipeline.importer import import_files
@@ -290,3 +291,19 @@ def test_import_collects_abbreviations_defined_together(root: Path, tmp_path: Pa
         "CTCT": "công tác chính trị",
         "QP-AN": "quốc phòng – an ninh",
     }
+
+
+def test_import_cli_dry_run_names_each_file(root: Path, capsys: pytest.CaptureFixture):
+    tcvn3, vni = FIXTURES / "tcvn3.txt", FIXTURES / "vni.txt"
+    assert main(["--root", str(root), "import", "--dry-run", str(tcvn3), str(vni)]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith(f"==> {tcvn3} <==\nTitle: Đồn biên phòng Na Mèo")
+    assert f"\n\n==> {vni} <==\nTitle: Người lính" in out
+    assert not (root / "content").exists()
+
+
+def test_import_cli_prints_new_paths(empty_project: Path, capsys: pytest.CaptureFixture):
+    assert main(["--root", str(empty_project), "import", str(SEED_TEXT)]) == 0
+    printed = Path(capsys.readouterr().out.strip())
+    assert printed == empty_project / "content/articles/2022/11" / SEED_SLUG / "index.md"
+    assert printed.is_file()
