@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 from .build import build_site
+from .cli_intake import add_commands as add_intake_commands
 from .cli_workflow import add_commands
 from .config import load_config
 from .errors import NewsroomError
@@ -38,6 +39,7 @@ def make_parser() -> argparse.ArgumentParser:
     config = commands.add_parser("config", help="kiểm tra newsroom.toml")
     config.set_defaults(handler=_cmd_config)
     add_commands(commands)
+    add_intake_commands(commands)
     return parser
 
 

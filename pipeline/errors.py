@@ -52,3 +52,7 @@ class BuildError(NewsroomError):
     """The Pelican build failed; the published site was left untouched."""
 
     exit_code = 1
+
+
+class EncodingError(NewsroomError):
+    """A file to import is empty, binary, or in an encoding we cannot read correctly."""

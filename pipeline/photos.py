@@ -141,3 +141,48 @@ def probe_image(path: Path) -> tuple[int, int]:
             f"tệp ảnh hỏng hoặc bị cắt cụt ({error}); hãy xuất lại ảnh", path
         ) from None
     return (height, width) if orientation in _QUARTER_TURNS else (width, height)
+
+
+def register_heif() -> bool:
+    """Let Pillow open HEIC photos from phones (pillow-heif); False if it is not installed."""
+    try:
+        from pillow_heif import register_heif_opener
+    except ImportError:
+        return False
+    register_heif_opener()
+    return True
+
+
+register_heif()
+
+# EXIF tags that identify a camera or its owner (in the main IFD or the Exif IFD).
+CAMERA_TAGS = {
+    0x010F: "hãng máy ảnh",
+    0x0110: "đời máy ảnh",
+    0xA430: "chủ máy ảnh",
+    0xA431: "số sê-ri máy ảnh",
+    0xA433: "hãng ống kính",
+    0xA434: "đời ống kính",
+    0xA435: "số sê-ri ống kính",
+}
+GPS_IFD = 0x8825
+EXIF_IFD = 0x8769
+
+
+def identifying_metadata(path: Path) -> list[str]:
+    """What a stored image still reveals (GPS, camera, XMP, IPTC); empty when it is clean.
+
+    Only the headers are read, not the pixels, so checking a whole content tree is cheap.
+    """
+    with Image.open(path) as image:
+        found = []
+        exif = image.getexif()
+        if exif.get(GPS_IFD) or exif.get_ifd(GPS_IFD):
+            found.append("vị trí GPS")
+        tags = {**dict(exif), **dict(exif.get_ifd(EXIF_IFD))}
+        found += [name for tag, name in CAMERA_TAGS.items() if tags.get(tag)]
+        if image.info.get("xmp") or image.info.get("XML:com.adobe.xmp"):
+            found.append("XMP")
+        if image.info.get("photoshop") or image.info.get("iptc"):
+            found.append("IPTC")
+    return found

@@ -1,0 +1,366 @@
+"""`newsroom check [PATH…]`: editorial lint, one table of rules, findings with a severity.
+
+Each rule looks at one article and yields (line, message) pairs; the runner
+turns them into Findings with the rule's code and severity. The caller counts
+them: errors fail, and `--strict` makes warnings fail too. Messages are in
+Vietnamese, because reporters read them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .article import (
+    INDEX_NAME,
+    REQUIRED,
+    Article,
+    iter_article_paths,
+    parse_datetime,
+    read_article,
+)
+from .config import Config, load_config
+from .conventions import definition_spans, is_abbreviation
+from .errors import NewsroomError, PhotoError
+from .photos import identifying_metadata, open_image
+from .resolver import find_slug_collisions, resolve_article
+from .slugs import is_valid_slug
+from .vietnamese import is_nfc
+
+ERROR, WARNING = "error", "warning"
+SEVERITY_NAMES = {ERROR: "lỗi", WARNING: "cảnh báo"}
+IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".heic", ".heif", ".gif", ".tif", ".tiff"}
+FIELD_NAMES = {
+    "Title": "tiêu đề",
+    "Date": "ngày giờ đăng",
+    "Section": "chuyên mục",
+    "Authors": "tác giả",
+    "Summary": "sapo (phần mở đầu)",
+}
+DANGEROUS_HTML = re.compile(
+    r"<\s*/?\s*(script|iframe|object|embed|style|form|input|button|textarea|select|link|meta|"
+    r"base|svg|math|frame|frameset|applet)\b|<[^>]*\son[a-z]+\s*=|javascript\s*:",
+    re.IGNORECASE,
+)
+CODE_SPAN = re.compile(r"`[^`]*`")
+ROMAN = re.compile(r"^[IVXLCDM]+$")
+TOKEN = re.compile(r"(?<![\w-])([^\W\d_][\w-]*\w|[^\W\d_]{2})(?![\w-])")
+DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+@dataclass(frozen=True)
+class Finding:
+    path: Path
+    line: int
+    code: str
+    severity: str
+    message: str
+
+    def format(self) -> str:
+        severity = SEVERITY_NAMES[self.severity]
+        return f"{_shown(self.path)}:{self.line}: {self.code} [{severity}] {self.message}"
+
+
+@dataclass
+class Context:
+    config: Config
+    collisions: dict[Path, tuple[str, Path]] = field(default_factory=dict)
+
+
+Problems = Iterable[tuple[int, str]]
+
+
+def _shown(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+def _field_line(article: Article, name: str) -> int:
+    return article.field_lines.get(name, 1)
+
+
+def _body_lines(article: Article) -> Iterator[tuple[int, str]]:
+    for offset, text in enumerate(article.body.split("\n")):
+        yield article.body_line + offset, text
+
+
+# --- Rules ----------------------------------------------------------------------------------
+
+
+def missing_fields(article: Article, context: Context) -> Problems:
+    for name in REQUIRED:
+        if not article.fields.get(name, "").strip():
+            yield _field_line(article, name), f"thiếu {FIELD_NAMES[name]}: hãy điền trường {name}"
+
+
+def bad_dates(article: Article, context: Context) -> Problems:
+    for name in ("Date", "Modified"):
+        value = article.fields.get(name, "").strip()
+        if not value:
+            continue
+        try:
+            parse_datetime(value)
+        except ValueError:
+            yield (
+                _field_line(article, name),
+                f'{name} "{value}" không đúng dạng ISO có giờ; hãy viết như '
+                '"2022-11-28T07:00:00+07:00"',
+            )
+    event = article.fields.get("Event_date", "").strip()
+    if event and not DATE_ONLY.match(event):
+        yield _field_line(article, "Event_date"), f'Event_date "{event}" phải có dạng "2022-09-16"'
+
+
+def unknown_section(article: Article, context: Context) -> Problems:
+    section = article.section.strip()
+    if section and context.config.section_by_name(section) is None:
+        known = ", ".join(s.name for s in context.config.sections)
+        yield _field_line(article, "Section"), f'không có chuyên mục "{section}"; hãy chọn: {known}'
+
+
+def missing_photo_files(article: Article, context: Context) -> Problems:
+    folder = article.folder.resolve()
+    for photo in article.photos:
+        if not photo.is_local:
+            yield photo.line, f"ảnh {photo.src} phải là tệp trong thư mục bài, không lấy từ mạng"
+            continue
+        path = (folder / photo.src).resolve()
+        if not path.is_relative_to(folder):
+            yield photo.line, f"ảnh {photo.src} phải nằm trong thư mục bài"
+        elif not path.is_file():
+            yield (
+                photo.line,
+                f"không tìm thấy tệp ảnh {photo.src}; hãy thêm ảnh bằng "
+                f"`newsroom photo add BÀI TỆP_ẢNH --replace {photo.src}` hoặc bỏ khối ảnh",
+            )
+
+
+def photo_words(article: Article, context: Context) -> Problems:
+    for photo in article.photos:
+        if not photo.caption:
+            yield photo.line, f"ảnh {photo.src} thiếu chú thích: hãy viết chú thích dưới dòng ảnh"
+        if not photo.alt:
+            yield photo.line, f"ảnh {photo.src} thiếu mô tả (alt): hãy viết trong ![…]"
+
+
+def lead_image(article: Article, context: Context) -> Problems:
+    wanted = article.fields.get("Image", "").strip()
+    if wanted and wanted not in {photo.src for photo in article.photos}:
+        yield _field_line(article, "Image"), f"Image ghi {wanted} nhưng bài không có ảnh này"
+
+
+def not_nfc(article: Article, context: Context) -> Problems:
+    text = article.path.read_text("utf-8")
+    for number, line in enumerate(text.split("\n"), start=1):
+        if not is_nfc(line):
+            yield (
+                number,
+                "chữ không ở dạng Unicode dựng sẵn (NFC); hãy chạy lại import hoặc gõ lại dòng này",
+            )
+
+
+def raw_html(article: Article, context: Context) -> Problems:
+    lines = [(_field_line(article, "Summary"), article.summary), *_body_lines(article)]
+    for number, text in lines:
+        match = DANGEROUS_HTML.search(CODE_SPAN.sub("", text))
+        if match:
+            yield (
+                number,
+                f'có mã HTML "{match.group(0).strip()}" trong bài; hãy xóa, bài chỉ viết chữ',
+            )
+
+
+def slug_problems(article: Article, context: Context) -> Problems:
+    slug = article.slug
+    if slug and not is_valid_slug(slug):
+        yield (
+            _field_line(article, "Slug"),
+            f'Slug "{slug}" phải là chữ thường ASCII nối bằng "-", tối đa 80 ký tự',
+        )
+    if article.path in context.collisions:
+        slug, other = context.collisions[article.path]
+        yield (
+            _field_line(article, "Slug"),
+            f'slug "{slug}" trùng với bài {_shown(other)}; hãy đổi Slug',
+        )
+
+
+def missing_credits(article: Article, context: Context) -> Problems:
+    for photo in article.photos:
+        if not photo.credit:
+            yield (
+                photo.line,
+                f'ảnh {photo.src} thiếu tác giả ảnh: thêm dòng "Ảnh: Tên" sau chú thích',
+            )
+
+
+def _reading_flow(article: Article) -> Iterator[tuple[int, str]]:
+    """The lead, then the body without photos and headings: where abbreviations are read."""
+    yield _field_line(article, "Summary"), article.summary
+    photo_lines: set[int] = set()
+    for photo in article.photos:
+        number = photo.line
+        for offset, text in enumerate(article.body.split("\n")[photo.line - article.body_line :]):
+            if not text.strip():
+                break
+            photo_lines.add(number + offset)
+    for number, text in _body_lines(article):
+        if number not in photo_lines and not text.lstrip().startswith("#"):
+            yield number, CODE_SPAN.sub("", text)
+
+
+def _abbreviation(token: str) -> bool:
+    return is_abbreviation(token) and not ROMAN.match(token)  # XIII is a number
+
+
+def undefined_abbreviations(article: Article, context: Context) -> Problems:
+    seen = set(context.config.glossary)
+    for number, text in _reading_flow(article):
+        spans = definition_spans(text)
+        for match in TOKEN.finditer(text):
+            term = match.group(1)
+            if term in seen or not _abbreviation(term):
+                continue
+            seen.add(term)
+            if not any(start < match.start() < end for start, end in spans):
+                yield (
+                    number,
+                    f'chữ viết tắt "{term}" chưa được giải thích ở lần dùng đầu; hãy viết '
+                    f'"tên đầy đủ ({term})" hoặc thêm vào bảng chú giải',
+                )
+
+
+Rule = Callable[[Article, Context], Problems]
+# code -> (severity, rule). The order here is the order of the report.
+RULES: dict[str, tuple[str, Rule]] = {
+    "E101": (ERROR, missing_fields),
+    "E102": (ERROR, bad_dates),
+    "E103": (ERROR, unknown_section),
+    "E104": (ERROR, missing_photo_files),
+    "E105": (ERROR, photo_words),
+    "E106": (ERROR, lead_image),
+    "E107": (ERROR, not_nfc),
+    "E108": (ERROR, raw_html),
+    "E109": (ERROR, slug_problems),
+    "W201": (WARNING, missing_credits),
+    "W202": (WARNING, undefined_abbreviations),
+}
+# Codes of the findings that are not about an article's text.
+UNREADABLE_ARTICLE = "E100"
+IMAGE_METADATA = "E110"
+BROKEN_IMAGE = "E111"
+
+
+def check_image(path: Path) -> list[Finding]:
+    """An image under content/ must open, and must carry no GPS or camera metadata."""
+    try:
+        open_image(path)
+        found = identifying_metadata(path)
+    except PhotoError as error:
+        return [Finding(path, 1, BROKEN_IMAGE, ERROR, error.message)]
+    if not found:
+        return []
+    return [
+        Finding(
+            path,
+            1,
+            IMAGE_METADATA,
+            ERROR,
+            f"ảnh còn thông tin nhận dạng ({', '.join(found)}); hãy thêm lại ảnh bằng "
+            "`newsroom photo add` để xóa siêu dữ liệu",
+        )
+    ]
+
+
+def check_article(article: Article, context: Context) -> list[Finding]:
+    findings = []
+    for code, (severity, rule) in RULES.items():
+        for line, message in rule(article, context):
+            findings.append(Finding(article.path, line, code, severity, message))
+    return findings
+
+
+@dataclass
+class Report:
+    findings: list[Finding]
+    articles: int
+
+    @property
+    def errors(self) -> int:
+        return sum(f.severity == ERROR for f in self.findings)
+
+    @property
+    def warnings(self) -> int:
+        return sum(f.severity == WARNING for f in self.findings)
+
+    def failed(self, strict: bool = False) -> bool:
+        return bool(self.errors or (strict and self.warnings))
+
+
+def _targets(paths: list[str], content: Path) -> list[Path]:
+    """The index.md files named by PATH arguments (folders, index.md files, slugs)."""
+    if not paths:
+        return iter_article_paths(content)
+    found: list[Path] = []
+    for argument in paths:
+        path = Path(argument)
+        if path.is_dir() and not (path / INDEX_NAME).is_file():
+            inside = sorted(path.glob(f"**/{INDEX_NAME}"))
+            if not inside:
+                raise NewsroomError(f"thư mục không chứa bài viết nào ({INDEX_NAME})", path)
+            found += inside
+        elif path.is_dir() or (path.name == INDEX_NAME and path.is_file()):
+            found.append(path / INDEX_NAME if path.is_dir() else path)  # read later, as a finding
+        else:
+            found.append(resolve_article(argument, content).path)
+    return list(dict.fromkeys(found))
+
+
+def _images(paths: list[str], targets: list[Path], content: Path) -> list[Path]:
+    folders = [content] if not paths else [target.parent for target in targets]
+    images: set[Path] = set()
+    for folder in folders:
+        images |= {p for p in folder.rglob("*") if p.suffix.lower() in IMAGE_SUFFIXES}
+    return sorted(images)
+
+
+def _read_all(targets: list[Path], content: Path) -> tuple[list[Article], list[Finding]]:
+    articles, findings = [], []
+    for path in dict.fromkeys([*iter_article_paths(content), *targets]):
+        try:
+            articles.append(read_article(path))
+        except NewsroomError as error:
+            if path in targets:
+                findings.append(
+                    Finding(path, error.line or 1, UNREADABLE_ARTICLE, ERROR, error.message)
+                )
+    return articles, findings
+
+
+def check_paths(root: Path, paths: list[str]) -> Report:
+    """Check the named articles (all of content/ when none) and the images beside them."""
+    config = load_config(root)
+    content = config.content_path
+    targets = _targets(paths, content)
+    articles, findings = _read_all(targets, content)
+    context = Context(config)
+    for slug, first, second in find_slug_collisions(articles):
+        context.collisions[second] = (slug, first)
+        context.collisions.setdefault(first, (slug, second))
+    wanted = set(targets)
+    for article in articles:
+        if article.path in wanted:
+            findings += check_article(article, context)
+    for image in _images(paths, targets, content):
+        findings += check_image(image)
+    findings.sort(key=lambda f: (str(f.path), f.line, f.code))
+    return Report(findings, len(targets))
+
+
+def run_checks(article: Article, config: Config) -> list[Finding]:
+    """The findings for one article and the images beside it: what submit and approve enforce."""
+    return check_paths(config.root, [str(article.path)]).findings

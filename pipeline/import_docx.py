@@ -1,0 +1,56 @@
+"""A Word document (.docx) -> HTML with mammoth, then the HTML import; images kept in memory.
+
+Embedded images come back as bytes keyed by a file name, so the importer can
+clean and store them exactly as `photo add` does.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from pathlib import Path
+
+import mammoth
+
+from .draft import Block, Hints
+from .errors import ArticleError
+from .import_html import html_blocks
+
+# Word's own "Title" paragraph style is the article's title.
+STYLE_MAP = "p[style-name='Title'] => h1:fresh"
+EXTENSIONS = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp", "image/heic": "heic"}
+
+
+def docx_html(data: bytes, source: Path) -> tuple[str, dict[str, bytes]]:
+    """The document as HTML, and its images by the `src` that the HTML gives them."""
+    images: dict[str, bytes] = {}
+
+    def keep_image(image) -> dict[str, str]:
+        extension = EXTENSIONS.get(image.content_type, "bin")
+        name = f"anh-{len(images) + 1}.{extension}"
+        with image.open() as stream:
+            images[name] = stream.read()
+        attributes = {"src": name}
+        if image.alt_text:
+            attributes["alt"] = image.alt_text
+        return attributes
+
+    try:
+        result = mammoth.convert_to_html(
+            io.BytesIO(data),
+            style_map=STYLE_MAP,
+            convert_image=mammoth.images.img_element(keep_image),
+        )
+    except Exception as error:
+        if isinstance(error, zipfile.BadZipFile):
+            error = ValueError("không phải tệp nén ZIP")
+        raise ArticleError(
+            f"tệp .docx hỏng hoặc không phải Word ({error}); hãy mở bằng Word và lưu lại",
+            source,
+        ) from None
+    return result.value, images
+
+
+def docx_blocks(data: bytes, source: Path) -> tuple[list[Block], Hints]:
+    html, images = docx_html(data, source)
+    return html_blocks(html, source, images)

@@ -1,0 +1,215 @@
+"""`newsroom check`: every rule with a passing and a failing case, exit codes, real content."""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from pipeline.check import RULES, check_paths
+from pipeline.cli import main
+from pipeline.vietnamese import TIMEZONE
+from tests.helpers import REPO, write_article, write_photo
+from tests.intake_support import jpeg_with_gps
+
+DATE = datetime(2022, 12, 5, 8, 0, tzinfo=TIMEZONE)
+PHOTO = "![Hai chiến sĩ tuần tra bên cột mốc](tuan-tra.jpg)\nChú thích ảnh.\nẢnh: Minh Tuấn"
+LEAD = "Sáng 4/12, Bộ đội Biên phòng (BĐBP) tỉnh Cao Bằng tổ chức tuần tra."
+BODY = f"{PHOTO}\n\nĐoạn thân bài có BĐBP và CBCS trong bảng chú giải, năm 2022."
+
+
+def clean_article(root: Path, slug: str = "bai-sach", **changes) -> Path:
+    """An article that passes every rule; `changes` are write_article's arguments."""
+    options = {"summary": LEAD, "body": BODY, **changes}
+    path = write_article(root, slug, DATE, **options)
+    write_photo(path.parent / "tuan-tra.jpg")
+    return path
+
+
+def codes(root: Path, path: Path) -> list[str]:
+    return [finding.code for finding in check_paths(root, [str(path)]).findings]
+
+
+def _replace_line(path: Path, start: str, new: str) -> None:
+    lines = path.read_text("utf-8").split("\n")
+    lines = [new if line.startswith(start) else line for line in lines]
+    path.write_text("\n".join(lines), "utf-8")
+
+
+def _remove_photo(path: Path) -> None:
+    (path.parent / "tuan-tra.jpg").unlink()
+
+
+def _gps_photo(path: Path) -> None:
+    jpeg_with_gps(path.parent / "tuan-tra.jpg")
+
+
+def _broken_photo(path: Path) -> None:
+    (path.parent / "tuan-tra.jpg").write_bytes(b"\xff\xd8\xff\xe0 broken")
+
+
+def _nfd(path: Path) -> None:
+    path.write_text(unicodedata.normalize("NFD", path.read_text("utf-8")), "utf-8")
+
+
+def _collide(path: Path) -> None:
+    write_article(path.parents[3], "bai-sach", DATE, folder="bai-khac", summary=LEAD)
+
+
+# code -> how to break the clean article
+BREAKERS: dict[str, list[tuple[str, Callable[[Path], None]]]] = {
+    "E100": [("bad header", lambda p: p.write_text("Title: A\nkhông phải trường\n", "utf-8"))],
+    "E101": [
+        ("no lead", lambda p: _replace_line(p, "Summary:", "Summary:")),
+        ("no authors", lambda p: _replace_line(p, "Authors:", "")),
+        ("no title", lambda p: _replace_line(p, "Title:", "Title:")),
+    ],
+    "E102": [
+        ("date only", lambda p: _replace_line(p, "Date:", "Date: 2022-12-05")),
+        ("vn date", lambda p: _replace_line(p, "Date:", "Date: 05/12/2022 08:00")),
+    ],
+    "E103": [("unknown section", lambda p: _replace_line(p, "Section:", "Section: Thể thao"))],
+    "E104": [
+        ("missing file", _remove_photo),
+        ("web photo", lambda p: _replace_line(p, "![", "![Mô tả](https://x.vn/a.jpg)")),
+    ],
+    "E105": [
+        ("no caption", lambda p: _replace_line(p, "Chú thích ảnh.", "")),
+        ("no alt", lambda p: _replace_line(p, "![", "![](tuan-tra.jpg)")),
+    ],
+    "E106": [("image field", lambda p: _replace_line(p, "Slug:", "Slug: bai-sach\nImage: x.jpg"))],
+    "E107": [("nfd", _nfd)],
+    "E108": [
+        ("script", lambda p: p.write_text(p.read_text("utf-8") + "\n<script>x()</script>\n")),
+        ("iframe", lambda p: p.write_text(p.read_text("utf-8") + '\n<iframe src="x">\n')),
+        ("onerror", lambda p: p.write_text(p.read_text("utf-8") + '\n<img src=x onerror="a">\n')),
+    ],
+    "E109": [
+        ("collision", _collide),
+        ("bad slug", lambda p: _replace_line(p, "Slug:", "Slug: Bài Sạch")),
+    ],
+    "E110": [("gps", _gps_photo)],
+    "E111": [("broken image", _broken_photo)],
+    "W201": [("no credit", lambda p: _replace_line(p, "Ảnh: Minh Tuấn", ""))],
+    "W202": [
+        ("undefined", lambda p: p.write_text(p.read_text("utf-8") + "\nĐồn BPCK Lào Cai.\n")),
+        (
+            "defined after use",
+            lambda p: p.write_text(p.read_text("utf-8") + "\nUBND xã và Ủy ban nhân dân (UBND).\n"),
+        ),
+        (
+            "defined only in caption",
+            lambda p: (
+                _replace_line(p, "Chú thích ảnh.", "Trạm Kiểm soát (TKS).\n")
+                or p.write_text(p.read_text("utf-8") + "\nTKS làm việc.\n")
+            ),
+        ),
+    ],
+}
+CASES = [(code, name, breaker) for code, cases in BREAKERS.items() for name, breaker in cases]
+
+
+def test_check_clean_article_has_no_findings(empty_project: Path):
+    path = clean_article(empty_project)
+    assert check_paths(empty_project, [str(path)]).findings == []
+
+
+@pytest.mark.parametrize(("code", "name", "breaker"), CASES, ids=[f"{c}-{n}" for c, n, _ in CASES])
+def test_check_rule_finds_problem(empty_project: Path, code: str, name: str, breaker):
+    path = clean_article(empty_project)
+    breaker(path)
+    found = check_paths(empty_project, [str(path)]).findings
+    assert code in [finding.code for finding in found], found
+    finding = next(f for f in found if f.code == code)
+    assert finding.severity == ("warning" if code.startswith("W") else "error")
+    assert finding.line >= 1
+    assert finding.message[:1].islower() or finding.message[:1].isupper()
+
+
+def test_check_every_rule_is_covered():
+    assert set(RULES) <= set(BREAKERS)
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        "\nỦy ban nhân dân (UBND) xã, sau đó UBND họp.\n",  # defined at first use
+        "\nCông tác đảng, công tác chính trị (CTĐ, CTCT); CTĐ.\n",  # two at once
+        "\nPhòng chống ma túy và tội phạm (PCMT&TP), rồi PCMT&TP.\n",
+        "\nCác QP-AN và CBCS trong bảng chú giải.\n",  # in the glossary
+        "\nĐại hội XIII của Đảng.\n",  # a Roman numeral is no abbreviation
+        "\n`<script>` và `HTML` là mã, không phải thẻ.\n",  # a code span is text
+    ],
+)
+def test_check_text_that_passes(empty_project: Path, extra: str):
+    path = clean_article(empty_project)
+    path.write_text(path.read_text("utf-8") + extra, "utf-8")
+    assert codes(empty_project, path) == []
+
+
+def test_check_lead_defines_abbreviation_for_body(empty_project: Path):
+    path = clean_article(
+        empty_project, summary="Trạm Kiểm soát (TKS) làm việc.", body=f"{PHOTO}\n\nTKS."
+    )
+    assert codes(empty_project, path) == []
+
+
+def test_check_finding_points_at_line(empty_project: Path):
+    path = clean_article(empty_project)
+    _replace_line(path, "Section:", "Section: Thể thao")
+    (finding,) = check_paths(empty_project, [str(path)]).findings
+    assert finding.line == 3
+    assert finding.format().endswith(
+        ':3: E103 [lỗi] không có chuyên mục "Thể thao"; hãy chọn: Thời sự, Biên giới, '
+        "Quốc phòng – An ninh, Xây dựng lực lượng, Đời sống Biên phòng"
+    )
+
+
+def test_check_exit_codes(empty_project: Path, capsys: pytest.CaptureFixture):
+    path = clean_article(empty_project)
+    root = ["--root", str(empty_project), "check"]
+    assert main([*root, str(path)]) == 0
+    _replace_line(path, "Ảnh: Minh Tuấn", "")
+    assert main([*root, str(path)]) == 0  # a warning alone passes
+    assert main([*root, "--strict", str(path)]) == 1
+    _replace_line(path, "Section:", "Section: Thể thao")
+    assert main([*root, str(path)]) == 1
+    out = capsys.readouterr().out.strip().split("\n")
+    assert out[-1] == "Đã kiểm tra 1 bài: 1 lỗi, 1 cảnh báo."
+    assert any(" E103 [lỗi] " in line for line in out)
+
+
+def test_check_accepts_slug_and_folder(empty_project: Path):
+    path = clean_article(empty_project)
+    _replace_line(path, "Section:", "Section: Thể thao")
+    assert codes(empty_project, Path("bai-sach")) == ["E103"]
+    assert codes(empty_project, path.parent) == ["E103"]
+    assert check_paths(empty_project, [str(empty_project / "content")]).errors == 1
+
+
+def test_check_without_paths_scans_images_under_content(empty_project: Path):
+    clean_article(empty_project)
+    jpeg_with_gps(empty_project / "content" / "images" / "logo.jpg")
+    (finding,) = check_paths(empty_project, []).findings
+    assert finding.code == "E110" and "vị trí GPS" in finding.message
+
+
+def test_check_real_content_has_no_errors():
+    report = check_paths(REPO, [])
+    assert report.articles >= 1
+    assert report.errors == 0, [f.format() for f in report.findings]
+
+
+def test_check_bad_path_is_one_error(empty_project: Path, capsys: pytest.CaptureFixture):
+    assert main(["--root", str(empty_project), "check", "khong-co"]) == 2
+    assert "không tìm thấy bài viết" in capsys.readouterr().err
+
+
+def test_check_photo_with_transparency_is_fine(empty_project: Path):
+    path = clean_article(empty_project)
+    Image.new("RGBA", (8, 8), (0, 0, 0, 0)).save(path.parent / "logo.png")
+    assert codes(empty_project, path) == []
