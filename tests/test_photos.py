@@ -9,7 +9,7 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
-from PIL import Image
+from PIL import Image, ImageCms
 
 from pipeline.build import run_pelican
 from pipeline.errors import BuildError
@@ -41,24 +41,19 @@ def iptc_jpeg(path: Path) -> Path:
     return path
 
 
-def write_camera_photo(path: Path) -> Path:
-    """A sideways camera photo with GPS, maker, XMP, IPTC and an ICC profile."""
-    from PIL import ImageCms
-
+def write_camera_photo(path: Path, identifying: bool = True) -> Path:
+    """A sideways photo with an ICC profile; `identifying` adds GPS, maker, XMP and IPTC, which
+    `check` refuses (so only a preview of the working copy can carry them into a build)."""
     exif = Image.Exif()
     exif[0x0112] = 6
-    exif[0x010F] = "MayAnhBienPhong"
-    exif.get_ifd(0x8825)[2] = (22.0, 40.0, 12.0)
+    extra = {}
+    if identifying:
+        exif[0x010F] = "MayAnhBienPhong"
+        exif.get_ifd(0x8825)[2] = (22.0, 40.0, 12.0)
+        extra["xmp"] = b'<x:xmpmeta xmlns:x="adobe:ns:meta/">don vi</x:xmpmeta>'
     icc = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
-    detailed_photo(
-        path,
-        (1000, 640),
-        seed=3,
-        exif=exif,
-        xmp=b'<x:xmpmeta xmlns:x="adobe:ns:meta/">don vi</x:xmpmeta>',
-        icc_profile=icc,
-    )
-    return iptc_jpeg(path)
+    detailed_photo(path, (1000, 640), seed=3, exif=exif, icc_profile=icc, **extra)
+    return iptc_jpeg(path) if identifying else path
 
 
 PHOTO_BODY = """Đoạn mở đầu.
@@ -77,11 +72,12 @@ Bộ đội giúp dân gặt lúa.
 
 @pytest.fixture(scope="module")
 def photo_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """One build: an article with a camera photo and a second photo, and one with a narrow photo."""
+    """One publish: an article with a sideways photo and a second one, a narrow photo, and an
+    article whose `Image:` names its second photo."""
     root = copy_project(tmp_path_factory.mktemp("photos") / "site")
     shutil.rmtree(root / "content" / "articles")  # only ours: the samples are in built_site
     first = write_article(root, "tuan-tra-bien-gioi", WHEN, body=PHOTO_BODY)
-    write_camera_photo(first.parent / "tuan-tra.jpg")
+    write_camera_photo(first.parent / "tuan-tra.jpg", identifying=False)
     detailed_photo(first.parent / "gat-lua.jpg", (800, 600), seed=5)
     narrow = write_article(
         root,
@@ -96,7 +92,10 @@ def photo_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
         "anh-chinh-thu-hai",
         WHEN.replace(hour=7),
         section="Thời sự",
-        body="![Ảnh phụ](phu.jpg)\n\nĐoạn giữa.\n\n![Ảnh chính](chinh.jpg)\nẢnh: Vi Toàn\n",
+        body=(
+            "![Ảnh phụ](phu.jpg)\nẢnh phụ của bài.\nẢnh: Vi Toàn\n\nĐoạn giữa.\n\n"
+            "![Ảnh chính](chinh.jpg)\nẢnh chính của bài.\nẢnh: Vi Toàn\n"
+        ),
         extra={"Image": "chinh.jpg"},
     )
     detailed_photo(chosen.parent / "phu.jpg", (400, 300), seed=8)
@@ -189,10 +188,24 @@ def _leaks(path: Path) -> list[str]:
     return found
 
 
-def test_built_site_images_carry_no_metadata(photo_site: Path, built_site: Path):
+@pytest.fixture(scope="module")
+def camera_preview(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A preview of a working copy whose photo still carries GPS, camera, XMP and IPTC."""
+    root = copy_project(tmp_path_factory.mktemp("camera") / "site")
+    shutil.rmtree(root / "content" / "articles")
+    article = write_article(root, "anh-may-anh", WHEN, body=PHOTO_BODY)
+    write_camera_photo(article.parent / "tuan-tra.jpg")
+    detailed_photo(article.parent / "gat-lua.jpg", (800, 600), seed=5)
+    return preview(root)
+
+
+def test_built_site_images_carry_no_metadata(
+    photo_site: Path, built_site: Path, camera_preview: Path
+):
+    assert _leaks(camera_preview.parent / "content/articles/2024/05/anh-may-anh/tuan-tra.jpg")
     images = [
         path
-        for site in (photo_site, built_site)
+        for site in (photo_site, built_site, camera_preview)
         for path in site.rglob("*")
         if path.suffix.lower() in IMAGE_SUFFIXES
     ]
