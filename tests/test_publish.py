@@ -3,6 +3,7 @@ the approval gate, and preview. Every test builds real releases into tmp_path.""
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 from datetime import datetime
@@ -129,6 +130,10 @@ def test_publish_correction_withdraw_and_rollback(newsroom, capsys):
     assert notice.select_one("time")["datetime"][:10] == now().date().isoformat()
     assert corrected.select_one(".updated time")["datetime"][:10] == now().date().isoformat()
     assert "dọc bờ sông" in corrected.select_one(".story-body").get_text()
+    news = json.loads(corrected.find("script", type="application/ld+json").string)
+    assert news["correction"][0]["text"] == "Sửa vị trí tuần tra."
+    assert news["correction"][0]["datePublished"].endswith("+07:00")
+    assert news["dateModified"] > news["datePublished"]
 
     assert (
         cli(newsroom, "withdraw", "don-bien-phong", "--as", "hoa", "--reason", "Sai sự thật") == 0

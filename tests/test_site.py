@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import re
 import unicodedata
+from html import unescape
 
 import feedparser
 import pytest
@@ -181,3 +182,22 @@ def test_site_is_in_vietnamese_with_viewport_and_print_stylesheet(built_site):
     assert html.find("html")["lang"] == "vi"
     assert html.find("meta", attrs={"name": "viewport"})
     assert html.find("link", rel="stylesheet", media="print")
+
+
+@pytest.mark.parametrize("name", ["all.atom.xml", "all.rss.xml"])
+def test_feeds_carry_the_lead_photo_as_an_enclosure_with_its_size(built_site, name):
+    feed = feedparser.parse((built_site / "feeds" / name).read_bytes())
+    seed = next(e for e in feed.entries if e.link == f"{SITE_URL}/{SEED_URL}")
+    (enclosure,) = seed.enclosures
+    assert enclosure.type == "image/jpeg"
+    photo = built_site / enclosure.href.removeprefix(SITE_URL + "/")
+    assert int(enclosure.length) == photo.stat().st_size
+    with_photos = [e for e in feed.entries if e.get("enclosures")]
+    assert len(with_photos) >= 10
+
+
+def test_feed_content_links_and_image_candidates_are_absolute(built_site):
+    text = (built_site / "feeds/all.atom.xml").read_text("utf-8")
+    assert not re.search(r'(src|href)="/(?!/)', unescape(text))
+    for srcset in re.findall(r'srcset="([^"]*)"', unescape(text)):
+        assert all(c.strip().startswith(SITE_URL) for c in srcset.split(","))

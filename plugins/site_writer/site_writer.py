@@ -2,18 +2,43 @@
 
 Pages link site-root relative (`/2022/11/...`) so the site works on any host
 and offline; feed readers need absolute URLs, so feeds get the site's URL.
+Feeds carry each article's lead photo as an enclosure with its real size in
+bytes, so they are written last, once the photos plugin has published the
+photos (its `finalized` receiver runs before ours: PLUGINS order).
 """
 
 from __future__ import annotations
 
+import logging
 import re
+from pathlib import Path
 
+from feedgenerator import Enclosure
 from pelican import signals
 from pelican.writers import Writer
 
 from .pagination import PAGE_URL, plan_pages
 
+logger = logging.getLogger(__name__)
+
 ROOT_RELATIVE = re.compile(r'(\s(?:src|href)=")/(?!/)')
+SRCSET = re.compile(r'(\ssrcset=")([^"]*)(")')
+ENCLOSURE_TYPES = {".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png"}
+
+# Feeds asked for during the build, written at `finalized` (see the module docstring).
+_deferred_feeds: list[tuple] = []
+
+
+def absolutize(html: str, domain: str) -> str:
+    """Site-root links and image candidates in `html` made absolute on `domain`."""
+    html = ROOT_RELATIVE.sub(rf"\1{domain}/", html)
+
+    def candidates(match: re.Match[str]) -> str:
+        parts = [p.strip() for p in match.group(2).split(",")]
+        fixed = [domain + p if p.startswith("/") and not p.startswith("//") else p for p in parts]
+        return match.group(1) + ", ".join(fixed) + match.group(3)
+
+    return SRCSET.sub(candidates, html)
 
 
 def _base(url: str | None) -> str:
@@ -47,8 +72,11 @@ class NewsroomWriter(Writer):
     def write_feed(self, elements, context, path=None, url=None, feed_type="atom",
                    override_output=False, feed_title=None):  # fmt: skip
         domain = self.settings["FEED_DOMAIN"]
-        return super().write_feed(elements, {**context, "SITEURL": domain}, path, url,
-                                  feed_type, override_output, feed_title)  # fmt: skip
+        _deferred_feeds.append((self, list(elements), {**context, "SITEURL": domain}, path, url,
+                                feed_type, override_output, feed_title))  # fmt: skip
+
+    def write_feed_now(self, *args) -> None:
+        super().write_feed(*args)
 
     def _add_item_to_the_feed(self, feed, item):
         super()._add_item_to_the_feed(feed, item)
@@ -56,12 +84,30 @@ class NewsroomWriter(Writer):
         added = feed.items[-1]
         for key in ("description", "content"):
             if added.get(key):
-                added[key] = ROOT_RELATIVE.sub(rf"\1{domain}/", added[key])
+                added[key] = absolutize(added[key], domain)
+        photo = getattr(item, "lead_photo", None)
+        if photo is not None:
+            added["enclosures"] = [self._enclosure(photo.url, domain)]
+
+    def _enclosure(self, url: str, domain: str) -> Enclosure:
+        path = Path(self.output_path) / url.lstrip("/")
+        if not path.is_file():
+            logger.error("ảnh đại diện %s chưa có trong bản dựng khi ghi feed", url)
+            return Enclosure(domain + url, "0", "image/jpeg")
+        kind = ENCLOSURE_TYPES.get(path.suffix.lower(), "image/jpeg")
+        return Enclosure(domain + url, str(path.stat().st_size), kind)
 
 
 def use_writer(pelican):
     return NewsroomWriter
 
 
+def write_feeds(pelican) -> None:
+    while _deferred_feeds:
+        writer, *arguments = _deferred_feeds.pop(0)
+        writer.write_feed_now(*arguments)
+
+
 def register() -> None:
     signals.get_writer.connect(use_writer)
+    signals.finalized.connect(write_feeds)
