@@ -304,10 +304,10 @@ class Report:
 def _targets(paths: list[str], content: Path) -> list[Path]:
     """The index.md files named by PATH arguments (folders, index.md files, slugs)."""
     if not paths:
-        return iter_article_paths(content)
+        return [path.resolve() for path in iter_article_paths(content)]
     found: list[Path] = []
     for argument in paths:
-        path = Path(argument)
+        path = Path(argument).resolve()  # the same spelling as content/'s own paths
         if path.is_dir() and not (path / INDEX_NAME).is_file():
             inside = sorted(path.glob(f"**/{INDEX_NAME}"))
             if not inside:
@@ -316,7 +316,7 @@ def _targets(paths: list[str], content: Path) -> list[Path]:
         elif path.is_dir() or (path.name == INDEX_NAME and path.is_file()):
             found.append(path / INDEX_NAME if path.is_dir() else path)  # read later, as a finding
         else:
-            found.append(resolve_article(argument, content).path)
+            found.append(resolve_article(argument, content).path.resolve())
     return list(dict.fromkeys(found))
 
 
@@ -330,7 +330,8 @@ def _images(paths: list[str], targets: list[Path], content: Path) -> list[Path]:
 
 def _read_all(targets: list[Path], content: Path) -> tuple[list[Article], list[Finding]]:
     articles, findings = [], []
-    for path in dict.fromkeys([*iter_article_paths(content), *targets]):
+    every = [path.resolve() for path in iter_article_paths(content)]
+    for path in dict.fromkeys([*every, *targets]):
         try:
             articles.append(read_article(path))
         except NewsroomError as error:

@@ -35,7 +35,7 @@ def slug_collision_error(slug: str, first: Path, second: Path) -> SlugCollisionE
 
 def resolve_article(argument: str, content: Path) -> Article:
     """The article that `argument` names; one clear error if none or several match."""
-    path = Path(argument)
+    path = Path(argument).resolve()  # one spelling per file: relative and absolute agree
     if path.is_dir() and (path / INDEX_NAME).is_file():
         return read_article(path / INDEX_NAME)
     if path.is_file() and path.name == INDEX_NAME:
