@@ -40,7 +40,9 @@ def _on_desk(action: Callable, message: str) -> Callable:
             row = action(desk, args)
         print(
             message.format(
-                slug=row.slug, revision=short(row.approved_revision or row.submitted_revision)
+                slug=row.slug,
+                submitted=short(row.submitted_revision),
+                approved=short(row.approved_revision),
             )
         )
         return 0
@@ -164,7 +166,7 @@ def add_commands(subparsers) -> None:
         "submit",
         "gửi bài để duyệt",
         _on_desk(
-            lambda d, a: workflow.submit(d, a.article), "Đã gửi duyệt {slug} (bản {revision})"
+            lambda d, a: workflow.submit(d, a.article), "Đã gửi duyệt {slug} (bản {submitted})"
         ),
         "required",
     )
@@ -173,7 +175,7 @@ def add_commands(subparsers) -> None:
         "duyệt bản đã gửi",
         _on_desk(
             lambda d, a: workflow.approve(d, a.article, a.revision, a.note, a.correction),
-            "Đã duyệt {slug} (bản {revision})",
+            "Đã duyệt {slug} (bản {approved})",
         ),
         "required",
     )
