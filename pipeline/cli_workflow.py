@@ -56,7 +56,9 @@ def _show_statuses(items: list[review.Status]) -> None:
     for item in items:
         row = item.row
         extra = ""
-        if item.state in ("rejected", "withdrawn") and row and row.reason:
+        if item.error:
+            extra = f" — {item.error}"
+        elif item.state in ("rejected", "withdrawn") and row and row.reason:
             extra = f" — lý do: {row.reason}"
         elif item.state == "scheduled" and row:
             extra = f" — đăng lúc {row.publish_at}"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .article import INDEX_NAME, Article, iter_article_paths, read_article
-from .errors import ArticleNotFoundError, SlugCollisionError
+from .errors import ArticleError, ArticleNotFoundError, SlugCollisionError
 
 
 def article_slug(article: Article) -> str:
@@ -33,6 +33,22 @@ def slug_collision_error(slug: str, first: Path, second: Path) -> SlugCollisionE
     )
 
 
+Unreadable = list[tuple[Path, ArticleError]]
+
+
+def read_articles(content: Path) -> tuple[list[Article], Unreadable]:
+    """Every article under content/, and each `index.md` that cannot be read with its error,
+    so that one broken draft never stops work on the others."""
+    articles: list[Article] = []
+    unreadable: Unreadable = []
+    for path in iter_article_paths(content):
+        try:
+            articles.append(read_article(path))
+        except ArticleError as error:
+            unreadable.append((path, error))
+    return articles, unreadable
+
+
 def resolve_article(argument: str, content: Path) -> Article:
     """The article that `argument` names; one clear error if none or several match."""
     path = Path(argument).resolve()  # one spelling per file: relative and absolute agree
@@ -44,11 +60,11 @@ def resolve_article(argument: str, content: Path) -> Article:
         raise ArticleNotFoundError(
             f"không phải bài viết: cần thư mục chứa {INDEX_NAME}, tệp {INDEX_NAME} hoặc slug", path
         )
-    matches = [
-        article
-        for article in (read_article(p) for p in iter_article_paths(content))
-        if argument in (article_slug(article), article.folder.name)
-    ]
+    articles, unreadable = read_articles(content)
+    for index, error in unreadable:
+        if index.parent.name == argument:
+            raise error  # the one asked for: its own problem, not "not found"
+    matches = [a for a in articles if argument in (article_slug(a), a.folder.name)]
     if not matches:
         raise ArticleNotFoundError(
             f'không tìm thấy bài viết "{argument}"; hãy đưa thư mục bài, tệp {INDEX_NAME} '

@@ -11,10 +11,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from .article import Article, iter_article_paths, parse_datetime, parse_list, read_article
+from .article import Article, parse_datetime, parse_list, read_article
 from .errors import ArticleError, ArticleNotFoundError
 from .record import ArticleRecord, AuditEntry
-from .resolver import article_slug, resolve_article
+from .resolver import article_slug, read_articles, resolve_article
 from .revisions import read_revision, text_diff
 from .workflow import STATE_LABELS, Desk, authors_of, now, slug_of, working_copy
 
@@ -26,6 +26,7 @@ class Status:
     state: str
     folder: Path | None
     row: ArticleRecord | None
+    error: str | None = None  # why the working copy cannot be read (state "unreadable")
 
     @property
     def label(self) -> str:
@@ -68,13 +69,22 @@ def statuses(desk: Desk, argument: str | None = None) -> list[Status]:
             article = resolve_article(argument, desk.content)
         except ArticleNotFoundError:
             article = None
+        except ArticleError as error:  # the record knows it, but its working copy is broken
+            folder = Path(error.path).parent if error.path else None
+            return [Status(slug, "", "unreadable", folder, desk.record.article(slug), str(error))]
         return [_status_of(desk, article, desk.record.article(slug), moment)]
     seen, result = set(), []
-    for path in iter_article_paths(desk.content):
-        article = read_article(path)
+    articles, unreadable = read_articles(desk.content)
+    for article in articles:
         slug = article_slug(article)
         seen.add(slug)
         result.append(_status_of(desk, article, desk.record.article(slug), moment))
+    rows = {row.folder: row for row in desk.record.articles()}
+    for index, error in unreadable:
+        row = rows.get(index.parent.relative_to(desk.config.root).as_posix())
+        slug = row.slug if row else index.parent.name
+        seen.add(slug)
+        result.append(Status(slug, "", "unreadable", index.parent, row, str(error)))
     for row in desk.record.articles():
         if row.slug not in seen:
             result.append(_status_of(desk, None, row, moment))
@@ -93,9 +103,9 @@ def queue(desk: Desk) -> list[Status]:
             submitted = desk.record.load_revision(row.submitted_revision or "")
             if row.submitted_by != actor.id and mine not in authors_of(submitted):
                 result.append(status)
-        elif status.state in ("rejected", "changed", "draft"):
+        elif status.state in ("rejected", "changed", "draft", "unreadable"):
             authors = []
-            if status.folder is not None:
+            if status.folder is not None and status.error is None:
                 authors = [n.casefold() for n in parse_list(_header(status.folder, "Authors"))]
             if (row and row.submitted_by == actor.id) or mine in authors:
                 result.append(status)

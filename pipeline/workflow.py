@@ -75,6 +75,7 @@ STATE_LABELS = {
     "rejected": "bị trả lại",
     "changed": "đã sửa sau khi duyệt",
     "withdrawn": "đã gỡ",
+    "unreadable": "không đọc được",
 }
 
 ACTION_LABELS = {
@@ -212,7 +213,7 @@ def slug_of(desk: Desk, argument: str) -> str:
     """The slug ARTICLE names: a working copy, or a slug only the record still knows."""
     try:
         return article_slug(resolve_article(argument, desk.content))
-    except ArticleNotFoundError:
+    except (ArticleNotFoundError, ArticleError):  # gone, or its working copy is broken
         if desk.record.article(argument):
             return argument
         raise

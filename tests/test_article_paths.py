@@ -46,3 +46,60 @@ def test_workflow_relative_path_submit_approve_status(newsroom, capsys, argument
     captured = capsys.readouterr()
     assert captured.out.startswith(f"{SLUG}\tđã duyệt"), captured
     assert captured.err == ""
+
+
+BROKEN = "ban-nhap-hong"
+
+
+@pytest.fixture
+def broken(newsroom: Path) -> Path:
+    """Another reporter's draft saved in a legacy encoding: not UTF-8."""
+    index = newsroom / "content" / "articles" / "2024" / "05" / BROKEN / "index.md"
+    index.parent.mkdir(parents=True)
+    index.write_bytes("Title: Bản nháp hỏng\n\nNội dung.\n".encode("utf-16"))
+    return index
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["submit", SLUG, "--as", "vitoan"],
+        ["queue", "--as", "hoa"],
+        ["status"],
+        ["status", SLUG],
+        ["history", SLUG],
+        ["diff", SLUG],
+    ],
+)
+def test_resolver_one_broken_draft_blocks_nobody_else(newsroom, broken, capsys, args):
+    assert cli(Path("."), *args) == 0
+    assert capsys.readouterr().err == ""
+
+
+def test_status_lists_a_broken_draft_with_its_error(newsroom, broken, capsys):
+    assert cli(Path("."), "submit", SLUG, "--as", "vitoan") == 0
+    capsys.readouterr()
+    assert cli(Path("."), "status") == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith(f"{SLUG}\tchờ duyệt")
+    assert lines[1].startswith(
+        f"{BROKEN}\tkhông đọc được — {broken}:1: tệp không phải UTF-8; hãy lưu lại với mã UTF-8"
+    )
+
+
+def test_resolver_reports_the_broken_draft_when_it_is_the_one_asked_for(newsroom, broken, capsys):
+    assert cli(Path("."), "submit", BROKEN, "--as", "vitoan") == 2
+    err = capsys.readouterr().err
+    assert err == f"newsroom: {broken}:1: tệp không phải UTF-8; hãy lưu lại với mã UTF-8\n"
+
+
+def test_withdraw_and_history_work_when_the_working_copy_broke(newsroom, capsys):
+    assert cli(Path("."), "submit", SLUG, "--as", "vitoan") == 0
+    assert cli(Path("."), "approve", SLUG, "--as", "hoa") == 0
+    (newsroom / FOLDER / "index.md").write_bytes(b"\xff\xfe\x00broken")
+    assert cli(Path("."), "withdraw", SLUG, "--as", "hoa", "--reason", "Sai sự thật") == 0
+    capsys.readouterr()
+    assert cli(Path("."), "history", SLUG) == 0
+    assert "gỡ bài" in capsys.readouterr().out
+    assert cli(Path("."), "status", SLUG) == 0
+    assert capsys.readouterr().out.startswith(f"{SLUG}\tkhông đọc được — ")
