@@ -2,68 +2,180 @@
 
 The revision store lives inside the record database, so SQLite's online
 backup API copies both in one consistent snapshot, even while editors work.
-A restore copies the snapshot back into the record under the publish lock,
-and appends a `restore` entry to the (restored) audit log.
+The snapshot is written to a temporary file beside the target and renamed,
+so a failed backup leaves no partial file.
+
+A restore brings back the articles' states from the snapshot, in one
+transaction under the publish lock, but never takes back what the record
+has since recorded: the audit log stays append-only (its entries are kept,
+the snapshot's missing ones are appended, then a `restore` entry), every
+withdrawn article stays withdrawn, and stored revisions and releases are
+merged, never dropped. A snapshot older than the record (the record has
+decisions that the snapshot lacks) is refused unless `force`.
 """
 
 from __future__ import annotations
 
 import os
 import sqlite3
+import tempfile
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from .article import format_datetime
 from .errors import NewsroomError
 from .publish import publish_lock
-from .record import Record
+from .record import COLUMNS, ArticleRecord, Record
 from .staff import PermissionDenied, resolve_actor
 from .workflow import now, open_desk
 
 REQUIRED_TABLES = {"blobs", "revisions", "revision_files", "articles", "audit", "releases"}
+AUDIT_COLUMNS = "at, actor, action, slug, revision, detail"
+
+
+class BackupError(NewsroomError):
+    """A backup target or a restore source that cannot be used."""
+
+
+def _backup_target(target: Path, record_path: Path) -> Path:
+    """The file to write, checked before anything is written."""
+    target = target.expanduser().resolve()
+    problems = [
+        (target.is_dir(), "là một thư mục; hãy đưa tên tệp, ví dụ so-bien-tap.sqlite3"),
+        (
+            not target.parent.is_dir(),
+            f"thư mục {target.parent} không tồn tại; hãy tạo nó hoặc chọn nơi khác",
+        ),
+        (target.exists() and not target.is_file(), "không phải tệp thường; hãy chọn tên khác"),
+        (
+            target in _sqlite_files(record_path.resolve()),
+            "là chính sổ biên tập; hãy sao lưu ra tệp khác",
+        ),
+    ]
+    for failed, message in problems:
+        if failed:
+            raise BackupError(message, target)
+    return target
+
+
+def _sqlite_files(path: Path) -> list[Path]:
+    return [path, *(path.with_name(path.name + suffix) for suffix in ("-journal", "-wal", "-shm"))]
 
 
 def backup(root: Path, target: Path, actor: str | None) -> Path:
     with open_desk(root, actor) as desk:
-        target = target.resolve()
-        temporary = target.with_name(f".{target.name}.tmp")
-        temporary.unlink(missing_ok=True)
-        copy = sqlite3.connect(temporary)
+        target = _backup_target(target, desk.config.record_path)
+        temporary: Path | None = None
         try:
-            desk.record.db.backup(copy)
+            handle, name = tempfile.mkstemp(
+                prefix=f".{target.name}.", suffix=".tmp", dir=target.parent
+            )
+            os.close(handle)
+            temporary = Path(name)
+            copy = sqlite3.connect(temporary)
+            try:
+                desk.record.db.backup(copy)
+            finally:
+                copy.close()
+            os.replace(temporary, target)
+        except (sqlite3.Error, OSError) as error:
+            reason = getattr(error, "strerror", None) or str(error)
+            raise BackupError(
+                f"không ghi được bản sao lưu ({reason}); hãy chọn nơi ghi được", target
+            ) from None
         finally:
-            copy.close()
-        os.replace(temporary, target)
+            for leftover in _sqlite_files(temporary) if temporary else []:
+                leftover.unlink(missing_ok=True)
         return target
 
 
-def _tables(path: Path) -> set[str]:
+@contextmanager
+def _snapshot(source: Path) -> Iterator[sqlite3.Connection]:
+    """The backup file, read-only; one clear error if it is not a newsroom backup."""
+    if not source.is_file():
+        raise BackupError("không tìm thấy tệp sao lưu (cần một tệp, không phải thư mục)", source)
+    connection = sqlite3.connect(f"file:{source.resolve()}?mode=ro", uri=True)
     try:
-        source = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
         try:
-            rows = source.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
-            return {row[0] for row in rows}
-        finally:
-            source.close()
-    except sqlite3.DatabaseError:
-        return set()
+            rows = connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+            tables = {row[0] for row in rows}
+        except sqlite3.DatabaseError:
+            tables = set()
+        if not REQUIRED_TABLES <= tables:
+            raise BackupError("không phải bản sao lưu sổ biên tập của newsroom", source)
+        yield connection
+    except sqlite3.DatabaseError as error:
+        raise BackupError(f"bản sao lưu hỏng hoặc không đúng cấu trúc ({error})", source) from None
+    finally:
+        connection.close()
 
 
-def restore(root: Path, source: Path, actor: str | None) -> None:
+def _missing(rows: list[tuple], present: list[tuple]) -> list[tuple]:
+    """`rows` that `present` lacks, counting repeats, in their order."""
+    left = Counter(present)
+    result = []
+    for row in rows:
+        if left[row]:
+            left[row] -= 1
+        else:
+            result.append(row)
+    return result
+
+
+def _merge(record: Record, snapshot: sqlite3.Connection, source: Path, actor: str, force: bool):
+    """The restore itself; call inside one record transaction."""
+    db = record.db
+    audit_query = f"SELECT {AUDIT_COLUMNS} FROM audit ORDER BY id"
+    current_audit = db.execute(audit_query).fetchall()
+    saved_audit = snapshot.execute(audit_query).fetchall()
+    newer = _missing(current_audit, saved_audit)
+    if newer and not force:
+        raise BackupError(
+            f"bản sao lưu cũ hơn sổ biên tập: thiếu {len(newer)} mục nhật ký từ {newer[0][0]}; "
+            "thêm --force để vẫn khôi phục (nhật ký và các bài đã gỡ vẫn được giữ)",
+            source,
+        )
+    kept = {row.slug: row for row in record.articles() if row.state == "withdrawn"}
+    # Content-addressed store: add what the snapshot has, drop nothing.
+    for table, width in (("blobs", 2), ("revisions", 3), ("revision_files", 3)):
+        marks = ", ".join("?" * width)
+        rows = snapshot.execute(f"SELECT * FROM {table}")
+        db.executemany(f"INSERT OR IGNORE INTO {table} VALUES ({marks})", rows)
+    # Article states and corrections: the snapshot's, with every withdrawal re-applied.
+    db.execute("DELETE FROM articles")
+    for row in snapshot.execute(f"SELECT {', '.join(COLUMNS)} FROM articles"):
+        article = ArticleRecord(*row)
+        record.save_article(kept.get(article.slug, article))
+    for article in kept.values():
+        record.save_article(article)
+    db.execute("DELETE FROM corrections")
+    db.executemany(
+        "INSERT INTO corrections (slug, revision, at, text) VALUES (?, ?, ?, ?)",
+        snapshot.execute("SELECT slug, revision, at, text FROM corrections ORDER BY id"),
+    )
+    # Releases describe folders on disk: keep ours, add the snapshot's others after them.
+    known = {release.id for release in record.releases()}
+    for release_id, _seq, at, kind, restores, manifest in snapshot.execute(
+        "SELECT id, seq, at, kind, restores, manifest FROM releases ORDER BY seq"
+    ):
+        if release_id not in known:
+            record.add_release(release_id, at, kind, restores, manifest)
+    # The audit log: nothing removed; the snapshot's entries that we lack are appended.
+    appended = _missing(saved_audit, current_audit)
+    db.executemany(f"INSERT INTO audit ({AUDIT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?)", appended)
+    detail = f"{source.name}; giữ {len(newer)} mục nhật ký mới hơn bản sao lưu"
+    if kept:
+        detail += f", {len(kept)} bài đã gỡ"
+    record.log(format_datetime(now()), actor, "restore", None, None, detail)
+
+
+def restore(root: Path, source: Path, actor: str | None, force: bool = False) -> None:
     with open_desk(root, actor) as desk:
         member = resolve_actor(desk.config, actor)
         if member.role != "editor":
             raise PermissionDenied("chỉ biên tập viên mới được khôi phục sổ biên tập")
-        if not source.is_file() or not REQUIRED_TABLES <= _tables(source):
-            raise NewsroomError("không phải bản sao lưu sổ biên tập của newsroom", source)
-        with publish_lock(desk.config, wait=True):
-            snapshot = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
-            try:
-                snapshot.backup(desk.record.db)
-            finally:
-                snapshot.close()
-        record = Record(desk.config.record_path)
-        try:
-            with record.transaction():
-                record.log(format_datetime(now()), member.id, "restore", None, None, source.name)
-        finally:
-            record.close()
+        with _snapshot(source) as snapshot, publish_lock(desk.config, wait=True):
+            with desk.record.transaction():
+                _merge(desk.record, snapshot, source, member.id, force)

@@ -127,7 +127,7 @@ def _cmd_backup(args) -> int:
 
 
 def _cmd_restore(args) -> int:
-    backups.restore(args.root, args.file, args.actor)
+    backups.restore(args.root, args.file, args.actor, args.force)
     print(f"Đã khôi phục sổ biên tập từ {args.file}")
     return 0
 
@@ -232,8 +232,13 @@ def add_commands(subparsers) -> None:
     )
     publish.add_argument("--interval", type=float, default=60, help="giây giữa hai lần xem")
     command("rollback", "quay lại bản phát hành trước", _cmd_rollback)
-    for name, help_text, handler in (
-        ("backup", "sao lưu sổ biên tập", _cmd_backup),
-        ("restore", "khôi phục sổ biên tập", _cmd_restore),
-    ):
-        command(name, help_text, handler).add_argument("file", metavar="TỆP", type=Path)
+    command("backup", "sao lưu sổ biên tập", _cmd_backup).add_argument(
+        "file", metavar="TỆP", type=Path
+    )
+    restore = command("restore", "khôi phục sổ biên tập", _cmd_restore)
+    restore.add_argument("file", metavar="TỆP", type=Path)
+    restore.add_argument(
+        "--force",
+        action="store_true",
+        help="khôi phục cả bản sao lưu cũ hơn sổ (nhật ký và các bài đã gỡ vẫn được giữ)",
+    )

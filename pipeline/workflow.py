@@ -87,6 +87,7 @@ ACTION_LABELS = {
     "withdraw": "gỡ bài",
     "publish": "xuất bản",
     "rollback": "quay lại bản trước",
+    "restore": "khôi phục sổ biên tập",
 }
 
 

@@ -86,14 +86,18 @@ def test_backup_restore_returns_record_and_revisions(tmp_path, capsys):
     submit_and_approve(root, "bai-hai")
     assert cli(root, "restore", str(backup), "--as", "vitoan") == 2
     assert "chỉ biên tập viên" in capsys.readouterr().err
-    assert cli(root, "restore", str(backup), "--as", "hoa") == 0
+    assert cli(root, "restore", str(backup), "--as", "hoa") == 2
+    assert "bản sao lưu cũ hơn sổ biên tập" in capsys.readouterr().err
+    assert cli(root, "restore", str(backup), "--as", "hoa", "--force") == 0
     record = Record(root / "var" / "newsroom.sqlite3")
     try:
         assert record.article("bai-hai") is None
         row = record.article("bai-mot")
         assert row.state == "approved"
         assert "Câu một." in record.load_revision(row.approved_revision).text
-        assert [e.action for e in record.history()][-1] == "restore"
+        history = [(e.action, e.slug) for e in record.history()]
+        assert ("approve", "bai-hai") in history  # the log keeps what happened since
+        assert history[-1] == ("restore", None)
     finally:
         record.close()
 
