@@ -172,7 +172,7 @@ def _merge(record: Record, snapshot: sqlite3.Connection, source: Path, actor: st
 
 
 def restore(root: Path, source: Path, actor: str | None, force: bool = False) -> None:
-    with open_desk(root, actor) as desk:
+    with open_desk(root, actor, new_record=True) as desk:
         member = resolve_actor(desk.config, actor)
         if member.role != "editor":
             raise PermissionDenied("chỉ biên tập viên mới được khôi phục sổ biên tập")

@@ -107,7 +107,7 @@ def _cmd_publish(args) -> int:
     if args.watch:
         publishing.watch(args.root, args.interval, given_actor=args.actor)
         return 0
-    result = publishing.publish(args.root, at, args.actor, args.wait, args.if_due)
+    result = publishing.publish(args.root, at, args.actor, args.wait, args.if_due, args.force)
     if result is None:
         print("Không có gì mới đến giờ đăng; trang giữ nguyên.")
         return 0
@@ -231,6 +231,9 @@ def add_commands(subparsers) -> None:
         "--if-due", action="store_true", help="chỉ xuất bản khi trang sẽ thay đổi (cho cron)"
     )
     publish.add_argument("--interval", type=float, default=60, help="giây giữa hai lần xem")
+    publish.add_argument(
+        "--force", action="store_true", help="xuất bản cả khi mọi bài đang đăng sẽ bị gỡ khỏi trang"
+    )
     command("rollback", "quay lại bản phát hành trước", _cmd_rollback)
     command("backup", "sao lưu sổ biên tập", _cmd_backup).add_argument(
         "file", metavar="TỆP", type=Path

@@ -40,7 +40,7 @@ from .manifest import (
     to_json,
     withdraw_entry,
 )
-from .record import ArticleRecord, Record
+from .record import ArticleRecord, Record, require_record
 from .releases import (
     KEEP_RELEASES,
     current_release,
@@ -259,23 +259,47 @@ def _release_manifest(
     return built, release_id
 
 
+def _refuse_emptying(root: Path, record: Record, manifest: Manifest) -> None:
+    """Stop a publish that would drop every article of the live site (neither live nor
+    withdrawn any more): that is a lost or wrong record, not an editorial decision."""
+    if current_release(root) is None:
+        return
+    live = live_manifest(root, record)
+    now_live = {article.slug for article in live.live} if live else set()
+    planned = {article.slug for article in manifest.articles}
+    unknown_site = live is None and not planned  # a live site that this record never made
+    if unknown_site or (now_live and not now_live & planned):
+        count = f"{len(now_live)} bài" if now_live else "mọi bài"
+        raise NewsroomError(
+            f"lần xuất bản này sẽ gỡ {count} đang đăng khỏi trang: sổ biên tập có thể bị mất "
+            "hoặc sai; hãy kiểm tra hoặc khôi phục bằng `newsroom restore TỆP_SAO_LƯU` "
+            "(thêm --force nếu thật sự muốn)",
+            record.path,
+        )
+
+
 def publish(
     root: Path | str = ".",
     at: datetime | None = None,
     given_actor: str | None = None,
     wait: bool = False,
     only_if_due: bool = False,
+    force: bool = False,
 ) -> PublishResult | None:
-    """Publish every due approved revision; with `only_if_due`, only when the site would change."""
+    """Publish every due approved revision; with `only_if_due`, only when the site would change.
+    A publish that would take every live article off the site needs `force`."""
     root = Path(root).resolve()
     config = load_config(root)
     actor = _actor_name(config, given_actor)
+    require_record(config.record_path, current_release(root))
     with publish_lock(config, wait):
         record = Record(config.record_path)
         try:
-            _clean_leftovers(config, record, root)
             pages = page_files(config)
             manifest = plan(record, at or now(), pages)
+            if not force:
+                _refuse_emptying(root, record, manifest)
+            _clean_leftovers(config, record, root)
             if only_if_due and manifest.same_content(live_manifest(root, record)):
                 return None
             built, release_id = _release_manifest(root, config, record, manifest, pages)
@@ -315,6 +339,7 @@ def rollback(root: Path | str = ".", given_actor: str | None = None) -> Path:
     root = Path(root).resolve()
     config = load_config(root)
     actor = _actor_name(config, given_actor)
+    require_record(config.record_path, current_release(root))
     with publish_lock(config):
         record = Record(config.record_path)
         try:

@@ -115,6 +115,21 @@ class ReleaseRecord:
 COLUMNS = [f.name for f in fields(ArticleRecord)]
 
 
+class MissingRecordError(NewsroomError):
+    """The record is gone while a site is live: it was lost or moved, not yet created."""
+
+
+def require_record(path: Path, live_release: Path | None) -> None:
+    """Refuse to start a fresh, empty record beside a live site: it would forget every
+    decision, and the next publish would empty the site."""
+    if live_release is not None and not path.exists():
+        raise MissingRecordError(
+            f"không thấy sổ biên tập trong khi trang đang đăng bản {live_release.name}; hãy trả "
+            "sổ về đúng chỗ này hoặc khôi phục bằng `newsroom restore TỆP_SAO_LƯU`",
+            path,
+        )
+
+
 def connect(path: Path) -> sqlite3.Connection:
     """A connection in autocommit mode; transactions are explicit (see `Record.transaction`)."""
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -29,7 +29,8 @@ from .article import (
 )
 from .config import Config, StaffMember, load_config
 from .errors import ArticleError, ArticleNotFoundError, NewsroomError
-from .record import ArticleRecord, Correction, Record
+from .record import ArticleRecord, Correction, Record, require_record
+from .releases import current_release
 from .resolver import article_slug, resolve_article
 from .revisions import Revision, describe_changes, read_revision, short
 from .staff import PermissionDenied, resolve_actor
@@ -115,9 +116,15 @@ class Desk:
 
 
 @contextmanager
-def open_desk(root: Path | str, given_actor: str | None, need_actor: bool = True) -> Iterator[Desk]:
+def open_desk(
+    root: Path | str, given_actor: str | None, need_actor: bool = True, new_record: bool = False
+) -> Iterator[Desk]:
+    """The desk; a missing record is created only for a new newsroom (no live site) or when
+    `new_record` (restore)."""
     config = load_config(root)
     actor = resolve_actor(config, given_actor) if need_actor or given_actor else None
+    if not new_record:
+        require_record(config.record_path, current_release(config.root))
     record = Record(config.record_path)
     try:
         yield Desk(config, record, actor)
