@@ -15,7 +15,6 @@ from datetime import datetime
 from pathlib import Path
 
 from .article import format_datetime
-from .config import Config
 from .errors import BuildError
 
 PELICAN_GENERIC = "Could not process"
@@ -57,9 +56,7 @@ def run_pelican(
         )
 
 
-def build_site(
-    root: Path | str = ".", config: Config | None = None, publish_time: datetime | None = None
-) -> Path:
+def build_site(root: Path | str = ".", publish_time: datetime | None = None) -> Path:
     """`newsroom build`, kept as another name for `newsroom publish`: the public site is only
     ever built from approved revisions (pipeline/publish.py); returns the new live release."""
     from .publish import publish  # publish builds with run_pelican above

@@ -9,6 +9,8 @@ from __future__ import annotations
 import hashlib
 import io
 import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -34,21 +36,14 @@ def source_hash(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def open_image(path: Path) -> Image.Image:
-    """Open and fully decode an untrusted image, or raise one PhotoError that names it."""
+@contextmanager
+def _untrusted(path: Path) -> Iterator[None]:
+    """Reading an untrusted image: a decompression bomb is an error, and every way that a file
+    can fail to be an allowed image becomes one PhotoError that names it."""
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            image = Image.open(path)
-            if image.format not in ALLOWED_FORMATS:
-                raise PhotoError(
-                    f"định dạng ảnh {image.format} không được nhận; hãy dùng JPEG, PNG, WebP "
-                    "hoặc HEIC",
-                    path,
-                )
-            if image.width * image.height > MAX_PIXELS:
-                raise PhotoError("ảnh quá lớn (vượt giới hạn giải nén); hãy thu nhỏ ảnh", path)
-            image.load()
+            yield
     except FileNotFoundError:
         raise PhotoError("không tìm thấy tệp ảnh", path) from None
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
@@ -59,6 +54,29 @@ def open_image(path: Path) -> Image.Image:
         raise PhotoError(
             f"tệp ảnh hỏng hoặc bị cắt cụt ({error}); hãy xuất lại ảnh", path
         ) from None
+
+
+def _check_header(image: Image.Image, path: Path) -> None:
+    """An allowed format and a pixel count under the limit, before any pixel is decoded."""
+    if image.format not in ALLOWED_FORMATS:
+        raise PhotoError(
+            f"định dạng ảnh {image.format} không được nhận; hãy dùng JPEG, PNG, WebP hoặc HEIC",
+            path,
+        )
+    if image.width * image.height > MAX_PIXELS:
+        raise PhotoError("ảnh quá lớn (vượt giới hạn giải nén); hãy thu nhỏ ảnh", path)
+
+
+def open_image(path: Path) -> Image.Image:
+    """Open and fully decode an untrusted image, or raise one PhotoError that names it."""
+    with _untrusted(path):
+        image = Image.open(path)
+        try:
+            _check_header(image, path)
+            image.load()
+        except BaseException:
+            image.close()
+            raise
     return image
 
 
@@ -116,30 +134,10 @@ def probe_image(path: Path) -> tuple[int, int]:
     The build plans renditions (names, sizes, srcset) from this alone, so a
     rebuild with cached renditions never decodes pixels.
     """
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(path) as image:
-                if image.format not in ALLOWED_FORMATS:
-                    raise PhotoError(
-                        f"định dạng ảnh {image.format} không được nhận; hãy dùng JPEG, PNG, "
-                        "WebP hoặc HEIC",
-                        path,
-                    )
-                width, height = image.size
-                if width * height > MAX_PIXELS:
-                    raise PhotoError("ảnh quá lớn (vượt giới hạn giải nén); hãy thu nhỏ ảnh", path)
-                orientation = image.getexif().get(0x0112)
-    except FileNotFoundError:
-        raise PhotoError("không tìm thấy tệp ảnh", path) from None
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise PhotoError("ảnh quá lớn (vượt giới hạn giải nén); hãy thu nhỏ ảnh", path) from None
-    except UnidentifiedImageError:
-        raise PhotoError("không phải tệp ảnh hoặc định dạng không được nhận", path) from None
-    except (OSError, SyntaxError, ValueError) as error:
-        raise PhotoError(
-            f"tệp ảnh hỏng hoặc bị cắt cụt ({error}); hãy xuất lại ảnh", path
-        ) from None
+    with _untrusted(path), Image.open(path) as image:
+        _check_header(image, path)
+        width, height = image.size
+        orientation = image.getexif().get(0x0112)
     return (height, width) if orientation in _QUARTER_TURNS else (width, height)
 
 

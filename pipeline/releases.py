@@ -62,14 +62,6 @@ def promote(staging: Path, release_id: str) -> Path:
     return release
 
 
-def finish_release(root: Path, staging: Path, release_id: str) -> Path:
-    """Rename a finished staging folder into a release and make it live."""
-    release = promote(staging, release_id)
-    switch_to(root, release)
-    prune(staging.parent, keep=KEEP_RELEASES, live=release)
-    return release
-
-
 def prune(releases: Path, keep: int, live: Path) -> None:
     """Keep the newest `keep` releases (always the live one); drop leftovers of failed builds."""
     for leftover in releases.glob(".building-*"):

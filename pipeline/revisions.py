@@ -11,9 +11,9 @@ from __future__ import annotations
 import difflib
 import hashlib
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
+from pathlib import PurePosixPath
 
-from .article import INDEX_NAME, Article, read_article
+from .article import INDEX_NAME, Article
 from .errors import ArticleError
 
 
@@ -75,10 +75,6 @@ def read_revision(article: Article) -> Revision:
             )
         files[relative] = path.read_bytes()
     return Revision(revision_hash({p: file_hash(d) for p, d in files.items()}), files)
-
-
-def revision_of_folder(folder: Path) -> Revision:
-    return read_revision(read_article(folder))
 
 
 def describe_changes(old: Revision, new: Revision) -> list[str]:

@@ -10,8 +10,6 @@ their byline name. Each action is one transaction with its audit entry.
 
 from __future__ import annotations
 
-import importlib
-import inspect
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -19,14 +17,8 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 
-from .article import (
-    REQUIRED,
-    Article,
-    format_datetime,
-    parse_datetime,
-    parse_list,
-    parse_text,
-)
+from .article import Article, format_datetime, parse_datetime, parse_list, parse_text
+from .check import ERROR, run_checks
 from .config import Config, StaffMember, load_config
 from .errors import ArticleError, ArticleNotFoundError, NewsroomError
 from .record import ArticleRecord, Correction, Record, require_record
@@ -92,16 +84,6 @@ ACTION_LABELS = {
 }
 
 
-@dataclass(frozen=True)
-class Finding:
-    """One problem that `check` found; errors block submit and approve."""
-
-    severity: str  # "error" or "warning"
-    message: str
-    path: Path
-    line: int | None = None
-
-
 @dataclass
 class Desk:
     """One person at the editorial desk: config, record and who is acting."""
@@ -151,62 +133,13 @@ def parse_at(text: str) -> datetime:
 # Checks --------------------------------------------------------------------
 
 
-def _minimal_checks(article: Article, config: Config) -> list[Finding]:
-    """Used until `pipeline.check` exists: required fields, a valid Date, a known Section."""
-    findings = [
-        Finding("error", f"thiếu trường {name}; hãy thêm dòng “{name}: …”", article.path, 1)
-        for name in REQUIRED
-        if not article.fields.get(name, "").strip()
-    ]
-    date = article.fields.get("Date", "")
-    if date:
-        try:
-            parse_datetime(date)
-        except ValueError:
-            line = article.field_lines.get("Date")
-            findings.append(Finding("error", "Date phải có dạng ISO 8601", article.path, line))
-    section = article.fields.get("Section", "")
-    if section and config.section_by_name(section) is None:
-        line = article.field_lines.get("Section")
-        findings.append(
-            Finding(
-                "error",
-                f'chuyên mục "{section}" không có trong newsroom.toml; hãy dùng một trong: '
-                + ", ".join(known.name for known in config.sections),
-                article.path,
-                line,
-            )
-        )
-    return findings
-
-
-def run_checks(article: Article, config: Config) -> list:
-    """`pipeline.check.run_checks` when intake provides it, else the minimal checks above."""
-    try:
-        module = importlib.import_module("pipeline.check")
-    except ModuleNotFoundError:
-        return _minimal_checks(article, config)
-    checker = module.run_checks
-    takes_config = len(inspect.signature(checker).parameters) > 1
-    return list(checker(article, config) if takes_config else checker(article))
-
-
-def _is_error(finding) -> bool:
-    """A finding blocks unless its severity says otherwise (a string or an Enum named ERROR)."""
-    severity = getattr(finding, "severity", "error")
-    return str(getattr(severity, "name", severity)).lower() == "error"
-
-
 def _require_clean(article: Article, config: Config) -> None:
-    errors = [f for f in run_checks(article, config) if _is_error(f)]
+    """`check` errors block submit and approve."""
+    errors = [f for f in run_checks(article, config) if f.severity == ERROR]
     if errors:
         first = errors[0]
         more = f" (và {len(errors) - 1} lỗi khác; chạy newsroom check)" if len(errors) > 1 else ""
-        raise ArticleError(
-            f"bài còn lỗi: {first.message}{more}",
-            getattr(first, "path", article.path),
-            getattr(first, "line", None),
-        )
+        raise ArticleError(f"bài còn lỗi: {first.message}{more}", first.path, first.line)
 
 
 # Looking articles up -------------------------------------------------------

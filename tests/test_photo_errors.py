@@ -1,0 +1,56 @@
+"""`open_image` (decodes) and `probe_image` (header only) refuse untrusted files alike: one
+PhotoError that names the file and says what to do."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from pipeline.errors import PhotoError
+from pipeline.photos import open_image, probe_image
+from tests.test_renditions import png_claiming
+
+
+def _jpeg() -> bytes:
+    """A noisy photo, so that most of its bytes are pixels after the header."""
+    buffer = io.BytesIO()
+    Image.effect_noise((64, 48), 80).convert("RGB").save(buffer, "JPEG")
+    return buffer.getvalue()
+
+
+def _gif() -> bytes:
+    buffer = io.BytesIO()
+    Image.new("P", (8, 8)).save(buffer, "GIF")
+    return buffer.getvalue()
+
+
+BAD_FILES = {
+    "khong-co.jpg": (None, "không tìm thấy tệp ảnh"),
+    "van-ban.jpg": (b"day khong phai anh", "không phải tệp ảnh"),
+    "dong.gif": (_gif(), "định dạng ảnh GIF không được nhận"),
+    "bom.png": (png_claiming(30_000, 30_000), "ảnh quá lớn"),
+    "dau-hong.jpg": (_jpeg()[:40], "tệp ảnh hỏng hoặc bị cắt cụt"),
+}
+
+
+@pytest.mark.parametrize("reader", [open_image, probe_image])
+@pytest.mark.parametrize("name", sorted(BAD_FILES))
+def test_photos_bad_file_is_one_named_error(tmp_path: Path, reader, name):
+    data, message = BAD_FILES[name]
+    path = tmp_path / name
+    if data is not None:
+        path.write_bytes(data)
+    with pytest.raises(PhotoError) as caught:
+        reader(path)
+    assert str(caught.value).startswith(f"{path}: {message}")
+
+
+def test_photos_truncated_pixels_fail_to_decode_but_probe_reads_the_header(tmp_path: Path):
+    path = tmp_path / "cut.jpg"
+    path.write_bytes(_jpeg()[:-200])
+    assert probe_image(path) == (64, 48)
+    with pytest.raises(PhotoError, match="tệp ảnh hỏng hoặc bị cắt cụt"):
+        open_image(path)
