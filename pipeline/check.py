@@ -307,6 +307,8 @@ def _targets(paths: list[str], content: Path) -> list[Path]:
         return [path.resolve() for path in iter_article_paths(content)]
     found: list[Path] = []
     for argument in paths:
+        if not argument.strip():
+            raise NewsroomError("đường dẫn rỗng; hãy đưa thư mục bài, tệp index.md hoặc slug")
         path = Path(argument).resolve()  # the same spelling as content/'s own paths
         if path.is_dir() and not (path / INDEX_NAME).is_file():
             inside = sorted(path.glob(f"**/{INDEX_NAME}"))

@@ -6,8 +6,10 @@ Every user error is one line on stderr and a non-zero exit; never a traceback.
 from __future__ import annotations
 
 import argparse
+import sqlite3
 import sys
 from pathlib import Path
+from typing import NoReturn
 
 from .build import build_site
 from .cli_intake import add_commands as add_intake_commands
@@ -28,10 +30,15 @@ def _cmd_config(args: argparse.Namespace) -> int:
     return 0
 
 
+class Parser(argparse.ArgumentParser):
+    """argparse, with a usage error in one line like every other error (subcommands too)."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: {message} (xem {self.prog} --help)\n")
+
+
 def make_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="newsroom", description="Hệ thống xuất bản Báo Biên phòng"
-    )
+    parser = Parser(prog="newsroom", description="Hệ thống xuất bản Báo Biên phòng")
     parser.add_argument("--root", type=Path, default=Path("."), help="thư mục dự án (mặc định: .)")
     commands = parser.add_subparsers(dest="command", required=True, metavar="LỆNH")
     build = commands.add_parser("build", help="dựng trang công khai vào output/")
@@ -50,6 +57,17 @@ def main(argv: list[str] | None = None) -> int:
     except NewsroomError as error:
         print(f"newsroom: {error}", file=sys.stderr)
         return error.exit_code
+    except OSError as error:  # the machine, not our code: a full disk, a file where a folder goes
+        where = f"{error.filename}: " if error.filename else ""
+        print(
+            f"newsroom: {where}lỗi đọc/ghi tệp ({error.strerror or error}); hãy kiểm tra đường "
+            "dẫn, quyền ghi và chỗ trống trên đĩa",
+            file=sys.stderr,
+        )
+        return 2
+    except sqlite3.Error as error:
+        print(f"newsroom: lỗi sổ biên tập ({error}); hãy thử lại hoặc khôi phục", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         print("newsroom: đã dừng theo yêu cầu", file=sys.stderr)
         return 130

@@ -9,6 +9,7 @@ NEWSROOM_USER.
 from __future__ import annotations
 
 import argparse
+import math
 from collections.abc import Callable
 from pathlib import Path
 
@@ -93,7 +94,7 @@ def _cmd_diff(args) -> int:
 
 
 def _cmd_preview(args) -> int:
-    if args.article:
+    if args.article is not None:
         url = previews.preview_article(args.root.resolve(), args.article, args.actor)
         print(f"Bản xem trước: preview/{url}")
     else:
@@ -103,7 +104,7 @@ def _cmd_preview(args) -> int:
 
 
 def _cmd_publish(args) -> int:
-    at = parse_at(args.at) if args.at else None
+    at = parse_at(args.at) if args.at is not None else None
     if args.watch:
         publishing.watch(args.root, args.interval, given_actor=args.actor)
         return 0
@@ -130,6 +131,17 @@ def _cmd_restore(args) -> int:
     backups.restore(args.root, args.file, args.actor, args.force)
     print(f"Đã khôi phục sổ biên tập từ {args.file}")
     return 0
+
+
+def _seconds(text: str) -> float:
+    """A positive, finite number of seconds (argparse type)."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not math.isfinite(value) or value <= 0:
+        raise argparse.ArgumentTypeError(f'"{text}" phải là số giây dương, ví dụ 60')
+    return value
 
 
 def _identity() -> argparse.ArgumentParser:
@@ -230,7 +242,9 @@ def add_commands(subparsers) -> None:
     publish.add_argument(
         "--if-due", action="store_true", help="chỉ xuất bản khi trang sẽ thay đổi (cho cron)"
     )
-    publish.add_argument("--interval", type=float, default=60, help="giây giữa hai lần xem")
+    publish.add_argument(
+        "--interval", type=_seconds, default=60, help="giây giữa hai lần xem (số dương)"
+    )
     publish.add_argument(
         "--force", action="store_true", help="xuất bản cả khi mọi bài đang đăng sẽ bị gỡ khỏi trang"
     )

@@ -284,10 +284,12 @@ def load_config(root: str | Path = ".") -> Config:
     path = root / CONFIG_NAME
     try:
         raw = path.read_bytes()
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):
         raise ConfigError(
             "không tìm thấy tệp cấu hình; hãy chạy lệnh trong thư mục dự án", path
         ) from None
+    except OSError as error:
+        raise ConfigError(f"không đọc được tệp cấu hình ({error.strerror})", path) from None
     try:
         data = tomllib.loads(raw.decode("utf-8"))
     except UnicodeDecodeError:

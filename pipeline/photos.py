@@ -46,6 +46,8 @@ def _untrusted(path: Path) -> Iterator[None]:
             yield
     except FileNotFoundError:
         raise PhotoError("không tìm thấy tệp ảnh", path) from None
+    except IsADirectoryError:
+        raise PhotoError("đây là thư mục, không phải tệp ảnh; hãy chỉ ra tệp ảnh", path) from None
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         raise PhotoError("ảnh quá lớn (vượt giới hạn giải nén); hãy thu nhỏ ảnh", path) from None
     except UnidentifiedImageError:

@@ -148,6 +148,10 @@ class Record:
             self.db.executescript(f"BEGIN IMMEDIATE;{SCHEMA}COMMIT;")
         except sqlite3.DatabaseError as error:
             raise NewsroomError(f"không mở được sổ biên tập ({error})", path) from None
+        except OSError as error:  # e.g. its folder is a file
+            raise NewsroomError(
+                f"không tạo được thư mục của sổ biên tập ({error.strerror})", path.parent
+            ) from None
 
     def close(self) -> None:
         self.db.close()

@@ -51,6 +51,10 @@ def read_articles(content: Path) -> tuple[list[Article], Unreadable]:
 
 def resolve_article(argument: str, content: Path) -> Article:
     """The article that `argument` names; one clear error if none or several match."""
+    if not argument.strip():
+        raise ArticleNotFoundError(
+            f"chưa nêu bài nào; hãy đưa thư mục bài, tệp {INDEX_NAME} hoặc slug của bài"
+        )
     path = Path(argument).resolve()  # one spelling per file: relative and absolute agree
     if path.is_dir() and (path / INDEX_NAME).is_file():
         return read_article(path / INDEX_NAME)

@@ -63,7 +63,7 @@ def _status_of(desk: Desk, article: Article | None, row: ArticleRecord | None, m
 
 def statuses(desk: Desk, argument: str | None = None) -> list[Status]:
     moment = now()
-    if argument:
+    if argument is not None:
         slug = slug_of(desk, argument)
         try:
             article = resolve_article(argument, desk.content)

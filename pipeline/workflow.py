@@ -146,7 +146,14 @@ def _require_clean(article: Article, config: Config) -> None:
 
 
 def working_copy(desk: Desk, argument: str) -> tuple[Article, str, Revision]:
+    """The article's working copy, which must live in this project's content/articles."""
     article = resolve_article(argument, desk.content)
+    if not article.folder.resolve().is_relative_to((desk.content / "articles").resolve()):
+        raise ArticleNotFoundError(
+            f"bài phải nằm trong {desk.content / 'articles'}; hãy chuyển thư mục bài vào đó "
+            "(newsroom new hoặc newsroom import)",
+            article.path,
+        )
     return article, article_slug(article), read_revision(article)
 
 
