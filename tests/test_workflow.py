@@ -47,6 +47,15 @@ def test_approve_own_submission_refused(newsroom, capsys):
     assert _row(newsroom, "tuan-tra-song-bien").state == "submitted"
 
 
+def test_approve_after_any_own_submission_refused(newsroom, capsys):
+    assert cli(newsroom, "submit", "tuan-tra-song-bien", "--as", "bientapvien") == 0
+    assert cli(newsroom, "submit", "tuan-tra-song-bien", "--as", "vitoan") == 0
+    assert cli(newsroom, "approve", "tuan-tra-song-bien", "--as", "bientapvien") == 2
+    assert "không được tự duyệt bài mình đã gửi" in _err(capsys)
+    assert _row(newsroom, "tuan-tra-song-bien").state == "submitted"
+    assert cli(newsroom, "approve", "tuan-tra-song-bien", "--as", "hoa") == 0
+
+
 def test_approve_by_author_refused(newsroom, capsys):
     story(newsroom, "bai-cua-hoa", "Bài do biên tập viên viết.", authors="Lê Thị Hoa, Vi Toàn")
     assert cli(newsroom, "submit", "bai-cua-hoa", "--as", "vitoan") == 0
