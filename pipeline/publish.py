@@ -16,6 +16,7 @@ release and re-applies every withdrawal made since.
 from __future__ import annotations
 
 import fcntl
+import os
 import shutil
 import time
 from collections.abc import Iterator
@@ -53,12 +54,14 @@ from .releases import (
 )
 from .revisions import file_hash
 from .search import index_site
-from .staff import actor_id, resolve_actor
+from .staff import PermissionDenied, resolve_actor
 from .verify import verify_release
-from .workflow import now
+from .workflow import WorkflowError, now
 
-SYSTEM_ACTOR = "he-thong"
 LOCK_NAME = "publish.lock"
+# Tests that simulate the clock set this to publish "as at" a future moment; never in production,
+# where a future --at would break every embargo before its time.
+FUTURE_AT_VARIABLE = "NEWSROOM_ALLOW_FUTURE_AT"
 
 
 class PublishBusy(NewsroomError):
@@ -203,13 +206,16 @@ def _record_publication(
     actor: str,
     kind: str = "publish",
     restores: str | None = None,
+    simulated: bool = False,
 ) -> None:
     """One transaction: the release (its pages kept for rollback), and each article that
-    went live or changed."""
+    went live or changed. The audit time is the real clock; a simulated `--at` is a detail."""
+    moment = format_datetime(now())
+    detail = f"{release.name}; --at {manifest.at}" if simulated else release.name
     with record.transaction():
         for data in pages.values():
             record.store_blob(data)
-        record.add_release(release.name, manifest.at, kind, restores, to_json(manifest))
+        record.add_release(release.name, moment, kind, restores, to_json(manifest))
         for article in manifest.live:
             row = record.article(article.slug)
             if row is None or row.published_revision == article.revision:
@@ -217,8 +223,8 @@ def _record_publication(
             row.published_revision = article.revision
             row.first_published = row.first_published or article.published
             record.save_article(row)
-            record.log(manifest.at, actor, "publish", article.slug, article.revision, release.name)
-        record.log(manifest.at, actor, kind, None, None, release.name)
+            record.log(moment, actor, "publish", article.slug, article.revision, detail)
+        record.log(moment, actor, kind, None, None, detail)
 
 
 def _clean_leftovers(config: Config, record: Record, root: Path) -> None:
@@ -235,9 +241,24 @@ def _clean_leftovers(config: Config, record: Record, root: Path) -> None:
             shutil.rmtree(release, ignore_errors=True)
 
 
-def _actor_name(config: Config, given: str | None) -> str:
-    """Who the audit log names: `--as` or NEWSROOM_USER if given, else the system."""
-    return resolve_actor(config, given).id if actor_id(given) else SYSTEM_ACTOR
+def _editor(config: Config, given: str | None, action: str) -> str:
+    """Publishing and rolling back are editorial acts: `--as` or NEWSROOM_USER must name an
+    editor (cron and --watch run with NEWSROOM_USER set to the duty editor)."""
+    actor = resolve_actor(config, given)
+    if actor.role != "editor":
+        raise PermissionDenied(
+            f"chỉ biên tập viên mới được {action}", config.root / "newsroom.toml"
+        )
+    return actor.id
+
+
+def _check_at(at: datetime | None) -> None:
+    """A real publish never runs "as at" a future moment: that would break every embargo."""
+    if at is not None and at > now() and os.environ.get(FUTURE_AT_VARIABLE) != "1":
+        raise WorkflowError(
+            f"--at {format_datetime(at)} ở tương lai; xuất bản trước giờ sẽ phá lệnh hẹn giờ — "
+            "hãy bỏ --at hoặc dùng newsroom schedule"
+        )
 
 
 def _release_manifest(
@@ -269,7 +290,8 @@ def publish(
     """Publish every due approved revision; with `only_if_due`, only when the site would change."""
     root = Path(root).resolve()
     config = load_config(root)
-    actor = _actor_name(config, given_actor)
+    actor = _editor(config, given_actor, "xuất bản")
+    _check_at(at)
     with publish_lock(config, wait):
         record = Record(config.record_path)
         try:
@@ -280,7 +302,7 @@ def publish(
                 return None
             built, release_id = _release_manifest(root, config, record, manifest, pages)
             release = _switch(root, config, built, release_id)
-            _record_publication(record, manifest, pages, release, actor)
+            _record_publication(record, manifest, pages, release, actor, simulated=at is not None)
             return PublishResult(release, manifest)
         finally:
             record.close()
@@ -314,7 +336,7 @@ def rollback(root: Path | str = ".", given_actor: str | None = None) -> Path:
     """Switch back to the release before the live one, with every later withdrawal re-applied."""
     root = Path(root).resolve()
     config = load_config(root)
-    actor = _actor_name(config, given_actor)
+    actor = _editor(config, given_actor, "quay lại bản phát hành trước")
     with publish_lock(config):
         record = Record(config.record_path)
         try:

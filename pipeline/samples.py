@@ -68,7 +68,8 @@ def approve_samples(root: Path | str, run: Command, publish: bool = True) -> lis
         _run(run, [*base, "approve", slug, "--as", editor.id, "--note", "Duyệt bài mẫu"])
         done.append(slug)
     if publish:
-        _run(run, [*base, "publish", "--wait"])
+        publisher = _first(config.staff, "editor", set())
+        _run(run, [*base, "publish", "--wait", "--as", publisher.id])
     return done
 
 

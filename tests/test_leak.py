@@ -115,9 +115,9 @@ def release(tmp_path_factory) -> tuple[Path, Path]:
     for slug in ("da-duyet-cong-khai", "hen-gio-bi-mat", "da-go-bi-mat"):
         submit_and_approve(root, slug)
     assert cli(root, "submit", "cho-duyet-bi-mat", "--as", "vitoan") == 0
-    assert cli(root, "publish") == 0
+    assert cli(root, "publish", "--as", "bientapvien") == 0
     assert cli(root, "withdraw", "da-go-bi-mat", "--as", "hoa", "--reason", "Sai sự thật") == 0
-    assert cli(root, "publish") == 0
+    assert cli(root, "publish", "--as", "bientapvien") == 0
     return root, live(root)
 
 

@@ -16,7 +16,14 @@ from pipeline.build import run_pelican
 from pipeline.config import load_config
 from pipeline.errors import BuildError
 from pipeline.photos import source_hash
-from pipeline.publish import build_release, materialize, page_files, plan, watch
+from pipeline.publish import (
+    FUTURE_AT_VARIABLE,
+    build_release,
+    materialize,
+    page_files,
+    plan,
+    watch,
+)
 from pipeline.record import Record
 from pipeline.vietnamese import TIMEZONE
 from pipeline.workflow import now
@@ -45,7 +52,7 @@ def _titles(output: Path, url: str) -> list[str]:
 def test_publish_full_path_end_to_end(newsroom, capsys):
     assert cli(newsroom, "submit", "tuan-tra-song-bien", "--as", "vitoan") == 0
     assert cli(newsroom, "approve", "tuan-tra-song-bien", "--as", "hoa", "--note", "Tốt") == 0
-    assert cli(newsroom, "publish") == 0
+    assert cli(newsroom, "publish", "--as", "bientapvien") == 0
     output = live(newsroom)
     story_page = page(output, f"{MAY}/tuan-tra-song-bien/")
     assert "Tổ tuần tra đi dọc sông biên giới." in story_page.select_one(".story-body").get_text()
@@ -59,17 +66,17 @@ def test_publish_full_path_end_to_end(newsroom, capsys):
     assert cli(newsroom, "status", "tuan-tra-song-bien") == 0
     assert "\tđã đăng\t" in capsys.readouterr().out
     assert cli(newsroom, "history", "tuan-tra-song-bien") == 0
-    assert "he-thong\txuất bản" in capsys.readouterr().out
+    assert "bientapvien\txuất bản" in capsys.readouterr().out
 
 
 def test_publish_keeps_approved_text_after_edit(newsroom, capsys):
     submit_and_approve(newsroom, "tuan-tra-song-bien")
-    assert cli(newsroom, "publish") == 0
+    assert cli(newsroom, "publish", "--as", "bientapvien") == 0
     folder = _folder(newsroom, "tuan-tra-song-bien")
     index = folder / "index.md"
     index.write_text(index.read_text("utf-8").replace("sông", "suối"), "utf-8")
     write_photo(folder / "anh.jpg", color="#ff0000")
-    assert cli(newsroom, "publish") == 0
+    assert cli(newsroom, "publish", "--as", "bientapvien") == 0
     text = (live(newsroom) / MAY / "tuan-tra-song-bien" / "index.html").read_text("utf-8")
     assert "đi dọc sông biên giới" in text and "suối" not in text
     assert source_hash(folder / "anh.jpg")[:20] not in text
@@ -78,7 +85,8 @@ def test_publish_keeps_approved_text_after_edit(newsroom, capsys):
     )
 
 
-def test_publish_embargo_before_and_after_at(newsroom, capsys):
+def test_publish_embargo_before_and_after_at(newsroom, capsys, monkeypatch):
+    monkeypatch.setenv(FUTURE_AT_VARIABLE, "1")  # this test simulates the clock
     story(
         newsroom,
         "ban-tin-tet",
@@ -89,10 +97,10 @@ def test_publish_embargo_before_and_after_at(newsroom, capsys):
     capsys.readouterr()
     assert cli(newsroom, "status", "ban-tin-tet") == 0
     assert "hẹn giờ đăng" in capsys.readouterr().out
-    assert cli(newsroom, "publish", "--at", "2029-12-31 23:59") == 0
+    assert cli(newsroom, "publish", "--as", "bientapvien", "--at", "2029-12-31 23:59") == 0
     before = tree(live(newsroom))
     assert not any("ban-tin-tet" in name or b"ban-tin-tet" in data for name, data in before.items())
-    assert cli(newsroom, "publish", "--at", "2030-01-01 07:00") == 0
+    assert cli(newsroom, "publish", "--as", "bientapvien", "--at", "2030-01-01 07:00") == 0
     output = live(newsroom)
     assert (output / "2030/01/01/ban-tin-tet/index.html").is_file()
     assert "Bài ban-tin-tet" in _titles(output, "")
@@ -100,15 +108,48 @@ def test_publish_embargo_before_and_after_at(newsroom, capsys):
     assert "không hẹn giờ lại" in capsys.readouterr().err
 
 
-def test_publish_schedule_moves_publication_time(newsroom):
+def test_publish_future_at_refused_and_audit_logs_real_time(newsroom, capsys, monkeypatch):
+    story(newsroom, "ban-tin-2099", "Bản tin năm 2099.", date=datetime(2099, 6, 1, tzinfo=TIMEZONE))
+    submit_and_approve(newsroom, "ban-tin-2099")
+    monkeypatch.delenv(FUTURE_AT_VARIABLE, raising=False)
+    capsys.readouterr()
+    assert cli(newsroom, "publish", "--as", "bientapvien", "--at", "2099-06-01 00:00") == 2
+    assert "ở tương lai" in capsys.readouterr().err
+    assert not (newsroom / "output").exists()
+    monkeypatch.setenv(FUTURE_AT_VARIABLE, "1")
+    before = now()
+    assert cli(newsroom, "publish", "--as", "bientapvien", "--at", "2099-06-02 00:00") == 0
+    capsys.readouterr()
+    assert cli(newsroom, "history", "ban-tin-2099") == 0
+    published = capsys.readouterr().out.splitlines()[-1].split("\t")
+    assert published[1:3] == ["bientapvien", "xuất bản"]
+    assert before.isoformat() <= published[0] <= now().isoformat()  # the real clock
+    assert "--at 2099-06-02T00:00:00+07:00" in published[-1]
+
+
+@pytest.mark.parametrize("who", [None, "vitoan"])
+def test_publish_and_rollback_need_an_editor(newsroom, capsys, monkeypatch, who):
+    monkeypatch.delenv("NEWSROOM_USER", raising=False)
+    submit_and_approve(newsroom, "tuan-tra-song-bien")
+    identity = ["--as", who] if who else []
+    for command in ("publish", "rollback"):
+        capsys.readouterr()
+        assert cli(newsroom, command, *identity) == 2
+        err = capsys.readouterr().err
+        assert ("chỉ biên tập viên" if who else "chưa rõ ai") in err, err
+    assert not (newsroom / "output").exists()
+
+
+def test_publish_schedule_moves_publication_time(newsroom, monkeypatch):
+    monkeypatch.setenv(FUTURE_AT_VARIABLE, "1")  # this test simulates the clock
     story(
         newsroom, "ban-tin-xuan", "Bản tin mùa xuân.", date=datetime(2030, 1, 1, 7, tzinfo=TIMEZONE)
     )
     submit_and_approve(newsroom, "ban-tin-xuan")
     assert cli(newsroom, "schedule", "ban-tin-xuan", "--as", "hoa", "--at", "2030-02-01 09:30") == 0
-    assert cli(newsroom, "publish", "--at", "2030-01-15 00:00") == 0
+    assert cli(newsroom, "publish", "--as", "bientapvien", "--at", "2030-01-15 00:00") == 0
     assert not (live(newsroom) / "2030/01/01/ban-tin-xuan").exists()
-    assert cli(newsroom, "publish", "--at", "2030-02-01 09:30") == 0
+    assert cli(newsroom, "publish", "--as", "bientapvien", "--at", "2030-02-01 09:30") == 0
     story_page = page(live(newsroom), "2030/02/01/ban-tin-xuan/")
     assert story_page.select_one(".dateline time")["datetime"] == "2030-02-01T09:30:00+07:00"
 
@@ -116,14 +157,14 @@ def test_publish_schedule_moves_publication_time(newsroom):
 def test_publish_correction_withdraw_and_rollback(newsroom, capsys):
     submit_and_approve(newsroom, "tuan-tra-song-bien")
     submit_and_approve(newsroom, "don-bien-phong")
-    assert cli(newsroom, "publish") == 0
+    assert cli(newsroom, "publish", "--as", "bientapvien") == 0
     first = live(newsroom)
     index = _folder(newsroom, "tuan-tra-song-bien") / "index.md"
     index.write_text(index.read_text("utf-8").replace("dọc sông", "dọc bờ sông"), "utf-8")
     assert cli(newsroom, "submit", "tuan-tra-song-bien", "--as", "vitoan") == 0
     args = ["approve", "tuan-tra-song-bien", "--as", "hoa", "--correction", "Sửa vị trí tuần tra."]
     assert cli(newsroom, *args) == 0
-    assert cli(newsroom, "publish") == 0
+    assert cli(newsroom, "publish", "--as", "bientapvien") == 0
     corrected = page(live(newsroom), f"{MAY}/tuan-tra-song-bien/")
     notice = corrected.select_one(".corrections")
     assert "Đính chính" in notice.get_text() and "Sửa vị trí tuần tra." in notice.get_text()
@@ -138,17 +179,21 @@ def test_publish_correction_withdraw_and_rollback(newsroom, capsys):
     assert (
         cli(newsroom, "withdraw", "don-bien-phong", "--as", "hoa", "--reason", "Sai sự thật") == 0
     )
-    assert cli(newsroom, "publish") == 0
+    assert cli(newsroom, "publish", "--as", "bientapvien") == 0
     _assert_withdrawn(live(newsroom))
 
-    assert cli(newsroom, "rollback") == 0  # to the corrected release, rebuilt without the withdrawn
+    assert (
+        cli(newsroom, "rollback", "--as", "bientapvien") == 0
+    )  # to the corrected release, rebuilt without the withdrawn
     _assert_withdrawn(live(newsroom))
     assert page(live(newsroom), f"{MAY}/tuan-tra-song-bien/").select_one(".corrections")
-    assert cli(newsroom, "rollback") == 0  # to the first release: no correction, still withdrawn
+    assert (
+        cli(newsroom, "rollback", "--as", "bientapvien") == 0
+    )  # to the first release: no correction, still withdrawn
     _assert_withdrawn(live(newsroom))
     assert live(newsroom) != first
     assert page(live(newsroom), f"{MAY}/tuan-tra-song-bien/").select_one(".corrections") is None
-    assert cli(newsroom, "rollback") == 2
+    assert cli(newsroom, "rollback", "--as", "bientapvien") == 2
     assert "không còn bản phát hành nào" in capsys.readouterr().err
 
 
@@ -163,11 +208,11 @@ def _assert_withdrawn(output: Path) -> None:
 
 def test_rollback_without_withdrawals_switches_to_previous_release(newsroom):
     submit_and_approve(newsroom, "tuan-tra-song-bien")
-    assert cli(newsroom, "publish") == 0
+    assert cli(newsroom, "publish", "--as", "bientapvien") == 0
     first = live(newsroom)
     submit_and_approve(newsroom, "don-bien-phong")
-    assert cli(newsroom, "publish") == 0
-    assert cli(newsroom, "rollback") == 0
+    assert cli(newsroom, "publish", "--as", "bientapvien") == 0
+    assert cli(newsroom, "rollback", "--as", "bientapvien") == 0
     assert live(newsroom) == first
 
 
@@ -182,24 +227,24 @@ def test_publish_feature_pins_lead_story(newsroom):
     for slug in ("tuan-tra-song-bien", "bai-co-anh"):
         submit_and_approve(newsroom, slug)
     assert cli(newsroom, "feature", "tuan-tra-song-bien", "--as", "hoa") == 0
-    assert cli(newsroom, "publish") == 0
+    assert cli(newsroom, "publish", "--as", "bientapvien") == 0
     lead = page(live(newsroom), "").select_one(".lead-story .lead-title")
     assert lead.get_text(strip=True) == "Bài tuan-tra-song-bien"
 
 
 def test_publish_if_due_only_when_site_changes(newsroom, capsys):
     submit_and_approve(newsroom, "tuan-tra-song-bien")
-    watch(newsroom, interval=0, rounds=1, report=lambda line: None)
+    watch(newsroom, 0, rounds=1, report=lambda line: None, given_actor="bientapvien")
     first = live(newsroom)
     assert (first / MAY / "tuan-tra-song-bien" / "index.html").is_file()
     capsys.readouterr()
-    assert cli(newsroom, "publish", "--if-due") == 0
+    assert cli(newsroom, "publish", "--as", "bientapvien", "--if-due") == 0
     assert "Không có gì mới" in capsys.readouterr().out
     assert live(newsroom) == first
     assert (
         cli(newsroom, "withdraw", "tuan-tra-song-bien", "--as", "hoa", "--reason", "Trùng bài") == 0
     )
-    assert cli(newsroom, "publish", "--if-due") == 0
+    assert cli(newsroom, "publish", "--as", "bientapvien", "--if-due") == 0
     assert live(newsroom) != first
 
 
@@ -232,7 +277,7 @@ def test_plain_public_build_refused_by_gate(newsroom):
 
 def test_publish_failed_build_leaves_live_site_identical(newsroom, capsys):
     submit_and_approve(newsroom, "tuan-tra-song-bien")
-    assert cli(newsroom, "publish") == 0
+    assert cli(newsroom, "publish", "--as", "bientapvien") == 0
     before_target, before = live(newsroom), tree(live(newsroom))
     submit_and_approve(newsroom, "don-bien-phong")
     config = newsroom / "newsroom.toml"
@@ -241,7 +286,7 @@ def test_publish_failed_build_leaves_live_site_identical(newsroom, capsys):
         text.replace('slug = "thoi-su"\nname = "Thời sự"', 'slug = "tin-moi"\nname = "Tin mới"'),
         "utf-8",
     )
-    assert cli(newsroom, "publish") == 1
+    assert cli(newsroom, "publish", "--as", "bientapvien") == 1
     assert "dựng trang thất bại, trang đang đăng không thay đổi" in capsys.readouterr().err
     assert live(newsroom) == before_target and tree(live(newsroom)) == before
     releases = newsroom / "releases"
