@@ -10,7 +10,9 @@ Under one lock, a publish is a straight list of stages:
 4. switch `output` to it with one rename, and record what went live.
 A failure or a SIGKILL at any stage leaves `output` as it was; leftovers
 are removed by the next publish. `rollback` switches back to the previous
-release and re-applies every withdrawal made since.
+release when its files still match the digest recorded when it was verified,
+and otherwise (or to re-apply withdrawals made since) rebuilds it from the
+record's approved revisions.
 """
 
 from __future__ import annotations
@@ -51,6 +53,7 @@ from .releases import (
     prune,
     staging_dir,
     switch_to,
+    tree_digest,
 )
 from .revisions import file_hash
 from .search import index_site
@@ -204,6 +207,7 @@ def _record_publication(
     pages: dict[str, bytes],
     release: Path,
     actor: str,
+    digest: str,
     kind: str = "publish",
     restores: str | None = None,
     simulated: bool = False,
@@ -216,6 +220,7 @@ def _record_publication(
         for data in pages.values():
             record.store_blob(data)
         record.add_release(release.name, moment, kind, restores, to_json(manifest))
+        record.set_release_digest(release.name, digest)
         for article in manifest.live:
             row = record.article(article.slug)
             if row is None or row.published_revision == article.revision:
@@ -263,8 +268,9 @@ def _check_at(at: datetime | None) -> None:
 
 def _release_manifest(
     root: Path, config: Config, record: Record, manifest: Manifest, pages: dict[str, bytes]
-) -> tuple[Path, str]:
-    """Stages 1–3 for one manifest: a verified release folder that is not yet live."""
+) -> tuple[Path, str, str]:
+    """Stages 1–3 for one manifest: a verified release folder that is not yet live, its id
+    and its tree digest (which rollback checks before switching back to it)."""
     release_id = new_release_id()
     staging = config.releases_path / f".staging-{release_id}"
     built = staging_dir(config.releases_path, release_id)
@@ -272,12 +278,13 @@ def _release_manifest(
         materialize(record, manifest, pages, staging)
         build_release(root, staging, built, parse_datetime(manifest.at))
         verify_release(built, manifest)
+        digest = tree_digest(built)
     except BaseException:
         shutil.rmtree(built, ignore_errors=True)
         raise
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    return built, release_id
+    return built, release_id, digest
 
 
 def publish(
@@ -300,9 +307,11 @@ def publish(
             manifest = plan(record, at or now(), pages)
             if only_if_due and manifest.same_content(live_manifest(root, record)):
                 return None
-            built, release_id = _release_manifest(root, config, record, manifest, pages)
+            built, release_id, digest = _release_manifest(root, config, record, manifest, pages)
             release = _switch(root, config, built, release_id)
-            _record_publication(record, manifest, pages, release, actor, simulated=at is not None)
+            _record_publication(
+                record, manifest, pages, release, actor, digest, simulated=at is not None
+            )
             return PublishResult(release, manifest)
         finally:
             record.close()
@@ -368,14 +377,15 @@ def _rollback(root: Path, config: Config, record: Record, actor: str) -> Path:
     }
     fixed = apply_withdrawals(old, withdrawn)
     moment = format_datetime(now())
-    if fixed == old:
-        release = config.releases_path / target.id
+    release = config.releases_path / target.id
+    if fixed == old and record.release_digest(target.id) == tree_digest(release):
         switch_to(root, release)
         with record.transaction():
             record.log(moment, actor, "rollback", None, None, target.id)
         return release
     pages = {path: record.load_blob(digest) for path, digest in fixed.pages.items()}
-    built, release_id = _release_manifest(root, config, record, fixed, pages)
+    # Withdrawals since, or a release changed after it was verified: rebuild it from the record.
+    built, release_id, digest = _release_manifest(root, config, record, fixed, pages)
     release = _switch(root, config, built, release_id)
-    _record_publication(record, fixed, pages, release, actor, "rollback", target.id)
+    _record_publication(record, fixed, pages, release, actor, digest, "rollback", target.id)
     return release

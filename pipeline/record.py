@@ -57,6 +57,8 @@ CREATE TABLE IF NOT EXISTS releases (
     kind TEXT NOT NULL,
     restores TEXT,
     manifest TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS release_digests (
+    release TEXT PRIMARY KEY, digest TEXT NOT NULL);
 """
 
 
@@ -263,3 +265,15 @@ class Record:
 
     def release(self, release_id: str) -> ReleaseRecord | None:
         return next((r for r in self.releases() if r.id == release_id), None)
+
+    def set_release_digest(self, release_id: str, digest: str) -> None:
+        """The verified release's tree digest, so rollback can tell a tampered copy."""
+        self.db.execute(
+            "INSERT OR REPLACE INTO release_digests VALUES (?, ?)", (release_id, digest)
+        )
+
+    def release_digest(self, release_id: str) -> str | None:
+        row = self.db.execute(
+            "SELECT digest FROM release_digests WHERE release = ?", (release_id,)
+        ).fetchone()
+        return row[0] if row else None

@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import subprocess
+import sys
 from datetime import datetime
 from pathlib import Path
 
@@ -15,6 +17,7 @@ import pytest
 from pipeline.build import run_pelican
 from pipeline.config import load_config
 from pipeline.errors import BuildError
+from pipeline.manifest import Manifest, to_json
 from pipeline.photos import source_hash
 from pipeline.publish import (
     FUTURE_AT_VARIABLE,
@@ -273,6 +276,45 @@ def test_gate_stops_build_when_staged_file_altered(newsroom, tmp_path):
 def test_plain_public_build_refused_by_gate(newsroom):
     with pytest.raises(BuildError, match="chỉ được dựng bằng “newsroom publish”"):
         run_pelican(newsroom, "publishconf.py", newsroom / "plain")
+
+
+def _releases(root: Path) -> list[str]:
+    return sorted(p.name for p in (root / "releases").iterdir())
+
+
+def test_plain_pelican_publishconf_fails_before_writing(newsroom):
+    submit_and_approve(newsroom, "tuan-tra-song-bien")
+    assert cli(newsroom, "publish", "--as", "bientapvien") == 0
+    story(newsroom, "bai-chua-duyet", "Câu chưa duyệt lọt ra ngoài.")
+    target, before, releases = live(newsroom), tree(live(newsroom)), _releases(newsroom)
+    pelican = [sys.executable, "-m", "pelican", "content", "-s", "publishconf.py"]
+    (newsroom / "manifest.json").write_text(to_json(Manifest("2024-05-06T07:00:00+07:00", ())))
+    aimed = ["-o", "output", "-e", 'NEWSROOM_MANIFEST="manifest.json"']  # a manifest, live output
+    for command in (pelican, [*pelican, *aimed]):
+        result = subprocess.run(command, cwd=newsroom, capture_output=True, text=True)
+        assert result.returncode != 0, result.stderr
+        assert "chỉ được dựng bằng “newsroom publish”" in result.stderr
+        assert live(newsroom) == target and tree(live(newsroom)) == before
+        assert _releases(newsroom) == releases
+    assert not (newsroom / ".cache" / "publishconf-refused").exists()
+
+
+def test_rollback_rebuilds_a_release_changed_after_verification(newsroom):
+    submit_and_approve(newsroom, "tuan-tra-song-bien")
+    assert cli(newsroom, "publish", "--as", "bientapvien") == 0
+    first = live(newsroom)
+    submit_and_approve(newsroom, "don-bien-phong")
+    assert cli(newsroom, "publish", "--as", "bientapvien") == 0
+    index = first / "index.html"
+    index.write_text(index.read_text("utf-8") + "<script>gia-mao()</script>", "utf-8")
+    (first / "gia-mao.html").write_text("Bài giả mạo", "utf-8")
+    assert cli(newsroom, "rollback", "--as", "bientapvien") == 0
+    restored = live(newsroom)
+    assert restored != first
+    files = tree(restored)
+    assert "gia-mao.html" not in files and b"gia-mao" not in files["index.html"]
+    assert f"{MAY}/tuan-tra-song-bien/index.html" in files
+    assert not (restored / MAY / "don-bien-phong").exists()
 
 
 def test_publish_failed_build_leaves_live_site_identical(newsroom, capsys):
