@@ -65,8 +65,8 @@ def build_site(
 ) -> Path:
     """`newsroom build`, kept as another name for `newsroom publish`: the public site is only
     ever built from approved revisions (pipeline/publish.py); returns the new live release."""
-    from .publish import publish  # publish builds with run_pelican above
+    from .publish import PublishResult, publish  # publish builds with run_pelican above
 
     result = publish(root, publish_time, given_actor)
-    assert result is not None  # without only_if_due, publish always makes a release
+    assert isinstance(result, PublishResult)  # without only_if_due, publish always makes one
     return result.release

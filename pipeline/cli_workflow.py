@@ -104,8 +104,8 @@ def _cmd_publish(args) -> int:
         publishing.watch(args.root, args.interval, given_actor=args.actor)
         return 0
     result = publishing.publish(args.root, at, args.actor, args.wait, args.if_due)
-    if result is None:
-        print("Không có gì mới đến giờ đăng; trang giữ nguyên.")
+    if isinstance(result, publishing.Skipped):
+        print(result.reason)
         return 0
     print(f"Đã xuất bản {len(result.manifest.live)} bài: {result.release}")
     return 0

@@ -59,6 +59,14 @@ CREATE TABLE IF NOT EXISTS releases (
     manifest TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS release_digests (
     release TEXT PRIMARY KEY, digest TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS pending_releases (
+    release TEXT PRIMARY KEY,
+    kind TEXT NOT NULL,
+    restores TEXT,
+    manifest TEXT NOT NULL,
+    digest TEXT NOT NULL,
+    actor TEXT NOT NULL,
+    simulated INTEGER NOT NULL);
 """
 
 
@@ -112,6 +120,20 @@ class ReleaseRecord:
     kind: str  # publish or rollback
     restores: str | None
     manifest: str
+
+
+@dataclass(frozen=True)
+class PendingRelease:
+    """A switch of `output` about to happen: written before the switch, completed into
+    `releases` and the audit log after it, so a kill in between is reconciled later."""
+
+    release: str
+    kind: str  # publish, rollback (a rebuilt release) or switch (back to a kept release)
+    restores: str | None
+    manifest: str
+    digest: str
+    actor: str
+    simulated: bool  # the publish ran "as at" a simulated --at
 
 
 COLUMNS = [f.name for f in fields(ArticleRecord)]
@@ -265,6 +287,27 @@ class Record:
 
     def release(self, release_id: str) -> ReleaseRecord | None:
         return next((r for r in self.releases() if r.id == release_id), None)
+
+    def add_pending(self, pending: PendingRelease) -> None:
+        self.db.execute(
+            "INSERT OR REPLACE INTO pending_releases VALUES (?, ?, ?, ?, ?, ?, ?)",
+            astuple(pending),
+        )
+
+    def pending_releases(self) -> list[PendingRelease]:
+        rows = self.db.execute("SELECT * FROM pending_releases ORDER BY rowid").fetchall()
+        return [PendingRelease(*row[:-1], bool(row[-1])) for row in rows]
+
+    def drop_pending(self, release_id: str) -> None:
+        self.db.execute("DELETE FROM pending_releases WHERE release = ?", (release_id,))
+
+    def last_site_action(self) -> str | None:
+        """The latest site-wide publish or rollback in the audit log (rollback holds cron)."""
+        row = self.db.execute(
+            "SELECT action FROM audit WHERE slug IS NULL AND action IN ('publish', 'rollback') "
+            "ORDER BY id DESC LIMIT 1"
+        ).fetchone()
+        return row[0] if row else None
 
     def set_release_digest(self, release_id: str, digest: str) -> None:
         """The verified release's tree digest, so rollback can tell a tampered copy."""

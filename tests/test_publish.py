@@ -21,6 +21,7 @@ from pipeline.manifest import Manifest, to_json
 from pipeline.photos import source_hash
 from pipeline.publish import (
     FUTURE_AT_VARIABLE,
+    HELD,
     build_release,
     materialize,
     page_files,
@@ -209,7 +210,7 @@ def _assert_withdrawn(output: Path) -> None:
             assert b"don-bien-phong" not in data, name
 
 
-def test_rollback_without_withdrawals_switches_to_previous_release(newsroom):
+def test_rollback_switches_back_and_holds_cron_until_an_editor_publishes(newsroom, capsys):
     submit_and_approve(newsroom, "tuan-tra-song-bien")
     assert cli(newsroom, "publish", "--as", "bientapvien") == 0
     first = live(newsroom)
@@ -217,6 +218,18 @@ def test_rollback_without_withdrawals_switches_to_previous_release(newsroom):
     assert cli(newsroom, "publish", "--as", "bientapvien") == 0
     assert cli(newsroom, "rollback", "--as", "bientapvien") == 0
     assert live(newsroom) == first
+    capsys.readouterr()
+    assert cli(newsroom, "publish", "--if-due", "--as", "bientapvien") == 0
+    assert "đang giữ bản đã quay lại" in capsys.readouterr().out
+    reports: list[str] = []
+    watch(newsroom, 0, rounds=2, report=reports.append, given_actor="bientapvien")
+    assert reports == [HELD]  # said once, not every round
+    assert live(newsroom) == first
+    assert cli(newsroom, "publish", "--as", "bientapvien") == 0  # the editor lifts the hold
+    assert (live(newsroom) / MAY / "don-bien-phong" / "index.html").is_file()
+    capsys.readouterr()
+    assert cli(newsroom, "publish", "--if-due", "--as", "bientapvien") == 0
+    assert "Không có gì mới" in capsys.readouterr().out
 
 
 def test_publish_feature_pins_lead_story(newsroom):

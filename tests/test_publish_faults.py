@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.config import load_config
-from pipeline.faults import FAULT_VARIABLE, STEPS
+from pipeline.faults import AFTER_SWITCH, FAULT_VARIABLE, STEPS
 from pipeline.publish import publish_lock
 from pipeline.record import Record
 from tests.workflow_helpers import (
@@ -63,6 +63,29 @@ def test_publish_after_killed_publishes_cleans_up_and_succeeds(published):
         record.close()
     on_disk = {p.name for p in (published / "releases").iterdir()}
     assert on_disk <= recorded  # leftovers of killed publishes are gone
+
+
+def test_publish_killed_after_switch_is_recorded_by_the_next_publish(published, capsys):
+    story(published, "bai-3", "Câu riêng của bài 3.")
+    submit_and_approve(published, "bai-3")
+    args = ("publish", "--as", "bientapvien")
+    process = newsroom_process(published, *args, env={FAULT_VARIABLE: AFTER_SWITCH})
+    process.communicate(timeout=120)
+    assert process.returncode == -signal.SIGKILL
+    switched = live(published)
+    assert (switched / "2024/05/06/bai-3/index.html").is_file()
+    capsys.readouterr()
+    assert cli(published, *args, "--if-due") == 0  # reconciles, then finds nothing new
+    assert "Không có gì mới" in capsys.readouterr().out
+    assert live(published) == switched
+    record = Record(load_config(published).record_path)
+    try:
+        assert record.releases()[-1].id == switched.name
+        assert not record.pending_releases()
+        entries = [e for e in record.history("bai-3") if e.action == "publish"]
+        assert [e.detail for e in entries] == [f"{switched.name}; ghi sổ bù sau khi bị ngắt"]
+    finally:
+        record.close()
 
 
 def test_publish_refused_while_another_holds_the_lock(published):

@@ -10,7 +10,7 @@ from datetime import datetime
 from pathlib import Path
 
 from pipeline.cli import main
-from pipeline.publish import publish
+from pipeline.publish import PublishResult, publish
 from pipeline.samples import approve_samples
 from pipeline.staff import add_staff
 from pipeline.vietnamese import TIMEZONE
@@ -94,5 +94,5 @@ def publish_all(root: Path, at: datetime | None = None) -> Path:
     Returns the live release. Tests of the reader site build through this, never around it."""
     approve_samples(root, main, publish=False)
     result = publish(root, at, "bientapvien")
-    assert result is not None
+    assert isinstance(result, PublishResult)
     return result.release
