@@ -43,6 +43,7 @@ from .manifest import (
     to_json,
     withdraw_entry,
 )
+from .pages import approved_pages
 from .record import ArticleRecord, PendingRelease, Record
 from .releases import (
     KEEP_RELEASES,
@@ -102,15 +103,9 @@ def publish_lock(config: Config, wait: bool = False) -> Iterator[None]:
 # 1. Plan and materialize ---------------------------------------------------
 
 
-def page_files(config: Config) -> dict[str, bytes]:
-    pages = config.content_path / "pages"
-    if not pages.is_dir():
-        return {}
-    return {
-        path.relative_to(config.content_path).as_posix(): path.read_bytes()
-        for path in sorted(pages.rglob("*"))
-        if path.is_file() and not path.name.startswith(".") and path.name != "README.md"
-    }
+def page_files(record: Record) -> dict[str, bytes]:
+    """The approved static pages, from the record: never the working copy (pipeline.pages)."""
+    return approved_pages(record)
 
 
 def manifest_entry(record: Record, row: ArticleRecord, featured: str | None) -> ManifestArticle:
@@ -343,7 +338,7 @@ def publish(
             _start(root, config, record)
             if only_if_due and record.last_site_action() == "rollback":
                 return Skipped(HELD)
-            pages = page_files(config)
+            pages = page_files(record)
             manifest = plan(record, at or now(), pages)
             if only_if_due and manifest.same_content(live_manifest(root, record)):
                 return Skipped(NOTHING_DUE)

@@ -57,6 +57,11 @@ CREATE TABLE IF NOT EXISTS releases (
     kind TEXT NOT NULL,
     restores TEXT,
     manifest TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS pages (
+    path TEXT PRIMARY KEY,
+    state TEXT NOT NULL,
+    submitted_revision TEXT, submitted_by TEXT, submitted_at TEXT,
+    approved_revision TEXT, approved_by TEXT, approved_at TEXT);
 CREATE TABLE IF NOT EXISTS release_digests (
     release TEXT PRIMARY KEY, digest TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS pending_releases (
@@ -91,6 +96,25 @@ class ArticleRecord:
     withdrawn_at: str | None = None
     withdrawn_by: str | None = None
     featured_at: str | None = None
+
+
+@dataclass
+class PageRecord:
+    """One static page's row (content/pages/…): approved like an article, revision by revision."""
+
+    path: str  # the page's path in the content tree, e.g. pages/gioi-thieu.md
+    state: str  # submitted or approved
+    submitted_revision: str | None = None
+    submitted_by: str | None = None
+    submitted_at: str | None = None
+    approved_revision: str | None = None
+    approved_by: str | None = None
+    approved_at: str | None = None
+
+    @property
+    def slug(self) -> str:
+        """What messages and the audit log name the page by."""
+        return self.path
 
 
 @dataclass(frozen=True)
@@ -137,6 +161,7 @@ class PendingRelease:
 
 
 COLUMNS = [f.name for f in fields(ArticleRecord)]
+PAGE_COLUMNS = [f.name for f in fields(PageRecord)]
 
 
 def connect(path: Path) -> sqlite3.Connection:
@@ -236,6 +261,25 @@ class Record:
         self.db.execute(
             f"INSERT OR REPLACE INTO articles ({', '.join(COLUMNS)}) VALUES ({marks})",
             astuple(article),
+        )
+
+    # Static pages ----------------------------------------------------------
+
+    def page(self, path: str) -> PageRecord | None:
+        row = self.db.execute(
+            f"SELECT {', '.join(PAGE_COLUMNS)} FROM pages WHERE path = ?", (path,)
+        ).fetchone()
+        return PageRecord(*row) if row else None
+
+    def pages(self) -> list[PageRecord]:
+        rows = self.db.execute(f"SELECT {', '.join(PAGE_COLUMNS)} FROM pages ORDER BY path")
+        return [PageRecord(*row) for row in rows]
+
+    def save_page(self, page: PageRecord) -> None:
+        marks = ", ".join("?" for _ in PAGE_COLUMNS)
+        self.db.execute(
+            f"INSERT OR REPLACE INTO pages ({', '.join(PAGE_COLUMNS)}) VALUES ({marks})",
+            astuple(page),
         )
 
     # Corrections -----------------------------------------------------------

@@ -269,7 +269,7 @@ def test_gate_stops_build_when_staged_file_altered(newsroom, tmp_path):
     config = load_config(newsroom)
     record = Record(config.record_path)
     try:
-        pages = page_files(config)
+        pages = page_files(record)
         manifest = plan(record, now(), pages)
         staging = tmp_path / "staging"
         content = materialize(record, manifest, pages, staging)
