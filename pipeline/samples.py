@@ -3,8 +3,9 @@
 Idempotent: an article or static page whose working copy is already the
 approved revision is left alone; any other goes through `newsroom submit` (as
 the first reporter) and `newsroom approve` (as the first editor who neither
-submitted nor wrote it), exactly as people would. Then `newsroom publish --wait`, which
-also picks up changes to the theme, plugins or settings.
+submitted nor wrote it), exactly as people would. Then `newsroom publish
+--wait` as the first editor, which also picks up changes to the theme,
+plugins or settings.
 """
 
 from __future__ import annotations
@@ -40,12 +41,12 @@ def _plan(root: Path) -> list[tuple[str, str, list[str]]]:
             result.append((status.slug, status.state, authors))
         for path in page_paths(desk.content):
             row = desk.record.page(path.relative_to(desk.content).as_posix())
-            if row and row.approved_revision == page_revision(path).hash:
+            working = page_revision(path).hash
+            state = "draft"
+            if row and row.approved_revision == working:
                 state = "approved"
-            else:
-                submitted = row and row.state == "submitted"
-                fresh = submitted and row.submitted_revision == page_revision(path).hash
-                state = "submitted" if fresh else "draft"
+            elif row and row.state == "submitted" and row.submitted_revision == working:
+                state = "submitted"
             result.append((str(path), state, []))
         return result
 
