@@ -60,6 +60,11 @@ def test_page_approval_follows_article_rules(newsroom, capsys):
     page = newsroom / "content" / "pages" / "gioi-thieu.md"
     page.write_text(page.read_text("utf-8") + "\nĐoạn mới.\n", "utf-8")
     assert cli(newsroom, "submit", str(page), "--as", "hoa") == 0
+    capsys.readouterr()
+    assert cli(newsroom, "queue", "--as", "bientapvien") == 0
+    assert "pages/gioi-thieu.md\tchờ duyệt" in capsys.readouterr().out
+    assert cli(newsroom, "queue", "--as", "hoa") == 0
+    assert "pages/gioi-thieu.md" not in capsys.readouterr().out
     assert cli(newsroom, "approve", "content/pages/gioi-thieu.md", "--as", "hoa") == 2
     assert "không được tự duyệt bài mình đã gửi" in _err(capsys)
     page.write_text(page.read_text("utf-8") + "<script>x()</script>\n", "utf-8")
@@ -69,6 +74,9 @@ def test_page_approval_follows_article_rules(newsroom, capsys):
     assert cli(newsroom, "approve", str(page), "--as", "vitoan") == 2
     assert "chỉ biên tập viên mới được duyệt" in _err(capsys)
     assert cli(newsroom, "approve", str(page), "--as", "bientapvien") == 0
+    capsys.readouterr()
+    assert cli(newsroom, "history", str(page)) == 0
+    assert "bientapvien\tduyệt" in capsys.readouterr().out.splitlines()[-1]
     record = Record(load_config(newsroom).record_path)
     try:
         row = record.page("pages/gioi-thieu.md")
