@@ -92,7 +92,8 @@ def queue(desk: Desk) -> list[Status]:
         row = status.row
         if actor.role == "editor" and status.state == "submitted" and row:
             submitted = desk.record.load_revision(row.submitted_revision or "")
-            if row.submitted_by != actor.id and mine not in authors_of(submitted):
+            mine_to_approve = actor.id not in _submitters(desk.record, row.slug)
+            if mine_to_approve and mine not in authors_of(submitted):
                 result.append(status)
         elif status.state in ("rejected", "changed", "draft"):
             authors = []

@@ -53,6 +53,8 @@ def test_approve_after_any_own_submission_refused(newsroom, capsys):
     assert cli(newsroom, "approve", "tuan-tra-song-bien", "--as", "bientapvien") == 2
     assert "không được tự duyệt bài mình đã gửi" in _err(capsys)
     assert _row(newsroom, "tuan-tra-song-bien").state == "submitted"
+    assert cli(newsroom, "queue", "--as", "bientapvien") == 0
+    assert "tuan-tra-song-bien" not in capsys.readouterr().out
     assert cli(newsroom, "approve", "tuan-tra-song-bien", "--as", "hoa") == 0
 
 
