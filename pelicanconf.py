@@ -38,6 +38,7 @@ PLUGINS = [
     "slugs",
     "sections",
     "photos",
+    "sanitize",
     "abbreviations",
     "related",
     "sitemaps",
@@ -70,6 +71,14 @@ PAGINATED_TEMPLATES = {
     "period_archives": None,
 }
 DEFAULT_DATE_FORMAT = "%d/%m/%Y"
+# Every value a template prints is escaped unless Python marked it safe HTML (the sanitized
+# content and lead, the JSON-LD), so a quote or "<" in a title can never break a page.
+JINJA_ENVIRONMENT = {
+    "trim_blocks": True,
+    "lstrip_blocks": True,
+    "extensions": [],
+    "autoescape": True,
+}
 MARKDOWN = {
     "extension_configs": {
         "markdown.extensions.extra": {},

@@ -1,4 +1,5 @@
-"""The public build: `newsroom build` renders content with these settings into a new release."""
+"""The public build: `newsroom publish` renders approved revisions with these settings into a new
+release; the approval gate refuses any other use."""
 
 import sys
 from pathlib import Path
@@ -7,7 +8,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from pelicanconf import *  # noqa: F403
 
-OUTPUT_PATH = str(ROOT / "output")  # noqa: F405 (newsroom build overrides it with the release)
+# Never `output` (the live site) nor a release: `newsroom publish` gives each build a fresh
+# folder; a plain `pelican -s publishconf.py` is refused by the gate before writing anything.
+OUTPUT_PATH = str(ROOT / ".cache" / "publishconf-refused")  # noqa: F405
 DELETE_OUTPUT_DIRECTORY = False
 PUBLIC_BUILD = True
 NEWSROOM_PREVIEW = False

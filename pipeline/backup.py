@@ -27,11 +27,19 @@ from pathlib import Path
 from .article import format_datetime
 from .errors import NewsroomError
 from .publish import publish_lock
-from .record import COLUMNS, ArticleRecord, Record
+from .record import COLUMNS, PAGE_COLUMNS, ArticleRecord, PageRecord, Record
 from .staff import PermissionDenied, resolve_actor
 from .workflow import now, open_desk
 
-REQUIRED_TABLES = {"blobs", "revisions", "revision_files", "articles", "audit", "releases"}
+REQUIRED_TABLES = {
+    "blobs",
+    "revisions",
+    "revision_files",
+    "articles",
+    "corrections",
+    "audit",
+    "releases",
+}
 AUDIT_COLUMNS = "at, actor, action, slug, revision, detail"
 
 
@@ -91,6 +99,11 @@ def backup(root: Path, target: Path, actor: str | None) -> Path:
         return target
 
 
+def _tables(connection: sqlite3.Connection) -> set[str]:
+    rows = connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+    return {row[0] for row in rows}
+
+
 @contextmanager
 def _snapshot(source: Path) -> Iterator[sqlite3.Connection]:
     """The backup file, read-only; one clear error if it is not a newsroom backup."""
@@ -99,8 +112,7 @@ def _snapshot(source: Path) -> Iterator[sqlite3.Connection]:
     connection = sqlite3.connect(f"file:{source.resolve()}?mode=ro", uri=True)
     try:
         try:
-            rows = connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
-            tables = {row[0] for row in rows}
+            tables = _tables(connection)
         except sqlite3.DatabaseError:
             tables = set()
         if not REQUIRED_TABLES <= tables:
@@ -155,6 +167,16 @@ def _merge(record: Record, snapshot: sqlite3.Connection, source: Path, actor: st
         "INSERT INTO corrections (slug, revision, at, text) VALUES (?, ?, ?, ?)",
         snapshot.execute("SELECT slug, revision, at, text FROM corrections ORDER BY id"),
     )
+    tables = _tables(snapshot)
+    if "pages" in tables:  # static pages' approvals, like articles' (older backups have none)
+        db.execute("DELETE FROM pages")
+        for row in snapshot.execute(f"SELECT {', '.join(PAGE_COLUMNS)} FROM pages"):
+            record.save_page(PageRecord(*row))
+    if "release_digests" in tables:
+        db.executemany(
+            "INSERT OR IGNORE INTO release_digests VALUES (?, ?)",
+            snapshot.execute("SELECT release, digest FROM release_digests"),
+        )
     # Releases describe folders on disk: keep ours, add the snapshot's others after them.
     known = {release.id for release in record.releases()}
     for release_id, _seq, at, kind, restores, manifest in snapshot.execute(

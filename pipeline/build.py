@@ -56,11 +56,13 @@ def run_pelican(
         )
 
 
-def build_site(root: Path | str = ".", publish_time: datetime | None = None) -> Path:
+def build_site(
+    root: Path | str = ".", publish_time: datetime | None = None, given_actor: str | None = None
+) -> Path:
     """`newsroom build`, kept as another name for `newsroom publish`: the public site is only
     ever built from approved revisions (pipeline/publish.py); returns the new live release."""
-    from .publish import publish  # publish builds with run_pelican above
+    from .publish import PublishResult, publish  # publish builds with run_pelican above
 
-    result = publish(root, publish_time)
-    assert result is not None  # without only_if_due, publish always makes a release
+    result = publish(root, publish_time, given_actor)
+    assert isinstance(result, PublishResult)  # without only_if_due, publish always makes one
     return result.release

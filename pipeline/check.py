@@ -8,6 +8,7 @@ Vietnamese, because reporters read them.
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -41,10 +42,20 @@ FIELD_NAMES = {
 }
 DANGEROUS_HTML = re.compile(
     r"<\s*/?\s*(script|iframe|object|embed|style|form|input|button|textarea|select|link|meta|"
-    r"base|svg|math|frame|frameset|applet)\b|<[^>]*\son[a-z]+\s*=|javascript\s*:",
+    r"base|svg|math|frame|frameset|applet)\b|<[^>]*\son[a-z]+\s*=",
     re.IGNORECASE,
 )
-CODE_SPAN = re.compile(r"`[^`]*`")
+CODE_SPAN = re.compile(r"`[^`\n]*`")
+CODE_BLOCK = re.compile(r"^```.*?^```", re.MULTILINE | re.DOTALL)
+HEADER_TAG = re.compile(r"<\s*/?\s*[a-zA-Z!][^>]*>?")
+DANGEROUS_URL = re.compile(
+    r"(?:\]\(\s*<?|(?:href|src|srcset|action|formaction|xlink:href)\s*=\s*[\"']?\s*)"
+    r"(?:javascript|vbscript|data)\s*:",
+    re.IGNORECASE,
+)
+REMOTE_IMAGE = re.compile(
+    r"<\s*(?:img|source)\b[^>]*\b(?:src|srcset)\s*=\s*[\"']?\s*(?:https?:)?//", re.I
+)
 ROMAN = re.compile(r"^[IVXLCDM]+$")
 TOKEN = re.compile(r"(?<![\w-])([^\W\d_][\w-]*\w|[^\W\d_]{2})(?![\w-])")
 DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -164,14 +175,27 @@ def not_nfc(article: Article, context: Context) -> Problems:
 
 
 def raw_html(article: Article, context: Context) -> Problems:
-    lines = [(_field_line(article, "Summary"), article.summary), *_body_lines(article)]
-    for number, text in lines:
-        match = DANGEROUS_HTML.search(CODE_SPAN.sub("", text))
-        if match:
+    """Dangerous HTML anywhere: header fields (plain text only) and the body, across lines,
+    with entities decoded (`java&#115;cript:`), and images that would load from elsewhere."""
+    for name, value in article.fields.items():
+        tag = HEADER_TAG.search(value)
+        if tag:
             yield (
-                number,
-                f'có mã HTML "{match.group(0).strip()}" trong bài; hãy xóa, bài chỉ viết chữ',
+                _field_line(article, name),
+                f'trường {name} có mã HTML "{tag.group(0)}"; hãy chỉ viết chữ',
             )
+    body = CODE_BLOCK.sub(_blank_keep_lines, CODE_SPAN.sub(_blank_keep_lines, article.body))
+    decoded = html.unescape(body)
+    for pattern in (DANGEROUS_HTML, DANGEROUS_URL, REMOTE_IMAGE):
+        for match in pattern.finditer(decoded):
+            line = article.body_line + decoded.count("\n", 0, match.start())
+            found = " ".join(match.group(0).split())[:60]
+            yield (line, f'có mã HTML hoặc liên kết nguy hiểm "{found}" trong bài; hãy xóa')
+
+
+def _blank_keep_lines(match: re.Match[str]) -> str:
+    """Code is shown, not run: blank it out but keep its line breaks for line numbers."""
+    return re.sub(r"[^\n]", " ", match.group(0))
 
 
 def slug_problems(article: Article, context: Context) -> Problems:

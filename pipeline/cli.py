@@ -19,7 +19,7 @@ from .errors import NewsroomError
 
 
 def _cmd_build(args: argparse.Namespace) -> int:
-    release = build_site(args.root)
+    release = build_site(args.root, given_actor=args.actor)
     print(f"Đã dựng trang: {release}")
     return 0
 
@@ -42,6 +42,9 @@ def make_parser() -> argparse.ArgumentParser:
     parser.add_argument("--root", type=Path, default=Path("."), help="thư mục dự án (mặc định: .)")
     commands = parser.add_subparsers(dest="command", required=True, metavar="LỆNH")
     build = commands.add_parser("build", help="dựng trang công khai vào output/")
+    build.add_argument(
+        "--as", dest="actor", metavar="MÃ", help="biên tập viên xuất bản (mặc định: $NEWSROOM_USER)"
+    )
     build.set_defaults(handler=_cmd_build)
     config = commands.add_parser("config", help="kiểm tra newsroom.toml")
     config.set_defaults(handler=_cmd_config)

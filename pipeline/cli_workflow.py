@@ -14,9 +14,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 from . import backup as backups
+from . import pages, review, staff, workflow
 from . import preview as previews
 from . import publish as publishing
-from . import review, staff, workflow
 from .revisions import short
 from .workflow import ACTION_LABELS, open_desk, parse_at
 
@@ -31,6 +31,19 @@ def _cmd_staff_list(args) -> int:
     for member in staff.list_staff(args.root):
         print(f"{member.id}\t{member.name}\t{member.role}")
     return 0
+
+
+def _submit(desk, args):
+    """An article, or a static page given by its path (content/pages/<name>.md)."""
+    page = pages.page_path(desk, args.article)
+    return pages.submit(desk, page) if page else workflow.submit(desk, args.article)
+
+
+def _approve(desk, args):
+    page = pages.page_path(desk, args.article)
+    if page:
+        return pages.approve(desk, page, args.revision, args.note, args.correction)
+    return workflow.approve(desk, args.article, args.revision, args.note, args.correction)
 
 
 def _on_desk(action: Callable, message: str) -> Callable:
@@ -109,8 +122,8 @@ def _cmd_publish(args) -> int:
         publishing.watch(args.root, args.interval, given_actor=args.actor)
         return 0
     result = publishing.publish(args.root, at, args.actor, args.wait, args.if_due, args.force)
-    if result is None:
-        print("Không có gì mới đến giờ đăng; trang giữ nguyên.")
+    if isinstance(result, publishing.Skipped):
+        print(result.reason)
         return 0
     print(f"Đã xuất bản {len(result.manifest.live)} bài: {result.release}")
     return 0
@@ -179,18 +192,13 @@ def add_commands(subparsers) -> None:
     command(
         "submit",
         "gửi bài để duyệt",
-        _on_desk(
-            lambda d, a: workflow.submit(d, a.article), "Đã gửi duyệt {slug} (bản {submitted})"
-        ),
+        _on_desk(_submit, "Đã gửi duyệt {slug} (bản {submitted})"),
         "required",
     )
     approve = command(
         "approve",
         "duyệt bản đã gửi",
-        _on_desk(
-            lambda d, a: workflow.approve(d, a.article, a.revision, a.note, a.correction),
-            "Đã duyệt {slug} (bản {approved})",
-        ),
+        _on_desk(_approve, "Đã duyệt {slug} (bản {approved})"),
         "required",
     )
     approve.add_argument("--revision", metavar="HASH", help="bản cần duyệt (mặc định: bản đã gửi)")

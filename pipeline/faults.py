@@ -11,6 +11,9 @@ import signal
 
 FAULT_VARIABLE = "NEWSROOM_FAULT"
 STEPS = ("materialize", "build", "verify", "switch")
+# After `output` is switched and before the record says so: the live site has changed, and the
+# next publish or rollback must complete the record (pipeline.publish._reconcile).
+AFTER_SWITCH = "after-switch"
 
 
 def fault_point(step: str, pid: int | None = None) -> None:

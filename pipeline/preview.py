@@ -59,7 +59,7 @@ def preview_article(root: Path, argument: str, actor: str | None) -> str:
             publish_at=row.publish_at or format_datetime(date),
             featured_at=None,
         )
-        pages = page_files(desk.config)
+        pages = page_files(desk.record)
         manifest = plan(desk.record, now(), pages)
         entry = manifest_entry(desk.record, candidate, None)
         others = tuple(a for a in manifest.articles if a.slug != slug)

@@ -10,12 +10,15 @@ Under one lock, a publish is a straight list of stages:
 4. switch `output` to it with one rename, and record what went live.
 A failure or a SIGKILL at any stage leaves `output` as it was; leftovers
 are removed by the next publish. `rollback` switches back to the previous
-release and re-applies every withdrawal made since.
+release when its files still match the digest recorded when it was verified,
+and otherwise (or to re-apply withdrawals made since) rebuilds it from the
+record's approved revisions.
 """
 
 from __future__ import annotations
 
 import fcntl
+import os
 import shutil
 import time
 from collections.abc import Iterator
@@ -28,7 +31,7 @@ from .article import format_datetime, parse_datetime
 from .build import run_pelican
 from .config import Config, load_config
 from .errors import NewsroomError
-from .faults import fault_point
+from .faults import AFTER_SWITCH, fault_point
 from .manifest import (
     MANIFEST_NAME,
     CorrectionNotice,
@@ -40,7 +43,8 @@ from .manifest import (
     to_json,
     withdraw_entry,
 )
-from .record import ArticleRecord, Record, require_record
+from .pages import approved_pages
+from .record import ArticleRecord, PendingRelease, Record, require_record
 from .releases import (
     KEEP_RELEASES,
     current_release,
@@ -50,15 +54,18 @@ from .releases import (
     prune,
     staging_dir,
     switch_to,
+    tree_digest,
 )
 from .revisions import file_hash
 from .search import index_site
-from .staff import actor_id, resolve_actor
+from .staff import PermissionDenied, resolve_actor
 from .verify import verify_release
-from .workflow import now
+from .workflow import WorkflowError, now
 
-SYSTEM_ACTOR = "he-thong"
 LOCK_NAME = "publish.lock"
+# Tests that simulate the clock set this to publish "as at" a future moment; never in production,
+# where a future --at would break every embargo before its time.
+FUTURE_AT_VARIABLE = "NEWSROOM_ALLOW_FUTURE_AT"
 
 
 class PublishBusy(NewsroomError):
@@ -96,15 +103,9 @@ def publish_lock(config: Config, wait: bool = False) -> Iterator[None]:
 # 1. Plan and materialize ---------------------------------------------------
 
 
-def page_files(config: Config) -> dict[str, bytes]:
-    pages = config.content_path / "pages"
-    if not pages.is_dir():
-        return {}
-    return {
-        path.relative_to(config.content_path).as_posix(): path.read_bytes()
-        for path in sorted(pages.rglob("*"))
-        if path.is_file() and not path.name.startswith(".") and path.name != "README.md"
-    }
+def page_files(record: Record) -> dict[str, bytes]:
+    """The approved static pages, from the record: never the working copy (pipeline.pages)."""
+    return approved_pages(record)
 
 
 def manifest_entry(record: Record, row: ArticleRecord, featured: str | None) -> ManifestArticle:
@@ -187,29 +188,53 @@ def build_release(
 # 4. Switch and record ------------------------------------------------------
 
 
-def _switch(root: Path, config: Config, built: Path, release_id: str) -> Path:
-    release = promote(built, release_id)
-    fault_point("switch")
-    switch_to(root, release)
-    prune(config.releases_path, keep=KEEP_RELEASES, live=release)
-    return release
+@dataclass(frozen=True)
+class Skipped:
+    """`--if-due` and `--watch` left the site as it is, and why."""
+
+    reason: str
 
 
-def _record_publication(
-    record: Record,
-    manifest: Manifest,
-    pages: dict[str, bytes],
-    release: Path,
-    actor: str,
-    kind: str = "publish",
-    restores: str | None = None,
+NOTHING_DUE = "Không có gì mới đến giờ đăng; trang giữ nguyên."
+HELD = (
+    "Trang đang giữ bản đã quay lại (newsroom rollback); --if-due và --watch không xuất bản "
+    "cho đến khi biên tập viên chạy newsroom publish."
+)
+
+
+def _go_live(
+    root: Path, config: Config, record: Record, release: Path, pending: PendingRelease, pages
 ) -> None:
-    """One transaction: the release (its pages kept for rollback), and each article that
-    went live or changed."""
+    """Record the switch as pending, switch `output`, then record it as done. A kill between
+    the switch and the record leaves a pending row that `_reconcile` completes."""
     with record.transaction():
         for data in pages.values():
             record.store_blob(data)
-        record.add_release(release.name, manifest.at, kind, restores, to_json(manifest))
+        record.add_pending(pending)
+    fault_point("switch")
+    switch_to(root, release)
+    fault_point(AFTER_SWITCH)
+    _record_publication(record, pending)
+    prune(config.releases_path, keep=KEEP_RELEASES, live=release)
+
+
+def _record_publication(record: Record, pending: PendingRelease, note: str = "") -> None:
+    """One transaction: the release (or the switch back to one), each article that went live or
+    changed, and the audit entries. The audit time is the real clock; a simulated `--at` and a
+    late (reconciled) record are details."""
+    moment = format_datetime(now())
+    manifest = from_json(pending.manifest)
+    parts = [pending.release, f"--at {manifest.at}" if pending.simulated else "", note]
+    detail = "; ".join(part for part in parts if part)
+    with record.transaction():
+        record.drop_pending(pending.release)
+        if pending.kind == "switch":
+            record.log(moment, pending.actor, "rollback", None, None, detail)
+            return
+        record.add_release(
+            pending.release, moment, pending.kind, pending.restores, pending.manifest
+        )
+        record.set_release_digest(pending.release, pending.digest)
         for article in manifest.live:
             row = record.article(article.slug)
             if row is None or row.published_revision == article.revision:
@@ -217,8 +242,20 @@ def _record_publication(
             row.published_revision = article.revision
             row.first_published = row.first_published or article.published
             record.save_article(row)
-            record.log(manifest.at, actor, "publish", article.slug, article.revision, release.name)
-        record.log(manifest.at, actor, kind, None, None, release.name)
+            record.log(moment, pending.actor, "publish", article.slug, article.revision, detail)
+        record.log(moment, pending.actor, pending.kind, None, None, detail)
+
+
+def _reconcile(root: Path, record: Record) -> None:
+    """Complete the record of a switch that a kill interrupted (the live release is the pending
+    one), or forget a switch that never happened (its folder is then a leftover)."""
+    live = current_release(root)
+    for pending in record.pending_releases():
+        if live is not None and live.name == pending.release:
+            _record_publication(record, pending, "ghi sổ bù sau khi bị ngắt")
+        else:
+            with record.transaction():
+                record.drop_pending(pending.release)
 
 
 def _clean_leftovers(config: Config, record: Record, root: Path) -> None:
@@ -235,15 +272,37 @@ def _clean_leftovers(config: Config, record: Record, root: Path) -> None:
             shutil.rmtree(release, ignore_errors=True)
 
 
-def _actor_name(config: Config, given: str | None) -> str:
-    """Who the audit log names: `--as` or NEWSROOM_USER if given, else the system."""
-    return resolve_actor(config, given).id if actor_id(given) else SYSTEM_ACTOR
+def _start(root: Path, config: Config, record: Record) -> None:
+    """What every publish and rollback does first, under the lock."""
+    _reconcile(root, record)
+    _clean_leftovers(config, record, root)
+
+
+def _editor(config: Config, given: str | None, action: str) -> str:
+    """Publishing and rolling back are editorial acts: `--as` or NEWSROOM_USER must name an
+    editor (cron and --watch run with NEWSROOM_USER set to the duty editor)."""
+    actor = resolve_actor(config, given)
+    if actor.role != "editor":
+        raise PermissionDenied(
+            f"chỉ biên tập viên mới được {action}", config.root / "newsroom.toml"
+        )
+    return actor.id
+
+
+def _check_at(at: datetime | None) -> None:
+    """A real publish never runs "as at" a future moment: that would break every embargo."""
+    if at is not None and at > now() and os.environ.get(FUTURE_AT_VARIABLE) != "1":
+        raise WorkflowError(
+            f"--at {format_datetime(at)} ở tương lai; xuất bản trước giờ sẽ phá lệnh hẹn giờ — "
+            "hãy bỏ --at hoặc dùng newsroom schedule"
+        )
 
 
 def _release_manifest(
     root: Path, config: Config, record: Record, manifest: Manifest, pages: dict[str, bytes]
 ) -> tuple[Path, str]:
-    """Stages 1–3 for one manifest: a verified release folder that is not yet live."""
+    """Stages 1–3 for one manifest: a verified release (promoted, not yet live) and its tree
+    digest (which rollback checks before switching back to it)."""
     release_id = new_release_id()
     staging = config.releases_path / f".staging-{release_id}"
     built = staging_dir(config.releases_path, release_id)
@@ -251,12 +310,13 @@ def _release_manifest(
         materialize(record, manifest, pages, staging)
         build_release(root, staging, built, parse_datetime(manifest.at))
         verify_release(built, manifest)
+        digest = tree_digest(built)
     except BaseException:
         shutil.rmtree(built, ignore_errors=True)
         raise
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    return built, release_id
+    return promote(built, release_id), digest
 
 
 def _refuse_emptying(root: Path, record: Record, manifest: Manifest) -> None:
@@ -285,26 +345,32 @@ def publish(
     wait: bool = False,
     only_if_due: bool = False,
     force: bool = False,
-) -> PublishResult | None:
-    """Publish every due approved revision; with `only_if_due`, only when the site would change.
-    A publish that would take every live article off the site needs `force`."""
+) -> PublishResult | Skipped:
+    """Publish every due approved revision. With `only_if_due` (cron, --watch), only when the
+    site would change, and never while a rollback holds the site. A publish that would take
+    every live article off the site needs `force`."""
     root = Path(root).resolve()
     config = load_config(root)
-    actor = _actor_name(config, given_actor)
+    actor = _editor(config, given_actor, "xuất bản")
+    _check_at(at)
     require_record(config.record_path, current_release(root))
     with publish_lock(config, wait):
         record = Record(config.record_path)
         try:
-            pages = page_files(config)
+            _start(root, config, record)
+            if only_if_due and record.last_site_action() == "rollback":
+                return Skipped(HELD)
+            pages = page_files(record)
             manifest = plan(record, at or now(), pages)
             if not force:
                 _refuse_emptying(root, record, manifest)
-            _clean_leftovers(config, record, root)
             if only_if_due and manifest.same_content(live_manifest(root, record)):
-                return None
-            built, release_id = _release_manifest(root, config, record, manifest, pages)
-            release = _switch(root, config, built, release_id)
-            _record_publication(record, manifest, pages, release, actor)
+                return Skipped(NOTHING_DUE)
+            release, digest = _release_manifest(root, config, record, manifest, pages)
+            pending = PendingRelease(
+                release.name, "publish", None, to_json(manifest), digest, actor, at is not None
+            )
+            _go_live(root, config, record, release, pending, pages)
             return PublishResult(release, manifest)
         finally:
             record.close()
@@ -323,26 +389,32 @@ def watch(
     report=print,
     given_actor: str | None = None,
 ) -> None:
-    """Publish each time something falls due (or is withdrawn); `rounds` bounds it for tests."""
-    done = 0
+    """Publish each time something falls due (or is withdrawn); `rounds` bounds it for tests.
+    A hold after a rollback is reported once, when it starts."""
+    done, last = 0, ""
     while rounds is None or done < rounds:
         result = publish(root, given_actor=given_actor, wait=True, only_if_due=True)
-        if result:
+        if isinstance(result, PublishResult):
             report(f"Đã xuất bản: {result.release.name} ({len(result.manifest.live)} bài)")
+        elif result.reason == HELD and last != HELD:
+            report(HELD)
+        last = result.reason if isinstance(result, Skipped) else ""
         done += 1
         if rounds is None or done < rounds:
             time.sleep(interval)
 
 
 def rollback(root: Path | str = ".", given_actor: str | None = None) -> Path:
-    """Switch back to the release before the live one, with every later withdrawal re-applied."""
+    """Switch back to the release before the live one, with every later withdrawal re-applied;
+    `--if-due` and `--watch` then hold until an editor publishes explicitly."""
     root = Path(root).resolve()
     config = load_config(root)
-    actor = _actor_name(config, given_actor)
+    actor = _editor(config, given_actor, "quay lại bản phát hành trước")
     require_record(config.record_path, current_release(root))
     with publish_lock(config):
         record = Record(config.record_path)
         try:
+            _start(root, config, record)
             return _rollback(root, config, record, actor)
         finally:
             record.close()
@@ -370,15 +442,17 @@ def _rollback(root: Path, config: Config, record: Record, actor: str) -> Path:
         row.slug: row.withdrawn_at or "" for row in record.articles() if row.state == "withdrawn"
     }
     fixed = apply_withdrawals(old, withdrawn)
-    moment = format_datetime(now())
-    if fixed == old:
-        release = config.releases_path / target.id
-        switch_to(root, release)
-        with record.transaction():
-            record.log(moment, actor, "rollback", None, None, target.id)
+    release = config.releases_path / target.id
+    digest = record.release_digest(target.id)
+    if fixed == old and digest == tree_digest(release):
+        pending = PendingRelease(target.id, "switch", None, target.manifest, digest, actor, False)
+        _go_live(root, config, record, release, pending, {})
         return release
+    # Withdrawals since, or a release changed after it was verified: rebuild it from the record.
     pages = {path: record.load_blob(digest) for path, digest in fixed.pages.items()}
-    built, release_id = _release_manifest(root, config, record, fixed, pages)
-    release = _switch(root, config, built, release_id)
-    _record_publication(record, fixed, pages, release, actor, "rollback", target.id)
+    release, digest = _release_manifest(root, config, record, fixed, pages)
+    pending = PendingRelease(
+        release.name, "rollback", target.id, to_json(fixed), digest, actor, False
+    )
+    _go_live(root, config, record, release, pending, pages)
     return release

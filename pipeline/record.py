@@ -57,6 +57,21 @@ CREATE TABLE IF NOT EXISTS releases (
     kind TEXT NOT NULL,
     restores TEXT,
     manifest TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS pages (
+    path TEXT PRIMARY KEY,
+    state TEXT NOT NULL,
+    submitted_revision TEXT, submitted_by TEXT, submitted_at TEXT,
+    approved_revision TEXT, approved_by TEXT, approved_at TEXT);
+CREATE TABLE IF NOT EXISTS release_digests (
+    release TEXT PRIMARY KEY, digest TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS pending_releases (
+    release TEXT PRIMARY KEY,
+    kind TEXT NOT NULL,
+    restores TEXT,
+    manifest TEXT NOT NULL,
+    digest TEXT NOT NULL,
+    actor TEXT NOT NULL,
+    simulated INTEGER NOT NULL);
 """
 
 
@@ -81,6 +96,25 @@ class ArticleRecord:
     withdrawn_at: str | None = None
     withdrawn_by: str | None = None
     featured_at: str | None = None
+
+
+@dataclass
+class PageRecord:
+    """One static page's row (content/pages/…): approved like an article, revision by revision."""
+
+    path: str  # the page's path in the content tree, e.g. pages/gioi-thieu.md
+    state: str  # submitted or approved
+    submitted_revision: str | None = None
+    submitted_by: str | None = None
+    submitted_at: str | None = None
+    approved_revision: str | None = None
+    approved_by: str | None = None
+    approved_at: str | None = None
+
+    @property
+    def slug(self) -> str:
+        """What messages and the audit log name the page by."""
+        return self.path
 
 
 @dataclass(frozen=True)
@@ -112,7 +146,22 @@ class ReleaseRecord:
     manifest: str
 
 
+@dataclass(frozen=True)
+class PendingRelease:
+    """A switch of `output` about to happen: written before the switch, completed into
+    `releases` and the audit log after it, so a kill in between is reconciled later."""
+
+    release: str
+    kind: str  # publish, rollback (a rebuilt release) or switch (back to a kept release)
+    restores: str | None
+    manifest: str
+    digest: str
+    actor: str
+    simulated: bool  # the publish ran "as at" a simulated --at
+
+
 COLUMNS = [f.name for f in fields(ArticleRecord)]
+PAGE_COLUMNS = [f.name for f in fields(PageRecord)]
 
 
 class MissingRecordError(NewsroomError):
@@ -233,6 +282,25 @@ class Record:
             astuple(article),
         )
 
+    # Static pages ----------------------------------------------------------
+
+    def page(self, path: str) -> PageRecord | None:
+        row = self.db.execute(
+            f"SELECT {', '.join(PAGE_COLUMNS)} FROM pages WHERE path = ?", (path,)
+        ).fetchone()
+        return PageRecord(*row) if row else None
+
+    def pages(self) -> list[PageRecord]:
+        rows = self.db.execute(f"SELECT {', '.join(PAGE_COLUMNS)} FROM pages ORDER BY path")
+        return [PageRecord(*row) for row in rows]
+
+    def save_page(self, page: PageRecord) -> None:
+        marks = ", ".join("?" for _ in PAGE_COLUMNS)
+        self.db.execute(
+            f"INSERT OR REPLACE INTO pages ({', '.join(PAGE_COLUMNS)}) VALUES ({marks})",
+            astuple(page),
+        )
+
     # Corrections -----------------------------------------------------------
 
     def add_correction(self, correction: Correction) -> None:
@@ -282,3 +350,36 @@ class Record:
 
     def release(self, release_id: str) -> ReleaseRecord | None:
         return next((r for r in self.releases() if r.id == release_id), None)
+
+    def add_pending(self, pending: PendingRelease) -> None:
+        self.db.execute(
+            "INSERT OR REPLACE INTO pending_releases VALUES (?, ?, ?, ?, ?, ?, ?)",
+            astuple(pending),
+        )
+
+    def pending_releases(self) -> list[PendingRelease]:
+        rows = self.db.execute("SELECT * FROM pending_releases ORDER BY rowid").fetchall()
+        return [PendingRelease(*row[:-1], bool(row[-1])) for row in rows]
+
+    def drop_pending(self, release_id: str) -> None:
+        self.db.execute("DELETE FROM pending_releases WHERE release = ?", (release_id,))
+
+    def last_site_action(self) -> str | None:
+        """The latest site-wide publish or rollback in the audit log (rollback holds cron)."""
+        row = self.db.execute(
+            "SELECT action FROM audit WHERE slug IS NULL AND action IN ('publish', 'rollback') "
+            "ORDER BY id DESC LIMIT 1"
+        ).fetchone()
+        return row[0] if row else None
+
+    def set_release_digest(self, release_id: str, digest: str) -> None:
+        """The verified release's tree digest, so rollback can tell a tampered copy."""
+        self.db.execute(
+            "INSERT OR REPLACE INTO release_digests VALUES (?, ?)", (release_id, digest)
+        )
+
+    def release_digest(self, release_id: str) -> str | None:
+        row = self.db.execute(
+            "SELECT digest FROM release_digests WHERE release = ?", (release_id,)
+        ).fetchone()
+        return row[0] if row else None

@@ -7,6 +7,7 @@ new one, never a half-written mix. A failed build leaves `output` untouched.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import secrets
 import shutil
@@ -53,6 +54,20 @@ def switch_to(root: Path, release: Path) -> None:
     link = root / f".{OUTPUT_NAME}-{secrets.token_hex(4)}"
     link.symlink_to(os.path.relpath(release, root), target_is_directory=True)
     os.replace(link, root / OUTPUT_NAME)
+
+
+def tree_digest(release: Path) -> str:
+    """One SHA-256 over every file's path and content (symlinks by their target), so a release
+    changed in place after it was built and verified is told apart from the one recorded."""
+    digest = hashlib.sha256()
+    for path in sorted(release.rglob("*")):
+        name = path.relative_to(release).as_posix()
+        if path.is_symlink():
+            digest.update(f"L\t{name}\t{os.readlink(path)}\n".encode())
+        elif path.is_file():
+            content = hashlib.sha256(path.read_bytes()).hexdigest()
+            digest.update(f"F\t{name}\t{content}\n".encode())
+    return digest.hexdigest()
 
 
 def promote(staging: Path, release_id: str) -> Path:

@@ -13,10 +13,11 @@ from pathlib import Path
 
 from .article import Article, parse_datetime, parse_list, read_article
 from .errors import ArticleError, ArticleNotFoundError
+from .pages import page_key, page_path
 from .record import ArticleRecord, AuditEntry
 from .resolver import article_slug, read_articles, resolve_article
 from .revisions import read_revision, text_diff
-from .workflow import STATE_LABELS, Desk, authors_of, now, slug_of, working_copy
+from .workflow import STATE_LABELS, Desk, _submitters, authors_of, now, slug_of, working_copy
 
 
 @dataclass(frozen=True)
@@ -101,7 +102,8 @@ def queue(desk: Desk) -> list[Status]:
         row = status.row
         if actor.role == "editor" and status.state == "submitted" and row:
             submitted = desk.record.load_revision(row.submitted_revision or "")
-            if row.submitted_by != actor.id and mine not in authors_of(submitted):
+            mine_to_approve = actor.id not in _submitters(desk.record, row.slug)
+            if mine_to_approve and mine not in authors_of(submitted):
                 result.append(status)
         elif status.state in ("rejected", "changed", "draft", "unreadable"):
             authors = []
@@ -109,7 +111,19 @@ def queue(desk: Desk) -> list[Status]:
                 authors = [n.casefold() for n in parse_list(_header(status.folder, "Authors"))]
             if (row and row.submitted_by == actor.id) or mine in authors:
                 result.append(status)
+    if actor.role == "editor":
+        result += _pages_waiting(desk)
     return result
+
+
+def _pages_waiting(desk: Desk) -> list[Status]:
+    """Submitted static pages that the acting editor never submitted (pipeline.pages)."""
+    assert desk.actor is not None
+    return [
+        Status(row.path, "trang tĩnh", "submitted", None, None)
+        for row in desk.record.pages()
+        if row.state == "submitted" and desk.actor.id not in _submitters(desk.record, row.path)
+    ]
 
 
 def _header(folder: Path, key: str) -> str:
@@ -117,7 +131,9 @@ def _header(folder: Path, key: str) -> str:
 
 
 def history(desk: Desk, argument: str) -> list[AuditEntry]:
-    return desk.record.history(slug_of(desk, argument))
+    """An article's audit trail, or a static page's when ARTICLE is a page path."""
+    page = page_path(desk, argument)
+    return desk.record.history(page_key(desk, page) if page else slug_of(desk, argument))
 
 
 def diff(desk: Desk, argument: str) -> str:

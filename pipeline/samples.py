@@ -1,10 +1,11 @@
 """Approve the sample articles through the real commands, then publish: what `make site` runs.
 
-Idempotent: an article whose working copy is already the approved revision
-is left alone; any other goes through `newsroom submit` (as the first
-reporter) and `newsroom approve` (as the first editor who neither submitted
-nor wrote it), exactly as people would. Then `newsroom publish --wait`, which
-also picks up changes to the theme, plugins or settings.
+Idempotent: an article or static page whose working copy is already the
+approved revision is left alone; any other goes through `newsroom submit` (as
+the first reporter) and `newsroom approve` (as the first editor who neither
+submitted nor wrote it), exactly as people would. Then `newsroom publish
+--wait` as the first editor, which also picks up changes to the theme,
+plugins or settings.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from pathlib import Path
 from .article import read_article
 from .config import StaffMember, load_config
 from .errors import NewsroomError
+from .pages import page_paths, page_revision
 from .review import statuses
 from .workflow import open_desk
 
@@ -29,7 +31,7 @@ def _first(staff: tuple[StaffMember, ...], role: str, avoid: set[str]) -> StaffM
 
 
 def _plan(root: Path) -> list[tuple[str, str, list[str]]]:
-    """(slug, state, authors casefolded) for each article in content/."""
+    """(slug or page path, state, authors casefolded) for each article and page in content/."""
     with open_desk(root, None, need_actor=False) as desk:
         result = []
         for status in statuses(desk):
@@ -37,6 +39,15 @@ def _plan(root: Path) -> list[tuple[str, str, list[str]]]:
                 continue
             authors = [a.casefold() for a in read_article(status.folder).authors]
             result.append((status.slug, status.state, authors))
+        for path in page_paths(desk.content):
+            row = desk.record.page(path.relative_to(desk.content).as_posix())
+            working = page_revision(path).hash
+            state = "draft"
+            if row and row.approved_revision == working:
+                state = "approved"
+            elif row and row.state == "submitted" and row.submitted_revision == working:
+                state = "submitted"
+            result.append((str(path), state, []))
         return result
 
 
@@ -62,13 +73,18 @@ def approve_samples(root: Path | str, run: Command, publish: bool = True) -> lis
         if state != "submitted":
             _run(run, [*base, "submit", slug, "--as", reporter.id])
         with open_desk(root, None, need_actor=False) as desk:
-            row = desk.record.article(slug)
+            page = Path(slug)
+            if page.is_absolute():
+                row = desk.record.page(page.relative_to(desk.content).as_posix())
+            else:
+                row = desk.record.article(slug)
             submitter = (row.submitted_by if row else None) or reporter.id
         editor = _first(config.staff, "editor", {submitter, *authors})
         _run(run, [*base, "approve", slug, "--as", editor.id, "--note", "Duyệt bài mẫu"])
         done.append(slug)
     if publish:
-        _run(run, [*base, "publish", "--wait"])
+        publisher = _first(config.staff, "editor", set())
+        _run(run, [*base, "publish", "--wait", "--as", publisher.id])
     return done
 
 

@@ -222,8 +222,16 @@ def authors_of(revision: Revision) -> list[str]:
     return [nfc(name).casefold() for name in parse_list(fields.get("Authors", ""))]
 
 
-def _separate_duties(actor: StaffMember, row: ArticleRecord, submitted: Revision) -> None:
-    if row.submitted_by == actor.id:
+def _submitters(record: Record, slug: str) -> set[str]:
+    """Everyone who ever submitted any revision of the article, from the audit log: a second
+    submitter does not clear the first one's conflict of interest."""
+    return {entry.actor for entry in record.history(slug) if entry.action == "submit"}
+
+
+def _separate_duties(
+    actor: StaffMember, row: ArticleRecord, submitted: Revision, submitters: set[str]
+) -> None:
+    if row.submitted_by == actor.id or actor.id in submitters:
         raise PermissionDenied(f'không được tự duyệt bài mình đã gửi ("{row.slug}")')
     if actor.name.casefold() in authors_of(submitted):
         raise PermissionDenied(f'không được duyệt bài mình là tác giả ("{row.slug}")')
@@ -257,7 +265,7 @@ def approve(
                 f"bản {revision} không phải bản đang chờ duyệt ({short(row.submitted_revision)})"
             )
         submitted = desk.record.load_revision(row.submitted_revision)
-        _separate_duties(actor, row, submitted)
+        _separate_duties(actor, row, submitted, _submitters(desk.record, slug))
         if working.hash != submitted.hash:
             changes = "; ".join(describe_changes(submitted, working))
             raise WorkflowError(

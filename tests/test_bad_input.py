@@ -4,6 +4,7 @@ one line on stderr and a non-zero exit, never a traceback, and writes nothing.""
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -50,7 +51,7 @@ CASES = [
     (["publish", "--at", ""], "phải có dạng"),
     (["publish", "--at", "2024-13-01 07:00"], "không có thật"),
     (["publish", "--watch", "--interval", "-1"], "phải là số giây dương"),
-    (["rollback"], "không quay lại được"),
+    (["rollback", "--as", "hoa"], "không quay lại được"),
     (["backup", "{dir}", "--as", "hoa"], "là một thư mục"),
     (["backup", "{missing}/x.sqlite3", "--as", "hoa"], "không tồn tại"),
     (["backup", "/proc/x.sqlite3", "--as", "hoa"], "không ghi được bản sao lưu"),
@@ -148,8 +149,9 @@ def test_cli_a_file_where_a_project_folder_goes_is_one_line(tmp_path, taken):
     if taken == "releases":
         assert cli(root, "submit", "bai-a", "--as", "vitoan") == 0
         assert cli(root, "approve", "bai-a", "--as", "hoa") == 0
+    shutil.rmtree(root / taken, ignore_errors=True)
     (root / taken).write_text("một tệp chiếm chỗ thư mục", "utf-8")
-    result = _newsroom(root, "publish")
+    result = _newsroom(root, "publish", "--as", "hoa")
     assert result.returncode == 2
     assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr, result.stderr
     assert f"{root / taken}: " in result.stderr

@@ -87,6 +87,26 @@ BREAKERS: dict[str, list[tuple[str, Callable[[Path], None]]]] = {
         ("script", lambda p: p.write_text(p.read_text("utf-8") + "\n<script>x()</script>\n")),
         ("iframe", lambda p: p.write_text(p.read_text("utf-8") + '\n<iframe src="x">\n')),
         ("onerror", lambda p: p.write_text(p.read_text("utf-8") + '\n<img src=x onerror="a">\n')),
+        ("html in title", lambda p: _replace_line(p, "Title:", "Title: Tin <b onmouseover=x()>")),
+        ("html in tags", lambda p: _replace_line(p, "Tags:", "Tags: <svg/onload=alert(1)>")),
+        (
+            "encoded js link",
+            lambda p: p.write_text(p.read_text("utf-8") + "\n[x](java&#115;cript:a())\n"),
+        ),
+        (
+            "data link",
+            lambda p: p.write_text(p.read_text("utf-8") + '\n<a href="data:text/html,x">x</a>\n'),
+        ),
+        (
+            "handler on next line",
+            lambda p: p.write_text(
+                p.read_text("utf-8") + '\n<a href="#"\nonmouseover="x()">x</a>\n'
+            ),
+        ),
+        (
+            "remote image",
+            lambda p: p.write_text(p.read_text("utf-8") + '\n<img src="https://x.vn/a.jpg">\n'),
+        ),
     ],
     "E109": [
         ("collision", _collide),

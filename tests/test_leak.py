@@ -43,6 +43,10 @@ ARTICLES = {
     "da-go-bi-mat": ("Câu đã gỡ về vụ việc đính chính.", "Vụ việc đã gỡ ở Cà Mau", "#5a0a5a"),
 }
 SECRETS = [slug for slug in ARTICLES if slug != "da-duyet-cong-khai"]
+# Static pages: one approved (then edited: the edit is not approved), one never approved.
+APPROVED_PAGE = ("trang-cong-khai", "Trang về đồn Lũng Cú", "Câu trang đã duyệt về đồn Lũng Cú.")
+PAGE_EDIT = "Câu trang sửa sau khi duyệt về kho đạn."
+UNAPPROVED_PAGE = ("trang-bi-mat", "Trang mật chưa duyệt", "Câu trang chưa duyệt về kho vũ khí.")
 
 
 def _json_unescape(text: str) -> str:
@@ -114,11 +118,24 @@ def release(tmp_path_factory) -> tuple[Path, Path]:
         )
     for slug in ("da-duyet-cong-khai", "hen-gio-bi-mat", "da-go-bi-mat"):
         submit_and_approve(root, slug)
+    pages = {
+        slug: _write_page(root, slug, title, text)
+        for slug, title, text in (APPROVED_PAGE, UNAPPROVED_PAGE)
+    }
+    submit_and_approve(root, str(pages[APPROVED_PAGE[0]]))
+    with pages[APPROVED_PAGE[0]].open("a", encoding="utf-8") as edited:
+        edited.write(f"\n{PAGE_EDIT}<script>alert(1)</script>\n")
     assert cli(root, "submit", "cho-duyet-bi-mat", "--as", "vitoan") == 0
-    assert cli(root, "publish") == 0
+    assert cli(root, "publish", "--as", "bientapvien") == 0
     assert cli(root, "withdraw", "da-go-bi-mat", "--as", "hoa", "--reason", "Sai sự thật") == 0
-    assert cli(root, "publish") == 0
+    assert cli(root, "publish", "--as", "bientapvien") == 0
     return root, live(root)
+
+
+def _write_page(root: Path, slug: str, title: str, text: str) -> Path:
+    path = root / "content" / "pages" / f"{slug}.md"
+    path.write_text(f"Title: {title}\nSlug: {slug}\n\n{text}\n", "utf-8")
+    return path
 
 
 def _photo(root: Path, slug: str) -> Path:
@@ -163,6 +180,24 @@ def test_leak_unapproved_scheduled_withdrawn_leave_no_trace(release, slug):
     config = load_config(root)
     clean = clean_photo_file(_photo(root, slug), config.photo_max_side, config.jpeg_quality)
     assert not any(p.read_bytes() == clean.data for p in output.rglob("*") if p.is_file())
+
+
+def _everything(output: Path) -> str:
+    files = scan(output)
+    return "\n".join([*files.keys(), *files.values()])
+
+
+def test_leak_positive_control_finds_approved_page(release):
+    _root, output = release
+    everything = _everything(output)
+    for needle in APPROVED_PAGE:
+        assert _needle(needle) in everything, needle
+
+
+@pytest.mark.parametrize("needle", [*UNAPPROVED_PAGE, PAGE_EDIT, "alert(1)"])
+def test_leak_unapproved_page_and_page_edit_leave_no_trace(release, needle):
+    _root, output = release
+    assert _needle(needle) not in _everything(output)
 
 
 def test_leak_withdrawn_url_shows_only_the_notice(release):

@@ -30,7 +30,7 @@ def published(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = make_newsroom(tmp_path_factory.mktemp("published") / "site")
     story(root, SLUG, SENTENCE)
     submit_and_approve(root, SLUG)
-    assert cli(root, "publish") == 0
+    assert cli(root, "publish", "--as", "hoa") == 0
     assert cli(root, "backup", str(root.parent / "sao-luu.sqlite3"), "--as", "hoa") == 0
     return root
 
@@ -50,7 +50,7 @@ def _lose_record(root: Path) -> Path:
 def test_publish_if_due_refuses_without_its_record(newsroom):
     record = _lose_record(newsroom)
     before = tree(live(newsroom))
-    process = newsroom_process(newsroom, "publish", "--if-due")
+    process = newsroom_process(newsroom, "publish", "--if-due", "--as", "hoa")
     out, err = process.communicate(timeout=60)
     assert process.returncode == 2, (out, err)
     assert out == ""
@@ -68,7 +68,7 @@ def test_publish_if_due_refuses_without_its_record(newsroom):
         ["history", SLUG],
         ["submit", SLUG, "--as", "vitoan"],
         ["withdraw", SLUG, "--as", "hoa", "--reason", "Sai"],
-        ["rollback"],
+        ["rollback", "--as", "hoa"],
         ["backup", "/tmp/newsroom-never-written.sqlite3", "--as", "hoa"],
     ],
 )
@@ -87,7 +87,7 @@ def test_commands_refuse_to_start_a_new_record_beside_a_live_site(newsroom, caps
 def test_restore_brings_a_lost_record_back_and_the_site_stays(newsroom, capsys):
     _lose_record(newsroom)
     assert cli(newsroom, "restore", str(newsroom.parent / "sao-luu.sqlite3"), "--as", "hoa") == 0
-    assert cli(newsroom, "publish", "--if-due") == 0
+    assert cli(newsroom, "publish", "--if-due", "--as", "hoa") == 0
     assert "Không có gì mới" in capsys.readouterr().out
 
 
@@ -98,11 +98,11 @@ def test_publish_that_drops_every_live_article_needs_force(newsroom, capsys):
         record.db.execute("DELETE FROM articles")  # a damaged record that forgot its articles
     finally:
         record.close()
-    assert cli(newsroom, "publish", "--if-due") == 2
+    assert cli(newsroom, "publish", "--if-due", "--as", "hoa") == 2
     err = capsys.readouterr().err
     assert "sẽ gỡ 1 bài đang đăng" in err and "--force" in err
     assert tree(live(newsroom)) == before
-    assert cli(newsroom, "publish", "--force") == 0
+    assert cli(newsroom, "publish", "--force", "--as", "hoa") == 0
     assert "Đã xuất bản 0 bài" in capsys.readouterr().out
 
 
@@ -111,6 +111,6 @@ def test_publish_of_an_unknown_live_site_with_an_empty_record_needs_force(newsro
     for path in record_path.parent.glob(record_path.name + "*"):
         path.unlink()
     Record(record_path).close()  # an empty record, e.g. created by an older version
-    assert cli(newsroom, "publish") == 2
+    assert cli(newsroom, "publish", "--as", "hoa") == 2
     assert "sẽ gỡ mọi bài đang đăng" in capsys.readouterr().err
     assert SENTENCE in (live(newsroom) / "2024" / "05" / "06" / SLUG / "index.html").read_text()

@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import subprocess
+import sys
 from datetime import datetime
 from pathlib import Path
 
@@ -15,8 +17,17 @@ import pytest
 from pipeline.build import run_pelican
 from pipeline.config import load_config
 from pipeline.errors import BuildError
+from pipeline.manifest import Manifest, to_json
 from pipeline.photos import source_hash
-from pipeline.publish import build_release, materialize, page_files, plan, watch
+from pipeline.publish import (
+    FUTURE_AT_VARIABLE,
+    HELD,
+    build_release,
+    materialize,
+    page_files,
+    plan,
+    watch,
+)
 from pipeline.record import Record
 from pipeline.vietnamese import TIMEZONE
 from pipeline.workflow import now
@@ -45,7 +56,7 @@ def _titles(output: Path, url: str) -> list[str]:
 def test_publish_full_path_end_to_end(newsroom, capsys):
     assert cli(newsroom, "submit", "tuan-tra-song-bien", "--as", "vitoan") == 0
     assert cli(newsroom, "approve", "tuan-tra-song-bien", "--as", "hoa", "--note", "Tốt") == 0
-    assert cli(newsroom, "publish") == 0
+    assert cli(newsroom, "publish", "--as", "bientapvien") == 0
     output = live(newsroom)
     story_page = page(output, f"{MAY}/tuan-tra-song-bien/")
     assert "Tổ tuần tra đi dọc sông biên giới." in story_page.select_one(".story-body").get_text()
@@ -59,17 +70,17 @@ def test_publish_full_path_end_to_end(newsroom, capsys):
     assert cli(newsroom, "status", "tuan-tra-song-bien") == 0
     assert "\tđã đăng\t" in capsys.readouterr().out
     assert cli(newsroom, "history", "tuan-tra-song-bien") == 0
-    assert "he-thong\txuất bản" in capsys.readouterr().out
+    assert "bientapvien\txuất bản" in capsys.readouterr().out
 
 
 def test_publish_keeps_approved_text_after_edit(newsroom, capsys):
     submit_and_approve(newsroom, "tuan-tra-song-bien")
-    assert cli(newsroom, "publish") == 0
+    assert cli(newsroom, "publish", "--as", "bientapvien") == 0
     folder = _folder(newsroom, "tuan-tra-song-bien")
     index = folder / "index.md"
     index.write_text(index.read_text("utf-8").replace("sông", "suối"), "utf-8")
     write_photo(folder / "anh.jpg", color="#ff0000")
-    assert cli(newsroom, "publish") == 0
+    assert cli(newsroom, "publish", "--as", "bientapvien") == 0
     text = (live(newsroom) / MAY / "tuan-tra-song-bien" / "index.html").read_text("utf-8")
     assert "đi dọc sông biên giới" in text and "suối" not in text
     assert source_hash(folder / "anh.jpg")[:20] not in text
@@ -78,7 +89,8 @@ def test_publish_keeps_approved_text_after_edit(newsroom, capsys):
     )
 
 
-def test_publish_embargo_before_and_after_at(newsroom, capsys):
+def test_publish_embargo_before_and_after_at(newsroom, capsys, monkeypatch):
+    monkeypatch.setenv(FUTURE_AT_VARIABLE, "1")  # this test simulates the clock
     story(
         newsroom,
         "ban-tin-tet",
@@ -89,10 +101,10 @@ def test_publish_embargo_before_and_after_at(newsroom, capsys):
     capsys.readouterr()
     assert cli(newsroom, "status", "ban-tin-tet") == 0
     assert "hẹn giờ đăng" in capsys.readouterr().out
-    assert cli(newsroom, "publish", "--at", "2029-12-31 23:59") == 0
+    assert cli(newsroom, "publish", "--as", "bientapvien", "--at", "2029-12-31 23:59") == 0
     before = tree(live(newsroom))
     assert not any("ban-tin-tet" in name or b"ban-tin-tet" in data for name, data in before.items())
-    assert cli(newsroom, "publish", "--at", "2030-01-01 07:00") == 0
+    assert cli(newsroom, "publish", "--as", "bientapvien", "--at", "2030-01-01 07:00") == 0
     output = live(newsroom)
     assert (output / "2030/01/01/ban-tin-tet/index.html").is_file()
     assert "Bài ban-tin-tet" in _titles(output, "")
@@ -100,15 +112,48 @@ def test_publish_embargo_before_and_after_at(newsroom, capsys):
     assert "không hẹn giờ lại" in capsys.readouterr().err
 
 
-def test_publish_schedule_moves_publication_time(newsroom):
+def test_publish_future_at_refused_and_audit_logs_real_time(newsroom, capsys, monkeypatch):
+    story(newsroom, "ban-tin-2099", "Bản tin năm 2099.", date=datetime(2099, 6, 1, tzinfo=TIMEZONE))
+    submit_and_approve(newsroom, "ban-tin-2099")
+    monkeypatch.delenv(FUTURE_AT_VARIABLE, raising=False)
+    capsys.readouterr()
+    assert cli(newsroom, "publish", "--as", "bientapvien", "--at", "2099-06-01 00:00") == 2
+    assert "ở tương lai" in capsys.readouterr().err
+    assert not (newsroom / "output").exists()
+    monkeypatch.setenv(FUTURE_AT_VARIABLE, "1")
+    before = now()
+    assert cli(newsroom, "publish", "--as", "bientapvien", "--at", "2099-06-02 00:00") == 0
+    capsys.readouterr()
+    assert cli(newsroom, "history", "ban-tin-2099") == 0
+    published = capsys.readouterr().out.splitlines()[-1].split("\t")
+    assert published[1:3] == ["bientapvien", "xuất bản"]
+    assert before.isoformat() <= published[0] <= now().isoformat()  # the real clock
+    assert "--at 2099-06-02T00:00:00+07:00" in published[-1]
+
+
+@pytest.mark.parametrize("who", [None, "vitoan"])
+def test_publish_and_rollback_need_an_editor(newsroom, capsys, monkeypatch, who):
+    monkeypatch.delenv("NEWSROOM_USER", raising=False)
+    submit_and_approve(newsroom, "tuan-tra-song-bien")
+    identity = ["--as", who] if who else []
+    for command in ("publish", "rollback"):
+        capsys.readouterr()
+        assert cli(newsroom, command, *identity) == 2
+        err = capsys.readouterr().err
+        assert ("chỉ biên tập viên" if who else "chưa rõ ai") in err, err
+    assert not (newsroom / "output").exists()
+
+
+def test_publish_schedule_moves_publication_time(newsroom, monkeypatch):
+    monkeypatch.setenv(FUTURE_AT_VARIABLE, "1")  # this test simulates the clock
     story(
         newsroom, "ban-tin-xuan", "Bản tin mùa xuân.", date=datetime(2030, 1, 1, 7, tzinfo=TIMEZONE)
     )
     submit_and_approve(newsroom, "ban-tin-xuan")
     assert cli(newsroom, "schedule", "ban-tin-xuan", "--as", "hoa", "--at", "2030-02-01 09:30") == 0
-    assert cli(newsroom, "publish", "--at", "2030-01-15 00:00") == 0
+    assert cli(newsroom, "publish", "--as", "bientapvien", "--at", "2030-01-15 00:00") == 0
     assert not (live(newsroom) / "2030/01/01/ban-tin-xuan").exists()
-    assert cli(newsroom, "publish", "--at", "2030-02-01 09:30") == 0
+    assert cli(newsroom, "publish", "--as", "bientapvien", "--at", "2030-02-01 09:30") == 0
     story_page = page(live(newsroom), "2030/02/01/ban-tin-xuan/")
     assert story_page.select_one(".dateline time")["datetime"] == "2030-02-01T09:30:00+07:00"
 
@@ -116,14 +161,14 @@ def test_publish_schedule_moves_publication_time(newsroom):
 def test_publish_correction_withdraw_and_rollback(newsroom, capsys):
     submit_and_approve(newsroom, "tuan-tra-song-bien")
     submit_and_approve(newsroom, "don-bien-phong")
-    assert cli(newsroom, "publish") == 0
+    assert cli(newsroom, "publish", "--as", "bientapvien") == 0
     first = live(newsroom)
     index = _folder(newsroom, "tuan-tra-song-bien") / "index.md"
     index.write_text(index.read_text("utf-8").replace("dọc sông", "dọc bờ sông"), "utf-8")
     assert cli(newsroom, "submit", "tuan-tra-song-bien", "--as", "vitoan") == 0
     args = ["approve", "tuan-tra-song-bien", "--as", "hoa", "--correction", "Sửa vị trí tuần tra."]
     assert cli(newsroom, *args) == 0
-    assert cli(newsroom, "publish") == 0
+    assert cli(newsroom, "publish", "--as", "bientapvien") == 0
     corrected = page(live(newsroom), f"{MAY}/tuan-tra-song-bien/")
     notice = corrected.select_one(".corrections")
     assert "Đính chính" in notice.get_text() and "Sửa vị trí tuần tra." in notice.get_text()
@@ -138,17 +183,21 @@ def test_publish_correction_withdraw_and_rollback(newsroom, capsys):
     assert (
         cli(newsroom, "withdraw", "don-bien-phong", "--as", "hoa", "--reason", "Sai sự thật") == 0
     )
-    assert cli(newsroom, "publish") == 0
+    assert cli(newsroom, "publish", "--as", "bientapvien") == 0
     _assert_withdrawn(live(newsroom))
 
-    assert cli(newsroom, "rollback") == 0  # to the corrected release, rebuilt without the withdrawn
+    assert (
+        cli(newsroom, "rollback", "--as", "bientapvien") == 0
+    )  # to the corrected release, rebuilt without the withdrawn
     _assert_withdrawn(live(newsroom))
     assert page(live(newsroom), f"{MAY}/tuan-tra-song-bien/").select_one(".corrections")
-    assert cli(newsroom, "rollback") == 0  # to the first release: no correction, still withdrawn
+    assert (
+        cli(newsroom, "rollback", "--as", "bientapvien") == 0
+    )  # to the first release: no correction, still withdrawn
     _assert_withdrawn(live(newsroom))
     assert live(newsroom) != first
     assert page(live(newsroom), f"{MAY}/tuan-tra-song-bien/").select_one(".corrections") is None
-    assert cli(newsroom, "rollback") == 2
+    assert cli(newsroom, "rollback", "--as", "bientapvien") == 2
     assert "không còn bản phát hành nào" in capsys.readouterr().err
 
 
@@ -161,14 +210,26 @@ def _assert_withdrawn(output: Path) -> None:
             assert b"don-bien-phong" not in data, name
 
 
-def test_rollback_without_withdrawals_switches_to_previous_release(newsroom):
+def test_rollback_switches_back_and_holds_cron_until_an_editor_publishes(newsroom, capsys):
     submit_and_approve(newsroom, "tuan-tra-song-bien")
-    assert cli(newsroom, "publish") == 0
+    assert cli(newsroom, "publish", "--as", "bientapvien") == 0
     first = live(newsroom)
     submit_and_approve(newsroom, "don-bien-phong")
-    assert cli(newsroom, "publish") == 0
-    assert cli(newsroom, "rollback") == 0
+    assert cli(newsroom, "publish", "--as", "bientapvien") == 0
+    assert cli(newsroom, "rollback", "--as", "bientapvien") == 0
     assert live(newsroom) == first
+    capsys.readouterr()
+    assert cli(newsroom, "publish", "--if-due", "--as", "bientapvien") == 0
+    assert "đang giữ bản đã quay lại" in capsys.readouterr().out
+    reports: list[str] = []
+    watch(newsroom, 0, rounds=2, report=reports.append, given_actor="bientapvien")
+    assert reports == [HELD]  # said once, not every round
+    assert live(newsroom) == first
+    assert cli(newsroom, "publish", "--as", "bientapvien") == 0  # the editor lifts the hold
+    assert (live(newsroom) / MAY / "don-bien-phong" / "index.html").is_file()
+    capsys.readouterr()
+    assert cli(newsroom, "publish", "--if-due", "--as", "bientapvien") == 0
+    assert "Không có gì mới" in capsys.readouterr().out
 
 
 def test_publish_feature_pins_lead_story(newsroom):
@@ -182,24 +243,24 @@ def test_publish_feature_pins_lead_story(newsroom):
     for slug in ("tuan-tra-song-bien", "bai-co-anh"):
         submit_and_approve(newsroom, slug)
     assert cli(newsroom, "feature", "tuan-tra-song-bien", "--as", "hoa") == 0
-    assert cli(newsroom, "publish") == 0
+    assert cli(newsroom, "publish", "--as", "bientapvien") == 0
     lead = page(live(newsroom), "").select_one(".lead-story .lead-title")
     assert lead.get_text(strip=True) == "Bài tuan-tra-song-bien"
 
 
 def test_publish_if_due_only_when_site_changes(newsroom, capsys):
     submit_and_approve(newsroom, "tuan-tra-song-bien")
-    watch(newsroom, interval=0, rounds=1, report=lambda line: None)
+    watch(newsroom, 0, rounds=1, report=lambda line: None, given_actor="bientapvien")
     first = live(newsroom)
     assert (first / MAY / "tuan-tra-song-bien" / "index.html").is_file()
     capsys.readouterr()
-    assert cli(newsroom, "publish", "--if-due") == 0
+    assert cli(newsroom, "publish", "--as", "bientapvien", "--if-due") == 0
     assert "Không có gì mới" in capsys.readouterr().out
     assert live(newsroom) == first
     assert (
         cli(newsroom, "withdraw", "tuan-tra-song-bien", "--as", "hoa", "--reason", "Trùng bài") == 0
     )
-    assert cli(newsroom, "publish", "--if-due") == 0
+    assert cli(newsroom, "publish", "--as", "bientapvien", "--if-due") == 0
     assert live(newsroom) != first
 
 
@@ -208,7 +269,7 @@ def test_gate_stops_build_when_staged_file_altered(newsroom, tmp_path):
     config = load_config(newsroom)
     record = Record(config.record_path)
     try:
-        pages = page_files(config)
+        pages = page_files(record)
         manifest = plan(record, now(), pages)
         staging = tmp_path / "staging"
         content = materialize(record, manifest, pages, staging)
@@ -230,9 +291,48 @@ def test_plain_public_build_refused_by_gate(newsroom):
         run_pelican(newsroom, "publishconf.py", newsroom / "plain")
 
 
+def _releases(root: Path) -> list[str]:
+    return sorted(p.name for p in (root / "releases").iterdir())
+
+
+def test_plain_pelican_publishconf_fails_before_writing(newsroom):
+    submit_and_approve(newsroom, "tuan-tra-song-bien")
+    assert cli(newsroom, "publish", "--as", "bientapvien") == 0
+    story(newsroom, "bai-chua-duyet", "Câu chưa duyệt lọt ra ngoài.")
+    target, before, releases = live(newsroom), tree(live(newsroom)), _releases(newsroom)
+    pelican = [sys.executable, "-m", "pelican", "content", "-s", "publishconf.py"]
+    (newsroom / "manifest.json").write_text(to_json(Manifest("2024-05-06T07:00:00+07:00", ())))
+    aimed = ["-o", "output", "-e", 'NEWSROOM_MANIFEST="manifest.json"']  # a manifest, live output
+    for command in (pelican, [*pelican, *aimed]):
+        result = subprocess.run(command, cwd=newsroom, capture_output=True, text=True)
+        assert result.returncode != 0, result.stderr
+        assert "chỉ được dựng bằng “newsroom publish”" in result.stderr
+        assert live(newsroom) == target and tree(live(newsroom)) == before
+        assert _releases(newsroom) == releases
+    assert not (newsroom / ".cache" / "publishconf-refused").exists()
+
+
+def test_rollback_rebuilds_a_release_changed_after_verification(newsroom):
+    submit_and_approve(newsroom, "tuan-tra-song-bien")
+    assert cli(newsroom, "publish", "--as", "bientapvien") == 0
+    first = live(newsroom)
+    submit_and_approve(newsroom, "don-bien-phong")
+    assert cli(newsroom, "publish", "--as", "bientapvien") == 0
+    index = first / "index.html"
+    index.write_text(index.read_text("utf-8") + "<script>gia-mao()</script>", "utf-8")
+    (first / "gia-mao.html").write_text("Bài giả mạo", "utf-8")
+    assert cli(newsroom, "rollback", "--as", "bientapvien") == 0
+    restored = live(newsroom)
+    assert restored != first
+    files = tree(restored)
+    assert "gia-mao.html" not in files and b"gia-mao" not in files["index.html"]
+    assert f"{MAY}/tuan-tra-song-bien/index.html" in files
+    assert not (restored / MAY / "don-bien-phong").exists()
+
+
 def test_publish_failed_build_leaves_live_site_identical(newsroom, capsys):
     submit_and_approve(newsroom, "tuan-tra-song-bien")
-    assert cli(newsroom, "publish") == 0
+    assert cli(newsroom, "publish", "--as", "bientapvien") == 0
     before_target, before = live(newsroom), tree(live(newsroom))
     submit_and_approve(newsroom, "don-bien-phong")
     config = newsroom / "newsroom.toml"
@@ -241,7 +341,7 @@ def test_publish_failed_build_leaves_live_site_identical(newsroom, capsys):
         text.replace('slug = "thoi-su"\nname = "Thời sự"', 'slug = "tin-moi"\nname = "Tin mới"'),
         "utf-8",
     )
-    assert cli(newsroom, "publish") == 1
+    assert cli(newsroom, "publish", "--as", "bientapvien") == 1
     assert "dựng trang thất bại, trang đang đăng không thay đổi" in capsys.readouterr().err
     assert live(newsroom) == before_target and tree(live(newsroom)) == before
     releases = newsroom / "releases"

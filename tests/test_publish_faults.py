@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.config import load_config
-from pipeline.faults import FAULT_VARIABLE, STEPS
+from pipeline.faults import AFTER_SWITCH, FAULT_VARIABLE, STEPS
 from pipeline.publish import publish_lock
 from pipeline.record import Record
 from tests.workflow_helpers import (
@@ -31,7 +31,7 @@ def published(tmp_path_factory) -> Path:
         story(root, f"bai-{number}", f"Câu riêng của bài {number}.", photo_color=color)
     submit_and_approve(root, "bai-0")
     submit_and_approve(root, "bai-1")
-    assert cli(root, "publish") == 0
+    assert cli(root, "publish", "--as", "bientapvien") == 0
     submit_and_approve(root, "bai-2")
     return root
 
@@ -39,7 +39,9 @@ def published(tmp_path_factory) -> Path:
 @pytest.mark.parametrize("step", STEPS)
 def test_publish_sigkill_inside_step_leaves_live_site_identical(published, step):
     target, before = live(published), tree(live(published))
-    process = newsroom_process(published, "publish", env={FAULT_VARIABLE: step})
+    process = newsroom_process(
+        published, "publish", "--as", "bientapvien", env={FAULT_VARIABLE: step}
+    )
     process.communicate(timeout=120)
     assert process.returncode == -signal.SIGKILL
     assert live(published) == target
@@ -48,8 +50,10 @@ def test_publish_sigkill_inside_step_leaves_live_site_identical(published, step)
 
 def test_publish_after_killed_publishes_cleans_up_and_succeeds(published):
     for step in ("switch", "build"):
-        newsroom_process(published, "publish", env={FAULT_VARIABLE: step}).communicate(timeout=120)
-    assert cli(published, "publish", "--wait") == 0
+        newsroom_process(
+            published, "publish", "--as", "bientapvien", env={FAULT_VARIABLE: step}
+        ).communicate(timeout=120)
+    assert cli(published, "publish", "--as", "bientapvien", "--wait") == 0
     output = live(published)
     assert (output / "2024/05/06/bai-2/index.html").is_file()
     record = Record(load_config(published).record_path)
@@ -61,10 +65,33 @@ def test_publish_after_killed_publishes_cleans_up_and_succeeds(published):
     assert on_disk <= recorded  # leftovers of killed publishes are gone
 
 
+def test_publish_killed_after_switch_is_recorded_by_the_next_publish(published, capsys):
+    story(published, "bai-3", "Câu riêng của bài 3.")
+    submit_and_approve(published, "bai-3")
+    args = ("publish", "--as", "bientapvien")
+    process = newsroom_process(published, *args, env={FAULT_VARIABLE: AFTER_SWITCH})
+    process.communicate(timeout=120)
+    assert process.returncode == -signal.SIGKILL
+    switched = live(published)
+    assert (switched / "2024/05/06/bai-3/index.html").is_file()
+    capsys.readouterr()
+    assert cli(published, *args, "--if-due") == 0  # reconciles, then finds nothing new
+    assert "Không có gì mới" in capsys.readouterr().out
+    assert live(published) == switched
+    record = Record(load_config(published).record_path)
+    try:
+        assert record.releases()[-1].id == switched.name
+        assert not record.pending_releases()
+        entries = [e for e in record.history("bai-3") if e.action == "publish"]
+        assert [e.detail for e in entries] == [f"{switched.name}; ghi sổ bù sau khi bị ngắt"]
+    finally:
+        record.close()
+
+
 def test_publish_refused_while_another_holds_the_lock(published):
     target = live(published)
     with publish_lock(load_config(published)):
-        process = newsroom_process(published, "publish")
+        process = newsroom_process(published, "publish", "--as", "bientapvien")
         _out, err = process.communicate(timeout=60)
     assert process.returncode == 75
     assert "một lần xuất bản khác đang chạy" in err and len(err.strip().splitlines()) == 1
@@ -78,7 +105,9 @@ def test_two_publishes_at_once_both_complete_in_turn(published):
         count = len(record.releases())
     finally:
         record.close()
-    processes = [newsroom_process(published, "publish", "--wait") for _ in range(2)]
+    processes = [
+        newsroom_process(published, "publish", "--as", "bientapvien", "--wait") for _ in range(2)
+    ]
     results = [process.communicate(timeout=120) for process in processes]
     assert [p.returncode for p in processes] == [0, 0], results
     record = Record(config.record_path)

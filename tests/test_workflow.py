@@ -47,6 +47,47 @@ def test_approve_own_submission_refused(newsroom, capsys):
     assert _row(newsroom, "tuan-tra-song-bien").state == "submitted"
 
 
+def test_approve_after_any_own_submission_refused(newsroom, capsys):
+    assert cli(newsroom, "submit", "tuan-tra-song-bien", "--as", "bientapvien") == 0
+    assert cli(newsroom, "submit", "tuan-tra-song-bien", "--as", "vitoan") == 0
+    assert cli(newsroom, "approve", "tuan-tra-song-bien", "--as", "bientapvien") == 2
+    assert "không được tự duyệt bài mình đã gửi" in _err(capsys)
+    assert _row(newsroom, "tuan-tra-song-bien").state == "submitted"
+    assert cli(newsroom, "queue", "--as", "bientapvien") == 0
+    assert "tuan-tra-song-bien" not in capsys.readouterr().out
+    assert cli(newsroom, "approve", "tuan-tra-song-bien", "--as", "hoa") == 0
+
+
+def test_page_approval_follows_article_rules(newsroom, capsys):
+    page = newsroom / "content" / "pages" / "gioi-thieu.md"
+    page.write_text(page.read_text("utf-8") + "\nĐoạn mới.\n", "utf-8")
+    assert cli(newsroom, "submit", str(page), "--as", "hoa") == 0
+    capsys.readouterr()
+    assert cli(newsroom, "queue", "--as", "bientapvien") == 0
+    assert "pages/gioi-thieu.md\tchờ duyệt" in capsys.readouterr().out
+    assert cli(newsroom, "queue", "--as", "hoa") == 0
+    assert "pages/gioi-thieu.md" not in capsys.readouterr().out
+    assert cli(newsroom, "approve", "content/pages/gioi-thieu.md", "--as", "hoa") == 2
+    assert "không được tự duyệt bài mình đã gửi" in _err(capsys)
+    page.write_text(page.read_text("utf-8") + "<script>x()</script>\n", "utf-8")
+    assert cli(newsroom, "approve", str(page), "--as", "bientapvien") == 2
+    assert "trang đã sửa sau khi gửi duyệt (sửa pages/gioi-thieu.md" in _err(capsys)
+    assert cli(newsroom, "submit", str(page), "--as", "vitoan") == 0
+    assert cli(newsroom, "approve", str(page), "--as", "vitoan") == 2
+    assert "chỉ biên tập viên mới được duyệt" in _err(capsys)
+    assert cli(newsroom, "approve", str(page), "--as", "bientapvien") == 0
+    capsys.readouterr()
+    assert cli(newsroom, "history", str(page)) == 0
+    assert "bientapvien\tduyệt" in capsys.readouterr().out.splitlines()[-1]
+    record = Record(load_config(newsroom).record_path)
+    try:
+        row = record.page("pages/gioi-thieu.md")
+        assert row.state == "approved" and row.approved_by == "bientapvien"
+        assert record.load_revision(row.approved_revision).files["index.md"] == page.read_bytes()
+    finally:
+        record.close()
+
+
 def test_approve_by_author_refused(newsroom, capsys):
     story(newsroom, "bai-cua-hoa", "Bài do biên tập viên viết.", authors="Lê Thị Hoa, Vi Toàn")
     assert cli(newsroom, "submit", "bai-cua-hoa", "--as", "vitoan") == 0

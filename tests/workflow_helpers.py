@@ -10,7 +10,7 @@ from datetime import datetime
 from pathlib import Path
 
 from pipeline.cli import main
-from pipeline.publish import publish
+from pipeline.publish import PublishResult, publish
 from pipeline.samples import approve_samples
 from pipeline.staff import add_staff
 from pipeline.vietnamese import TIMEZONE
@@ -26,12 +26,14 @@ PAST = datetime(2024, 5, 6, 7, 0, tzinfo=TIMEZONE)
 
 
 def make_newsroom(root: Path) -> Path:
-    """The project without sample articles, with two more editors and one more reporter."""
+    """The project without sample articles, with two more editors and one more reporter; its
+    static pages approved through the real commands, as `make site` does."""
     copy_project(root)
     shutil.rmtree(root / "content" / "articles")
     (root / "content" / "articles").mkdir()
     for member_id, (name, role) in STAFF.items():
         add_staff(root, "bientapvien", member_id, name, role)
+    approve_samples(root, main, publish=False)
     return root
 
 
@@ -93,6 +95,6 @@ def publish_all(root: Path, at: datetime | None = None) -> Path:
     approved by the sample editor through the real commands, then published (as at `at`).
     Returns the live release. Tests of the reader site build through this, never around it."""
     approve_samples(root, main, publish=False)
-    result = publish(root, at)
-    assert result is not None
+    result = publish(root, at, "bientapvien")
+    assert isinstance(result, PublishResult)
     return result.release

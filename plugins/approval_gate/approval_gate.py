@@ -3,8 +3,10 @@
 Every file in the content tree must be listed in manifest.json with the same
 SHA-256, every listed file must be there, and every article Pelican read
 must be a manifest article. Anything else is a build error, so the release
-is never switched in. Without a manifest (a plain build with publishconf.py)
-the gate refuses: `newsroom publish` is the only way to build the public site.
+is never switched in. Without a manifest (a plain `pelican -s publishconf.py`)
+the gate stops Pelican as soon as it is initialized, before anything is
+written, with a non-zero exit; so does an output path that is the live site
+or a kept release: `newsroom publish` is the only way to build the public site.
 """
 
 from __future__ import annotations
@@ -22,12 +24,38 @@ from pipeline.manifest import Manifest, read_manifest
 logger = logging.getLogger(__name__)
 
 
+REFUSAL = "cổng duyệt: trang công khai chỉ được dựng bằng “newsroom publish”"
+
+
+def _protected(settings) -> list[Path]:
+    """The live site and every kept release: no build may write into them."""
+    config = settings.get("NEWSROOM")
+    if config is None:
+        return []
+    releases = config.releases_path
+    kept = (
+        [p for p in releases.iterdir() if not p.name.startswith(".")] if releases.is_dir() else []
+    )
+    return [config.root / "output", *kept]
+
+
+def refuse_unmanaged_build(pelican) -> None:
+    """Stop before any generator runs (SystemExit: one line, exit status 1) unless this is a
+    build that `newsroom publish` started, into a folder of its own."""
+    settings = pelican.settings
+    if not settings.get("NEWSROOM_MANIFEST"):
+        raise SystemExit(f"{REFUSAL} (không có manifest); không ghi gì")
+    output = Path(settings["OUTPUT_PATH"]).resolve()
+    for protected in _protected(settings):
+        target = protected.resolve()
+        if output == target or target in output.parents:
+            raise SystemExit(f"{REFUSAL}; không ghi đè {protected.name}")
+
+
 def _manifest(settings) -> Manifest | None:
     path = settings.get("NEWSROOM_MANIFEST")
     if not path:
-        logger.error(
-            "cổng duyệt: trang công khai chỉ được dựng bằng “newsroom publish” (không có manifest)"
-        )
+        logger.error(REFUSAL + " (không có manifest)")
         return None
     return read_manifest(Path(path))
 
@@ -78,5 +106,6 @@ def check_before_finish(pelican) -> None:
 
 
 def register() -> None:
+    signals.initialized.connect(refuse_unmanaged_build)
     signals.all_generators_finalized.connect(check_read_content)
     signals.finalized.connect(check_before_finish)

@@ -2,10 +2,11 @@
 
 The article file is the approved revision byte for byte; what the workflow
 decided about it comes from the manifest: the publication time (which the
-URL uses), the modified time, the "Đính chính" notices, the front page's
-pinned lead story, and a short notice page at the URL of each withdrawn
-article (which appears in no list, feed or index, since its text is not in
-the build at all). Without a manifest (the preview) it does nothing.
+URL uses), the modified time, the "Đính chính" notices, the `featured`
+flag (the sections plugin pins that story on the front page), and a short
+notice page at the URL of each withdrawn article (which appears in no list,
+feed or index, since its text is not in the build at all). Without a
+manifest (the preview) it does nothing.
 """
 
 from __future__ import annotations
@@ -64,12 +65,6 @@ def apply_manifest(instance) -> None:
     instance.featured = entry.featured
 
 
-def pin_featured(generator) -> None:
-    featured = [a for a in generator.articles if getattr(a, "featured", False)]
-    if featured:
-        generator.context["LEAD_STORY"] = featured[0]
-
-
 def write_withdrawn(generator, writer) -> None:
     manifest = _current.get("manifest")
     if manifest is None:
@@ -89,5 +84,4 @@ def write_withdrawn(generator, writer) -> None:
 def register() -> None:
     signals.initialized.connect(load_manifest)
     signals.content_object_init.connect(apply_manifest)
-    signals.article_generator_finalized.connect(pin_featured)
     signals.article_writer_finalized.connect(write_withdrawn)

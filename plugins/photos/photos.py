@@ -24,6 +24,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
+from markupsafe import Markup
 from pelican import signals
 from pelican.readers import MarkdownReader
 
@@ -321,10 +322,11 @@ def _source_entry(path: Path, article: Path, line: int) -> SourceEntry:
     return entry
 
 
-def picture_element(published: PublishedPhoto, lead: bool) -> etree.Element:
-    """<picture> with a <source> per better format and the JPEG <img> inside."""
-    image = published.image
-    assert image is not None
+def picture_of(image: ImageSet, alt: str, priority: str = "lazy") -> etree.Element:
+    """<picture> with a <source> per better format and the JPEG <img> inside.
+
+    `priority` is "high" for the one photo a page shows first (fetchpriority), else "lazy".
+    """
     picture = etree.Element("picture")
     for source in image.sources:
         etree.SubElement(
@@ -334,15 +336,33 @@ def picture_element(published: PublishedPhoto, lead: bool) -> etree.Element:
     img.set("src", image.src)
     img.set("srcset", image.srcset)
     img.set("sizes", image.sizes)
-    img.set("alt", published.alt)
+    img.set("alt", alt)
     img.set("width", str(image.width))
     img.set("height", str(image.height))
     img.set("decoding", "async")
-    if lead:
+    if priority == "high":
         img.set("fetchpriority", "high")
     else:
         img.set("loading", "lazy")
     return picture
+
+
+def picture_element(published: PublishedPhoto, lead: bool) -> etree.Element:
+    assert published.image is not None
+    return picture_of(published.image, published.alt, "high" if lead else "lazy")
+
+
+def picture_filter(image: ImageSet | None, alt: str = "", priority: str = "lazy") -> Markup:
+    """Jinja filter: `{{ article.lead_photo.thumb|picture("", "lazy") }}` in list templates."""
+    if image is None:
+        return Markup("")
+    return Markup(
+        etree.tostring(picture_of(image, alt, priority), encoding="unicode", method="html")
+    )
+
+
+def add_filter(generator) -> None:
+    generator.env.filters["picture"] = picture_filter
 
 
 class PhotoRenderer:
@@ -548,6 +568,7 @@ def publish_renditions(pelican) -> None:
 
 def register() -> None:
     signals.initialized.connect(start)
+    signals.generator_init.connect(add_filter)
     signals.readers_init.connect(use_reader)
     signals.all_generators_finalized.connect(submit_renders)
     signals.finalized.connect(publish_renditions)

@@ -64,6 +64,33 @@ def link_neighbours(generator) -> None:
             article.section_older = ordered[index + 1] if index + 1 < len(ordered) else None
 
 
+@dataclass
+class FrontPage:
+    """The front page as the templates see it: the lead story, up to three secondary stories
+    with photos (only when the latest list is long enough), and the rest of the latest list."""
+
+    lead: object | None
+    secondary: list
+    latest: list
+
+
+FRONT_SECONDARY = 3
+FRONT_SECONDARY_MIN_LATEST = 6  # fewer latest stories than this: all go to the "Tin mới" list
+
+
+def choose_lead(articles: list):
+    """The story an editor pinned (`featured`, from the manifest), else the newest with a photo."""
+    featured = [a for a in articles if getattr(a, "featured", False)]
+    with_photo = [a for a in articles if getattr(a, "lead_photo", None)]
+    return (featured or with_photo or articles or [None])[0]
+
+
+def split_front(newest: list, lead) -> FrontPage:
+    latest = [a for a in newest if a is not lead]
+    secondary = latest[:FRONT_SECONDARY] if len(latest) >= FRONT_SECONDARY_MIN_LATEST else []
+    return FrontPage(lead, secondary, latest[len(secondary) :])
+
+
 def build_front_page(generator) -> None:
     config = _config(generator.settings)
     by_slug = {category.slug: (category, articles) for category, articles in generator.categories}
@@ -74,10 +101,10 @@ def build_front_page(generator) -> None:
         blocks.append(SectionBlock(section, category, newest[:SECTIONS_BLOCK_SIZE]))
     generator.context["SECTION_BLOCKS"] = blocks
     generator.context["SECTION_CATEGORIES"] = [b.category for b in blocks if b.category]
-    with_photo = [a for a in generator.articles if getattr(a, "lead_photo", None)]
-    generator.context["LEAD_STORY"] = (
-        with_photo[0] if with_photo else (generator.articles or [None])[0]
-    )
+    newest = sorted(generator.articles, key=lambda a: (a.date, a.slug), reverse=True)
+    lead = choose_lead(newest)
+    generator.context["LEAD_STORY"] = lead
+    generator.context["FRONT_PAGE"] = split_front(newest[: config.page_size], lead)
 
 
 def finalize(generator) -> None:

@@ -1,0 +1,3 @@
+from .sanitize import register
+
+__all__ = ["register"]
