@@ -123,3 +123,20 @@ def test_restore_bad_source_is_one_line(newsroom, tmp_path, capsys, source):
     assert cli(newsroom, "restore", str(tmp_path / source), "--as", "hoa") == 2
     _one_line(capsys)
     assert (newsroom / "var" / "newsroom.sqlite3").read_bytes() == before
+
+
+def test_restore_keeps_a_withdrawal_of_an_article_the_backup_never_knew(newsroom, tmp_path):
+    backup = tmp_path / "sao-luu.sqlite3"
+    assert cli(newsroom, "backup", str(backup), "--as", "hoa") == 0
+    story(newsroom, "bai-moi", "Bài viết sau lần sao lưu.")
+    submit_and_approve(newsroom, "bai-moi")
+    assert cli(newsroom, "withdraw", "bai-moi", "--as", "hoa", "--reason", "Sai") == 0
+    assert cli(newsroom, "restore", str(backup), "--as", "hoa", "--force") == 0
+    record = _record(newsroom)
+    try:
+        row = record.article("bai-moi")
+        assert row.state == "withdrawn"
+        assert "Bài viết sau lần sao lưu." in record.load_revision(row.approved_revision).text
+        assert "bai-moi" not in {a.slug for a in plan(record, now(), page_files(record)).live}
+    finally:
+        record.close()
