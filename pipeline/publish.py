@@ -357,13 +357,14 @@ def publish(
     with publish_lock(config, wait):
         record = Record(config.record_path)
         try:
-            _start(root, config, record)
-            if only_if_due and record.last_site_action() == "rollback":
-                return Skipped(HELD)
+            _reconcile(root, record)
             pages = page_files(record)
             manifest = plan(record, at or now(), pages)
-            if not force:
+            if not force:  # before cleaning, which removes releases that the record does not know
                 _refuse_emptying(root, record, manifest)
+            _clean_leftovers(config, record, root)
+            if only_if_due and record.last_site_action() == "rollback":
+                return Skipped(HELD)
             if only_if_due and manifest.same_content(live_manifest(root, record)):
                 return Skipped(NOTHING_DUE)
             release, digest = _release_manifest(root, config, record, manifest, pages)

@@ -31,6 +31,7 @@ def published(tmp_path_factory: pytest.TempPathFactory) -> Path:
     story(root, SLUG, SENTENCE)
     submit_and_approve(root, SLUG)
     assert cli(root, "publish", "--as", "hoa") == 0
+    assert cli(root, "publish", "--as", "hoa") == 0  # an earlier release to roll back to
     assert cli(root, "backup", str(root.parent / "sao-luu.sqlite3"), "--as", "hoa") == 0
     return root
 
@@ -111,6 +112,9 @@ def test_publish_of_an_unknown_live_site_with_an_empty_record_needs_force(newsro
     for path in record_path.parent.glob(record_path.name + "*"):
         path.unlink()
     Record(record_path).close()  # an empty record, e.g. created by an older version
+    releases = sorted(p.name for p in (newsroom / "releases").iterdir())
+    assert len(releases) == 2
     assert cli(newsroom, "publish", "--as", "hoa") == 2
     assert "sẽ gỡ mọi bài đang đăng" in capsys.readouterr().err
+    assert sorted(p.name for p in (newsroom / "releases").iterdir()) == releases
     assert SENTENCE in (live(newsroom) / "2024" / "05" / "06" / SLUG / "index.html").read_text()
