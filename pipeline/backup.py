@@ -25,6 +25,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from .article import format_datetime
+from .config import load_config
 from .errors import NewsroomError
 from .publish import publish_lock
 from .record import COLUMNS, PAGE_COLUMNS, ArticleRecord, PageRecord, Record
@@ -194,10 +195,12 @@ def _merge(record: Record, snapshot: sqlite3.Connection, source: Path, actor: st
 
 
 def restore(root: Path, source: Path, actor: str | None, force: bool = False) -> None:
-    with open_desk(root, actor, new_record=True) as desk:
-        member = resolve_actor(desk.config, actor)
-        if member.role != "editor":
-            raise PermissionDenied("chỉ biên tập viên mới được khôi phục sổ biên tập")
-        with _snapshot(source) as snapshot, publish_lock(desk.config, wait=True):
-            with desk.record.transaction():
-                _merge(desk.record, snapshot, source, member.id, force)
+    """Everything is checked before the record is opened: a refused restore of a lost record
+    creates nothing (an empty record would hide that the real one is missing)."""
+    config = load_config(root)
+    member = resolve_actor(config, actor)
+    if member.role != "editor":
+        raise PermissionDenied("chỉ biên tập viên mới được khôi phục sổ biên tập")
+    with _snapshot(source) as snapshot, publish_lock(config, wait=True):
+        with open_desk(root, actor, new_record=True) as desk, desk.record.transaction():
+            _merge(desk.record, snapshot, source, member.id, force)

@@ -85,6 +85,21 @@ def test_commands_refuse_to_start_a_new_record_beside_a_live_site(newsroom, caps
     assert not (newsroom / "var").exists()
 
 
+@pytest.mark.parametrize(
+    ("source", "actor", "message"),
+    [
+        ("sao-luu.sqlite3", "vitoan", "chỉ biên tập viên"),
+        ("khong-co.sqlite3", "hoa", "không tìm thấy tệp sao lưu"),
+    ],
+)
+def test_refused_restore_of_a_lost_record_creates_nothing(newsroom, capsys, source, actor, message):
+    _lose_record(newsroom)
+    assert cli(newsroom, "restore", str(newsroom.parent / source), "--as", actor) == 2
+    assert message in capsys.readouterr().err
+    assert not (newsroom / "var").exists()
+    assert cli(newsroom, "status") == 2  # still refused: the record is still missing
+
+
 def test_restore_brings_a_lost_record_back_and_the_site_stays(newsroom, capsys):
     _lose_record(newsroom)
     assert cli(newsroom, "restore", str(newsroom.parent / "sao-luu.sqlite3"), "--as", "hoa") == 0
