@@ -16,6 +16,8 @@ release and re-applies every withdrawal made since.
 from __future__ import annotations
 
 import fcntl
+import json
+import os
 import shutil
 import time
 from collections.abc import Iterator
@@ -145,22 +147,83 @@ def plan(record: Record, moment: datetime, pages: dict[str, bytes]) -> Manifest:
     )
 
 
+STATE_NAME = ".materialized.json"
+
+
+def build_cache(config: Config) -> Path:
+    """Where publishes keep what makes the next one fast: the staging tree and the reader
+    cache. A stable path outside `releases/`; deleting it only makes one publish slower."""
+    return config.root / ".cache" / "build"
+
+
+def _identity(path: Path) -> list[int] | None:
+    """What changes whenever a file is written (ctime cannot be set back from user space)."""
+    try:
+        stat = path.stat()
+    except FileNotFoundError:
+        return None
+    return [stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns]
+
+
 def _write(path: Path, data: bytes) -> None:
+    """Whole-file replace by rename, so a killed publish never leaves a half-written file."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(data)
+    temporary = path.with_name(f".{path.name}.tmp")
+    temporary.write_bytes(data)
+    os.replace(temporary, path)
+
+
+def _wanted_files(manifest: Manifest) -> dict[str, tuple[str, ManifestArticle | None]]:
+    """Content path -> (SHA-256, the article it belongs to; None for a static page)."""
+    wanted: dict[str, tuple[str, ManifestArticle | None]] = {
+        path: (digest, None) for path, digest in manifest.pages.items()
+    }
+    for article in manifest.live:
+        for path, digest in article.files.items():
+            wanted[f"{article.folder}/{path}"] = (digest, article)
+    return wanted
+
+
+def _remove_unwanted(content: Path, wanted: dict) -> None:
+    for path in sorted(content.rglob("*"), reverse=True):
+        if path.is_dir():
+            if not any(path.iterdir()):
+                path.rmdir()
+        elif path.relative_to(content).as_posix() not in wanted:
+            path.unlink()
 
 
 def materialize(record: Record, manifest: Manifest, pages: dict[str, bytes], staging: Path) -> Path:
-    """Write the approved revisions (from the record, never the working copy) and the manifest."""
+    """Make the staging tree exactly the approved revisions (from the record, never the working
+    copy) and the manifest. The tree may hold an earlier publish's files: only files whose
+    approved bytes differ from what this function last wrote there are written again."""
     content = staging / "content"
-    for path, data in pages.items():
-        _write(content / path, data)
-    for number, article in enumerate(manifest.live):
-        revision = record.load_revision(article.revision or "")
-        for path, data in revision.files.items():
-            _write(content / article.folder / path, data)
+    content.mkdir(parents=True, exist_ok=True)
+    state_path = staging / STATE_NAME
+    try:
+        known = json.loads(state_path.read_text("utf-8"))
+    except (FileNotFoundError, ValueError):
+        known = {}
+    wanted = _wanted_files(manifest)
+    _remove_unwanted(content, wanted)
+    written: dict[str, list] = {}
+    revisions: dict[str, dict[str, bytes]] = {}
+    for number, (path, (digest, article)) in enumerate(sorted(wanted.items())):
+        target = content / path
+        identity = _identity(target)
+        if identity is None or known.get(path) != [digest, identity]:
+            if article is None:
+                data = pages[path]
+            else:
+                if article.slug not in revisions:
+                    revisions[article.slug] = record.load_revision(article.revision or "").files
+                data = revisions[article.slug][path[len(article.folder) + 1 :]]
+            _write(target, data)
+            identity = _identity(target)
+        written[path] = [digest, identity]
         if number == 0:
             fault_point("materialize")
+    state_path.write_text(json.dumps(written, sort_keys=True), "utf-8")
     (staging / MANIFEST_NAME).write_text(to_json(manifest), "utf-8")
     return content
 
@@ -173,7 +236,11 @@ def build_release(
 ) -> None:
     """Pelican with publishconf.py over the staging tree (the gate checks the manifest), then
     the search index; time-relative output counts from `publish_time`."""
-    overrides: dict = {"NEWSROOM_MANIFEST": str(staging / MANIFEST_NAME)}
+    overrides: dict = {
+        "NEWSROOM_MANIFEST": str(staging / MANIFEST_NAME),
+        # Read articles are kept beside the staging tree (plugins/photos/reader_cache.py).
+        "PHOTOS_READER_CACHE_PATH": str(staging.parent / "readers"),
+    }
     if preview:
         overrides["NEWSROOM_PREVIEW"] = True
     try:
@@ -245,7 +312,7 @@ def _release_manifest(
 ) -> tuple[Path, str]:
     """Stages 1–3 for one manifest: a verified release folder that is not yet live."""
     release_id = new_release_id()
-    staging = config.releases_path / f".staging-{release_id}"
+    staging = build_cache(config) / "staging"
     built = staging_dir(config.releases_path, release_id)
     try:
         materialize(record, manifest, pages, staging)
@@ -254,8 +321,6 @@ def _release_manifest(
     except BaseException:
         shutil.rmtree(built, ignore_errors=True)
         raise
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
     return built, release_id
 
 

@@ -24,6 +24,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
+from markdown import Markdown
 from pelican import signals
 from pelican.readers import MarkdownReader
 
@@ -45,6 +46,8 @@ from pipeline.renditions import (
     render_to_cache,
 )
 
+from .reader_cache import CachedRead, ReaderCache
+
 logger = logging.getLogger(__name__)
 
 # Every setting of this plugin, with its default, in one place.
@@ -64,6 +67,9 @@ DEFAULTS: dict[str, object] = {
     "PHOTOS_FALLBACK_WIDTH": 960,
     # Worker processes; 0 means one per core.
     "PHOTOS_WORKERS": 0,
+    # Where read articles are kept between builds (see `reader_cache.py`); "" turns it off.
+    # `newsroom publish` sets it to a stable folder under .cache/build/.
+    "PHOTOS_READER_CACHE_PATH": "",
     # The `sizes` attribute of each kind of picture, matching theme/static/css/site.css.
     "PHOTOS_SIZES": {
         "article": "(max-width: 48rem) calc(100vw - 2rem), 46rem",
@@ -84,6 +90,7 @@ class PhotoSettings:
     fallback_width: int
     workers: int
     sizes: dict[str, str]
+    reader_cache: Path | None = None
 
 
 def _positive_ints(value: object) -> bool:
@@ -122,8 +129,9 @@ def check_settings(settings) -> list[str]:
     sizes = value["PHOTOS_SIZES"]
     if not isinstance(sizes, dict) or set(sizes) != {"article", "front", "thumb"}:
         problems.append("PHOTOS_SIZES: cần bảng có đúng các khóa article, front, thumb")
-    if not isinstance(value["PHOTOS_CACHE_PATH"], (str, Path)):
-        problems.append("PHOTOS_CACHE_PATH: cần một đường dẫn")
+    for key in ("PHOTOS_CACHE_PATH", "PHOTOS_READER_CACHE_PATH"):
+        if not isinstance(value[key], (str, Path)):
+            problems.append(f"{key}: cần một đường dẫn")
     return problems
 
 
@@ -141,6 +149,9 @@ def load_settings(settings) -> PhotoSettings:
         fallback_width=value["PHOTOS_FALLBACK_WIDTH"],
         workers=value["PHOTOS_WORKERS"] or os.cpu_count() or 1,
         sizes=dict(value["PHOTOS_SIZES"]),
+        reader_cache=Path(value["PHOTOS_READER_CACHE_PATH"])
+        if value["PHOTOS_READER_CACHE_PATH"]
+        else None,
     )
 
 
@@ -312,11 +323,11 @@ def crop_images(photo: Photo, entry: SourceEntry, siteurl: str) -> dict[str, Cro
     return crops
 
 
-def _source_entry(path: Path, article: Path, line: int) -> SourceEntry:
+def _source_entry(path: Path, article: Path, line: int, digest: str | None = None) -> SourceEntry:
     entry = _state.sources.get(path)
     if entry is None:
         size = probe_image(path)  # raises PhotoError for a missing, foreign or oversized file
-        entry = _state.sources[path] = SourceEntry(path, source_hash(path), size)
+        entry = _state.sources[path] = SourceEntry(path, digest or source_hash(path), size)
     entry.used_by.append((str(article), line))
     return entry
 
@@ -352,6 +363,7 @@ class PhotoRenderer:
         self.source_path: Path | None = None
         self.lines: dict[str, int] = {}
         self.lead_src: str | None = None
+        self.digests: dict[Path, str] = {}  # photo path -> SHA-256, when already computed
 
     def locate(self, photo: Photo, source_dir: Path) -> Path:
         article = self.source_path or source_dir
@@ -375,7 +387,7 @@ class PhotoRenderer:
         photo = replace(photo, line=self.lines.get(photo.src, photo.line))
         path = self.locate(photo, source_dir)
         try:
-            return _source_entry(path, article, photo.line)
+            return _source_entry(path, article, photo.line, self.digests.get(path))
         except PhotoError as error:
             raise PhotoError(f"ảnh {photo.src}: {error.message}", article, photo.line) from None
 
@@ -396,6 +408,14 @@ class PhotoRenderer:
         published = published_photo(photo, entry, self.settings["SITEURL"], lead=False)
         return picture_element(published, self.is_lead(photo, index))
 
+    @property
+    def photos_read(self) -> list[Photo]:
+        return [photo for photo, _entry in self.photos]
+
+    def record(self, photo: Photo, source_dir: Path) -> None:
+        """Register a photo of a cached read, as rendering its figure would have."""
+        self.photos.append((photo, self.publish(photo, source_dir)))
+
 
 def _lead_src(article: Article | None) -> str | None:
     """The `Image:` field, which names the lead photo, if it names a photo of the body."""
@@ -406,15 +426,39 @@ def _lead_src(article: Article | None) -> str | None:
 
 
 class PhotoMarkdownReader(MarkdownReader):
-    """Pelican's Markdown reader with the photo convention, knowing which article it reads."""
+    """Pelican's Markdown reader with the photo convention, knowing which article it reads.
+
+    With PHOTOS_READER_CACHE_PATH set, a read article is kept under a key made of its text,
+    the bytes of every photo it names, the settings and the code (`reader_cache.py`), so an
+    unchanged article is never converted again; its photos are still registered for the
+    renditions, exactly as a fresh read does."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.renderer = PhotoRenderer(self.settings)
         self.figures = FigureExtension(renderer=self.renderer)
         markdown = dict(self.settings["MARKDOWN"])
+        self.cache = (
+            ReaderCache(_settings().reader_cache, self.settings, _settings())
+            if _state.settings is not None and _settings().reader_cache
+            else None
+        )
         markdown["extensions"] = [*markdown["extensions"], self.figures]
         self.settings = {**self.settings, "MARKDOWN": markdown}
+        self._raw_meta: dict[str, list[str]] = {}
+
+    def _parse_metadata(self, meta):
+        self._raw_meta = {name: list(values) for name, values in meta.items()}
+        return super()._parse_metadata(meta)
+
+    def _local_digests(self, article: Article | None, folder: Path) -> dict[Path, str]:
+        """SHA-256 of each photo file the article names that exists (missing ones fail later)."""
+        digests = {}
+        for photo in article.photos if article else []:
+            path = (folder / photo.src).resolve()
+            if photo.is_local and path.is_file():
+                digests[path] = source_hash(path)
+        return digests
 
     def read(self, source_path):
         path = Path(source_path)
@@ -422,14 +466,39 @@ class PhotoMarkdownReader(MarkdownReader):
         self.figures.reset()
         self.renderer.photos = []
         self.renderer.source_path = path
+        raw = path.read_bytes()
         try:
-            article = parse_text(path.read_text("utf-8", errors="replace"), path)
+            article = parse_text(raw.decode("utf-8", errors="replace"), path)
         except ArticleError:
             article = None  # Pelican's reader reports a broken header
         photos = article.photos if article else []
         self.renderer.lines = {photo.src: photo.line for photo in photos}
         self.renderer.lead_src = _lead_src(article)
-        content, metadata = super().read(source_path)
+        self.renderer.digests = self._local_digests(article, path.parent)
+        folder = path.parent.resolve()
+        named = {p.relative_to(folder).as_posix(): h for p, h in self.renderer.digests.items()}
+        key = self.cache.key(raw, named) if self.cache else None
+        cached = self.cache.load(key) if self.cache and key else None
+        if cached is not None:
+            content, metadata = self._from_cache(cached, path)
+        else:
+            content, metadata = super().read(source_path)
+        if self.cache and key and cached is None:
+            self.cache.store(key, CachedRead(content, self._raw_meta, self.renderer.photos_read))
+        self._add_lead(metadata)
+        return content, metadata
+
+    def _from_cache(self, cached: CachedRead, path: Path):
+        """What a fresh read returns, from a cached one: metadata re-parsed (cheap), photos
+        registered for rendering."""
+        self._source_path = str(path)
+        self._md = Markdown(**self.settings["MARKDOWN"])
+        metadata = self._parse_metadata(cached.meta)
+        for photo in cached.photos:
+            self.renderer.record(photo, path.parent)
+        return cached.content, metadata
+
+    def _add_lead(self, metadata: dict) -> None:
         if self.renderer.photos:
             index = next(
                 (
@@ -444,7 +513,6 @@ class PhotoMarkdownReader(MarkdownReader):
             siteurl = self.settings["SITEURL"]
             metadata["lead_photo"] = published_photo(photo, entry, siteurl, lead=True)
             metadata["photo_crops"] = crop_images(photo, entry, siteurl)
-        return content, metadata
 
 
 def use_reader(readers) -> None:
