@@ -54,7 +54,7 @@ from .releases import (
     switch_to,
 )
 from .revisions import file_hash
-from .search import index_site
+from .search import index_changed
 from .staff import actor_id, resolve_actor
 from .verify import verify_release
 from .workflow import now
@@ -232,20 +232,26 @@ def materialize(record: Record, manifest: Manifest, pages: dict[str, bytes], sta
 
 
 def build_release(
-    root: Path, staging: Path, output: Path, publish_time: datetime, preview: bool = False
+    root: Path,
+    staging: Path,
+    output: Path,
+    publish_time: datetime,
+    preview: bool = False,
+    previous: Path | None = None,
+    reader_cache: Path | None = None,
 ) -> None:
     """Pelican with publishconf.py over the staging tree (the gate checks the manifest), then
-    the search index; time-relative output counts from `publish_time`."""
-    overrides: dict = {
-        "NEWSROOM_MANIFEST": str(staging / MANIFEST_NAME),
-        # Read articles are kept beside the staging tree (plugins/photos/reader_cache.py).
-        "PHOTOS_READER_CACHE_PATH": str(staging.parent / "readers"),
-    }
+    the search index of the years that changed since `previous` (the live release);
+    time-relative output counts from `publish_time`. Articles read are kept in
+    `reader_cache` (plugins/photos/reader_cache.py) when given."""
+    overrides: dict = {"NEWSROOM_MANIFEST": str(staging / MANIFEST_NAME)}
+    if reader_cache:
+        overrides["PHOTOS_READER_CACHE_PATH"] = str(reader_cache)
     if preview:
         overrides["NEWSROOM_PREVIEW"] = True
     try:
         run_pelican(root, "publishconf.py", output, staging / "content", publish_time, overrides)
-        index_site(output)
+        index_changed(output, previous)
     except BaseException:
         shutil.rmtree(output, ignore_errors=True)
         raise
@@ -316,7 +322,14 @@ def _release_manifest(
     built = staging_dir(config.releases_path, release_id)
     try:
         materialize(record, manifest, pages, staging)
-        build_release(root, staging, built, parse_datetime(manifest.at))
+        build_release(
+            root,
+            staging,
+            built,
+            parse_datetime(manifest.at),
+            previous=current_release(root),
+            reader_cache=build_cache(config) / "readers",
+        )
         verify_release(built, manifest)
     except BaseException:
         shutil.rmtree(built, ignore_errors=True)

@@ -2,13 +2,20 @@
 
 Pagefind is not incremental, so each year gets its own bundle under
 `pagefind/<year>/`; the search page loads the newest and merges the rest.
-A publish that touches one year could then re-index only that year. Only
-pages marked `data-pagefind-body` (published articles) are indexed.
+A publish re-indexes only the years whose indexed text changed: a year whose
+pages have the same paths and the same indexed part as in the previous
+release (the `data-pagefind-body` element, every `data-pagefind-*` tag and
+the page language: all that Pagefind reads), indexed by the same Pagefind
+version, gets the previous bundle by hard links. The rest of a page (the
+"latest news" block of every page) may change without a re-index. Only pages marked
+`data-pagefind-body` (published articles) are indexed.
 """
 
 from __future__ import annotations
 
+import importlib.metadata
 import json
+import os
 import re
 import subprocess
 import sys
@@ -37,6 +44,86 @@ def _run_pagefind(site: Path, glob: str, output_subdir: str) -> None:
     if result.returncode != 0:
         detail = (result.stderr.strip() or result.stdout.strip() or "?").splitlines()[-1]
         raise BuildError(f"lập chỉ mục tìm kiếm thất bại ({detail})", site)
+
+
+def _pages(site: Path, year: str) -> list[str]:
+    return sorted(p.relative_to(site).as_posix() for p in (site / year).rglob("*.html"))
+
+
+BODY_TAG = re.compile(r"<([a-zA-Z][a-zA-Z0-9]*)\b[^>]*\bdata-pagefind-body\b[^>]*>")
+PAGEFIND_TAG = re.compile(r"<[^>]*\bdata-pagefind-[^>]*>")
+LANG = re.compile(r"<html\b[^>]*>")
+
+
+def indexed_part(html: str) -> tuple[str, ...]:
+    """What Pagefind reads of a page: its language, its tagged attributes, and the body
+    element up to its matching end tag (nested elements of the same name counted)."""
+    tags = tuple(PAGEFIND_TAG.findall(html)) + tuple(LANG.findall(html)[:1])
+    opening = BODY_TAG.search(html)
+    if opening is None:
+        return tags
+    name = opening.group(1)
+    either = re.compile(rf"<(/?){name}\b[^>]*>", re.IGNORECASE)
+    depth = 0
+    for match in either.finditer(html, opening.start()):
+        depth += -1 if match.group(1) else 1
+        if depth == 0:
+            return (*tags, html[opening.start() : match.end()])
+    return (*tags, html[opening.start() :])
+
+
+def _same_pages(site: Path, previous: Path, year: str) -> bool:
+    pages = _pages(site, year)
+    if not (previous / year).is_dir() or pages != _pages(previous, year):
+        return False
+    return all(
+        os.path.samefile(site / p, previous / p)  # a hard link to the same file
+        or indexed_part((site / p).read_text("utf-8"))
+        == indexed_part((previous / p).read_text("utf-8"))
+        for p in pages
+    )
+
+
+def _bundle_version(bundle: Path) -> str | None:
+    try:
+        return json.loads((bundle / "pagefind-entry.json").read_text("utf-8")).get("version")
+    except (OSError, ValueError):
+        return None
+
+
+def _link_tree(source: Path, target: Path) -> None:
+    for path in sorted(source.rglob("*")):
+        destination = target / path.relative_to(source)
+        if path.is_dir():
+            destination.mkdir(parents=True, exist_ok=True)
+        else:
+            destination.parent.mkdir(parents=True, exist_ok=True)
+            os.link(path, destination)
+
+
+def reusable_years(site: Path, previous: Path | None) -> list[str]:
+    """Years whose previous bundle is exactly what indexing them again would give."""
+    if previous is None or not previous.is_dir():
+        return []
+    version = importlib.metadata.version("pagefind")
+    return [
+        year
+        for year in article_years(site)
+        if _bundle_version(previous / SEARCH_DIR / year) == version
+        and _same_pages(site, previous, year)
+    ]
+
+
+def index_changed(site: Path, previous: Path | None) -> list[str]:
+    """Index only the years that changed since `previous` (a release); link the others'
+    bundles from it. Returns the years indexed."""
+    reused = reusable_years(site, previous)
+    for year in reused:
+        assert previous is not None
+        _link_tree(previous / SEARCH_DIR / year, site / SEARCH_DIR / year)
+    changed = [year for year in article_years(site) if year not in reused]
+    index_site(site, changed)
+    return changed
 
 
 def index_site(site: Path, years: list[str] | None = None) -> list[str]:

@@ -25,6 +25,7 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 from markdown import Markdown
+from markdown.preprocessors import Preprocessor
 from pelican import signals
 from pelican.readers import MarkdownReader
 
@@ -425,6 +426,13 @@ def _lead_src(article: Article | None) -> str | None:
     return wanted if any(p.src == wanted for p in article.photos) else None
 
 
+class _Inert(Preprocessor):
+    """Stands where Pelican expects the `meta` preprocessor, which it removes on each use."""
+
+    def run(self, lines: list[str]) -> list[str]:
+        return lines
+
+
 class PhotoMarkdownReader(MarkdownReader):
     """Pelican's Markdown reader with the photo convention, knowing which article it reads.
 
@@ -446,6 +454,7 @@ class PhotoMarkdownReader(MarkdownReader):
         markdown["extensions"] = [*markdown["extensions"], self.figures]
         self.settings = {**self.settings, "MARKDOWN": markdown}
         self._raw_meta: dict[str, list[str]] = {}
+        self._md = None
 
     def _parse_metadata(self, meta):
         self._raw_meta = {name: list(values) for name, values in meta.items()}
@@ -492,7 +501,10 @@ class PhotoMarkdownReader(MarkdownReader):
         """What a fresh read returns, from a cached one: metadata re-parsed (cheap), photos
         registered for rendering."""
         self._source_path = str(path)
-        self._md = Markdown(**self.settings["MARKDOWN"])
+        if getattr(self, "_md", None) is None:  # one instance serves every cached read
+            self._md = Markdown(**self.settings["MARKDOWN"])
+        if "meta" not in self._md.preprocessors:  # Pelican removes it from the instance it uses
+            self._md.preprocessors.register(_Inert(self._md), "meta", 0)
         metadata = self._parse_metadata(cached.meta)
         for photo in cached.photos:
             self.renderer.record(photo, path.parent)
@@ -561,7 +573,11 @@ def _link(source: Path, target: Path) -> None:
         os.link(source, temporary)
     except OSError:  # another filesystem: copy instead
         shutil.copyfile(source, temporary)
+    # rename() does nothing when both names are links to one file, which would leave the
+    # temporary name behind (two articles with the same photo publish the same renditions).
     os.replace(temporary, target)
+    if temporary.exists():
+        temporary.unlink()
 
 
 def _write_stats(settings: PhotoSettings, stats: dict) -> None:
@@ -589,11 +605,14 @@ def publish_renditions(pelican) -> None:
     output = Path(pelican.output_path)
     published = 0
     if not failed:
+        done: set[str] = set()  # identical photos of several articles share their renditions
         for entry in _state.sources.values():
             assert entry.plan is not None
             for rendition in entry.plan.renditions:
-                _link(settings.cache / rendition.cache_name, output / rendition.name)
-                published += 1
+                if rendition.name not in done:
+                    _link(settings.cache / rendition.cache_name, output / rendition.name)
+                    done.add(rendition.name)
+                    published += 1
     _state.seconds += time.perf_counter() - started
     encoded = sum(o.encoded for o in _state.outcomes)
     _write_stats(
