@@ -50,26 +50,39 @@ def _pages(site: Path, year: str) -> list[str]:
     return sorted(p.relative_to(site).as_posix() for p in (site / year).rglob("*.html"))
 
 
-BODY_TAG = re.compile(r"<([a-zA-Z][a-zA-Z0-9]*)\b[^>]*\bdata-pagefind-body\b[^>]*>")
-PAGEFIND_TAG = re.compile(r"<[^>]*\bdata-pagefind-[^>]*>")
+BODY_ATTRIBUTE = "data-pagefind-body"
+TAG_NAME = re.compile(r"<([a-zA-Z][a-zA-Z0-9]*)")
+PAGEFIND_ATTRIBUTE = "data-pagefind-"
 LANG = re.compile(r"<html\b[^>]*>")
+
+
+def _tagged(html: str) -> list[str]:
+    """Every tag that carries a data-pagefind-* attribute (found by string search: fast)."""
+    found = []
+    at = html.find(PAGEFIND_ATTRIBUTE)
+    while at != -1:
+        start, end = html.rfind("<", 0, at), html.find(">", at)
+        found.append(html[start : end + 1])
+        at = html.find(PAGEFIND_ATTRIBUTE, end)
+    return found
 
 
 def indexed_part(html: str) -> tuple[str, ...]:
     """What Pagefind reads of a page: its language, its tagged attributes, and the body
     element up to its matching end tag (nested elements of the same name counted)."""
-    tags = tuple(PAGEFIND_TAG.findall(html)) + tuple(LANG.findall(html)[:1])
-    opening = BODY_TAG.search(html)
-    if opening is None:
+    tags = (*_tagged(html), *LANG.findall(html)[:1])
+    at = html.find(BODY_ATTRIBUTE)
+    start = html.rfind("<", 0, at)
+    name = TAG_NAME.match(html, start) if at != -1 else None
+    if name is None:
         return tags
-    name = opening.group(1)
-    either = re.compile(rf"<(/?){name}\b[^>]*>", re.IGNORECASE)
+    either = re.compile(rf"<(/?){name.group(1)}\b[^>]*>", re.IGNORECASE)
     depth = 0
-    for match in either.finditer(html, opening.start()):
+    for match in either.finditer(html, start):
         depth += -1 if match.group(1) else 1
         if depth == 0:
-            return (*tags, html[opening.start() : match.end()])
-    return (*tags, html[opening.start() :])
+            return (*tags, html[start : match.end()])
+    return (*tags, html[start:])
 
 
 def _same_pages(site: Path, previous: Path, year: str) -> bool:
