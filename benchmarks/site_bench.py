@@ -101,6 +101,8 @@ def prepare(articles: int, seed: int = 7) -> Corpus:
         _checkpoint(config_record)
         shutil.copy2(config_record, pristine)
         stamp_path.write_text(json.dumps(stamp))
+    for name in ("pelicanconf.py", "publishconf.py"):  # the settings as they are now
+        shutil.copy2(REPO / name, ours / name)
     assert load_config(ours).record_path == config_record
     return Corpus(articles, work, ours, plain, config_record, pristine)
 

@@ -24,10 +24,8 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
-from markdown import Markdown
-from markdown.preprocessors import Preprocessor
 from pelican import signals
-from pelican.readers import MarkdownReader
+from pelican.readers import DUPLICATES_DEFINITIONS_ALLOWED, MarkdownReader
 
 from pipeline.article import Article, parse_text
 from pipeline.errors import ArticleError, PhotoError
@@ -228,6 +226,7 @@ class BuildState:
     futures: list[Future] = field(default_factory=list)
     outcomes: list[Outcome] = field(default_factory=list)
     seconds: float = 0.0  # time this plugin spent on photos in this build
+    plans: dict[tuple, Plan] = field(default_factory=dict)
 
 
 _state = BuildState()
@@ -239,6 +238,14 @@ def _settings() -> PhotoSettings:
 
 
 def _plan(entry: SourceEntry, lead: bool) -> Plan:
+    """The renditions of a source (pure, so each is planned once per build)."""
+    key = (entry.hash, entry.size, lead)
+    if key not in _state.plans:
+        _state.plans[key] = _new_plan(entry, lead)
+    return _state.plans[key]
+
+
+def _new_plan(entry: SourceEntry, lead: bool) -> Plan:
     settings = _settings()
     return plan_renditions(
         entry.hash,
@@ -324,10 +331,14 @@ def crop_images(photo: Photo, entry: SourceEntry, siteurl: str) -> dict[str, Cro
     return crops
 
 
-def _source_entry(path: Path, article: Path, line: int, digest: str | None = None) -> SourceEntry:
+def _source_entry(
+    path: Path, article: Path, line: int, digest: str | None = None, size=None
+) -> SourceEntry:
+    """`digest` and `size`, when given, come from a read of these very bytes (reader cache)."""
     entry = _state.sources.get(path)
     if entry is None:
-        size = probe_image(path)  # raises PhotoError for a missing, foreign or oversized file
+        # probe_image raises PhotoError for a missing, foreign or oversized file
+        size = tuple(size) if size else probe_image(path)
         entry = _state.sources[path] = SourceEntry(path, digest or source_hash(path), size)
     entry.used_by.append((str(article), line))
     return entry
@@ -365,6 +376,7 @@ class PhotoRenderer:
         self.lines: dict[str, int] = {}
         self.lead_src: str | None = None
         self.digests: dict[Path, str] = {}  # photo path -> SHA-256, when already computed
+        self.sizes: dict[str, tuple[int, int]] = {}  # src -> size, from a cached read
 
     def locate(self, photo: Photo, source_dir: Path) -> Path:
         article = self.source_path or source_dir
@@ -388,7 +400,9 @@ class PhotoRenderer:
         photo = replace(photo, line=self.lines.get(photo.src, photo.line))
         path = self.locate(photo, source_dir)
         try:
-            return _source_entry(path, article, photo.line, self.digests.get(path))
+            return _source_entry(
+                path, article, photo.line, self.digests.get(path), self.sizes.get(photo.src)
+            )
         except PhotoError as error:
             raise PhotoError(f"ảnh {photo.src}: {error.message}", article, photo.line) from None
 
@@ -426,13 +440,6 @@ def _lead_src(article: Article | None) -> str | None:
     return wanted if any(p.src == wanted for p in article.photos) else None
 
 
-class _Inert(Preprocessor):
-    """Stands where Pelican expects the `meta` preprocessor, which it removes on each use."""
-
-    def run(self, lines: list[str]) -> list[str]:
-        return lines
-
-
 class PhotoMarkdownReader(MarkdownReader):
     """Pelican's Markdown reader with the photo convention, knowing which article it reads.
 
@@ -454,11 +461,24 @@ class PhotoMarkdownReader(MarkdownReader):
         markdown["extensions"] = [*markdown["extensions"], self.figures]
         self.settings = {**self.settings, "MARKDOWN": markdown}
         self._raw_meta: dict[str, list[str]] = {}
-        self._md = None
 
     def _parse_metadata(self, meta):
         self._raw_meta = {name: list(values) for name, values in meta.items()}
         return super()._parse_metadata(meta)
+
+    def _parse_cached(self, cached: CachedRead) -> dict:
+        """Pelican's header parsing, with the formatted fields (the lead) as converted when
+        the article was first read, so a cached read runs no Markdown at all."""
+        output = {}
+        for name, values in cached.meta.items():
+            name = name.lower()
+            if name in cached.formatted:
+                output[name] = self.process_metadata(name, cached.formatted[name])
+            elif not DUPLICATES_DEFINITIONS_ALLOWED.get(name, True) or len(values) == 1:
+                output[name] = self.process_metadata(name, values[0])
+            else:
+                output[name] = self.process_metadata(name, values)
+        return output
 
     def _local_digests(self, article: Article | None, folder: Path) -> dict[Path, str]:
         """SHA-256 of each photo file the article names that exists (missing ones fail later)."""
@@ -493,7 +513,14 @@ class PhotoMarkdownReader(MarkdownReader):
         else:
             content, metadata = super().read(source_path)
         if self.cache and key and cached is None:
-            self.cache.store(key, CachedRead(content, self._raw_meta, self.renderer.photos_read))
+            formatted = {
+                name: metadata[name]
+                for name in self.settings["FORMATTED_FIELDS"]
+                if isinstance(metadata.get(name), str)
+            }
+            sizes = {photo.src: entry.size for photo, entry in self.renderer.photos}
+            entry = CachedRead(content, self._raw_meta, self.renderer.photos_read, formatted, sizes)
+            self.cache.store(key, entry)
         self._add_lead(metadata)
         return content, metadata
 
@@ -501,13 +528,11 @@ class PhotoMarkdownReader(MarkdownReader):
         """What a fresh read returns, from a cached one: metadata re-parsed (cheap), photos
         registered for rendering."""
         self._source_path = str(path)
-        if getattr(self, "_md", None) is None:  # one instance serves every cached read
-            self._md = Markdown(**self.settings["MARKDOWN"])
-        if "meta" not in self._md.preprocessors:  # Pelican removes it from the instance it uses
-            self._md.preprocessors.register(_Inert(self._md), "meta", 0)
-        metadata = self._parse_metadata(cached.meta)
+        metadata = self._parse_cached(cached)
+        self.renderer.sizes = dict(cached.sizes)
         for photo in cached.photos:
             self.renderer.record(photo, path.parent)
+        self.renderer.sizes = {}
         return cached.content, metadata
 
     def _add_lead(self, metadata: dict) -> None:

@@ -6,8 +6,10 @@ file, so it misses on a fresh staging folder and would keep stale figures
 when only a photo changed. This key is the SHA-256 of the article's bytes,
 of every photo file it names, of the reader's settings and of the code
 that turns Markdown and photos into HTML; the entry holds the HTML, the raw
-header (re-parsed on a hit, so metadata objects are always this build's)
-and the photos that were rendered. A corrupt or unreadable entry is a miss.
+header (re-parsed on a hit, so metadata objects are always this build's),
+the lead as converted, and the photos that were rendered with their sizes
+(their bytes are in the key, so a hit needs no image probe). A corrupt or
+unreadable entry is a miss.
 """
 
 from __future__ import annotations
@@ -31,7 +33,7 @@ _CODE = [
     Path(__file__).resolve().parents[2] / "pipeline" / "figures.py",
     Path(__file__).resolve().parents[2] / "pipeline" / "renditions.py",
 ]
-FORMAT = 1
+FORMAT = 2
 
 
 @dataclass(frozen=True)
@@ -39,6 +41,8 @@ class CachedRead:
     content: str
     meta: dict[str, list[str]]  # the Markdown header as read, before Pelican's processing
     photos: list[Photo]  # in the order their figures were rendered
+    formatted: dict[str, str]  # formatted header fields (the lead) as Markdown made them
+    sizes: dict[str, tuple[int, int]]  # photo src -> pixel size, as its header said
 
 
 def _code_digest() -> str:
