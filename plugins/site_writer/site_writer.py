@@ -1,4 +1,5 @@
-"""Our Pelican writer: stable pagination for every list, and feeds with absolute links.
+"""Our Pelican writer: stable pagination for every list, feeds with absolute links, and pages
+rendered on every core (parallel.py).
 
 Pages link site-root relative (`/2022/11/...`) so the site works on any host
 and offline; feed readers need absolute URLs, so feeds get the site's URL.
@@ -9,9 +10,9 @@ from __future__ import annotations
 import re
 
 from pelican import signals
-from pelican.writers import Writer
 
 from .pagination import PAGE_URL, plan_pages
+from .parallel import ParallelWriter, render_all
 
 ROOT_RELATIVE = re.compile(r'(\s(?:src|href)=")/(?!/)')
 
@@ -24,7 +25,7 @@ def _base(url: str | None) -> str:
     return url
 
 
-class NewsroomWriter(Writer):
+class NewsroomWriter(ParallelWriter):
     def write_file(self, name, template, context, relative_urls=False, paginated=None,
                    template_name=None, override_output=False, url=None, **kwargs):  # fmt: skip
         articles = (paginated or {}).get("articles", kwargs.get("articles"))
@@ -65,3 +66,4 @@ def use_writer(pelican):
 
 def register() -> None:
     signals.get_writer.connect(use_writer)
+    signals.finalized.connect(render_all)  # pages render on every core (parallel.py)
