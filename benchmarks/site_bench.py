@@ -245,7 +245,7 @@ def bench_size(articles: int, repeat: int) -> dict:
     print(f"[{articles}] {baseline.name}: {baseline.median:.1f} s", flush=True)
     # Renditions into the photo cache once (measured by photos_bench.py), then from scratch.
     reset(corpus)
-    run_once(_publish_command(corpus), REPO)
+    run_once(_publish_command(corpus), REPO)  # (wall, rss, cpu) not reported
     publish = _publish_command(corpus)
     cold = measure("newsroom publish, cold", publish, REPO, repeat, lambda: reset(corpus))
     print(f"[{articles}] {cold.name}: {cold.median:.1f} s", flush=True)
@@ -304,7 +304,8 @@ def report(result: dict) -> dict:
         rows.append(row)
         goal = f"{row['goal_ratio']:.2f}" if row["goal_ratio"] else ""
         print(
-            f"{m.name:40} {m.median:9.2f} {m.spread:7.2f} {row['ratio_to_baseline']:6.2f} "
+            f"{m.name:40} {m.median:9.2f} {m.spread:7.2f} {m.cpu_median:7.1f} "
+            f"{row['ratio_to_baseline']:6.2f} "
             f"{goal:>5} {m.peak_rss_mb:8.0f}"
         )
     profile = result["profile"]
