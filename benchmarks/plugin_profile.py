@@ -1,7 +1,8 @@
 """What each of our plugins costs in one cold public build of a benchmark corpus.
 
 Materializes the approved revisions exactly as `newsroom publish` does, then
-runs Pelican with publishconf.py in this process with two instruments:
+runs Pelican with publishconf.py in this process (pages rendered in it too, not in
+forked workers) with two instruments:
 every signal receiver that a plugin connects is wrapped in a timer (so its
 inclusive time is summed per plugin), and cProfile gives the self time of
 every function, summed by package (pelican, jinja2, markdown, each plugin,
@@ -122,6 +123,7 @@ def main(root: Path, out: Path) -> None:
             "NEWSROOM_MANIFEST": str(staging / MANIFEST_NAME),
             "NEWSROOM_PUBLISH_TIME": moment.isoformat(),
             "LOAD_CONTENT_CACHE": False,
+            "SITE_WRITER_WORKERS": 1,  # render in this process, so that cProfile sees it
             "CACHE_PATH": str(root / ".cache" / "profile-build-cache"),
         },
     )

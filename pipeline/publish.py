@@ -207,7 +207,7 @@ def materialize(record: Record, manifest: Manifest, pages: dict[str, bytes], sta
     wanted = _wanted_files(manifest)
     _remove_unwanted(content, wanted)
     written: dict[str, list] = {}
-    revisions: dict[str, dict[str, bytes]] = {}
+    loaded: tuple[str, dict[str, bytes]] = ("", {})  # one revision in memory at a time
     for number, (path, (digest, article)) in enumerate(sorted(wanted.items())):
         target = content / path
         identity = _identity(target)
@@ -215,9 +215,9 @@ def materialize(record: Record, manifest: Manifest, pages: dict[str, bytes], sta
             if article is None:
                 data = pages[path]
             else:
-                if article.slug not in revisions:
-                    revisions[article.slug] = record.load_revision(article.revision or "").files
-                data = revisions[article.slug][path[len(article.folder) + 1 :]]
+                if loaded[0] != article.slug:
+                    loaded = (article.slug, record.load_revision(article.revision or "").files)
+                data = loaded[1][path[len(article.folder) + 1 :]]
             _write(target, data)
             identity = _identity(target)
         written[path] = [digest, identity]

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from pipeline import verify
 from pipeline.article import parse_datetime
 from pipeline.config import load_config
 from pipeline.publish import (
@@ -129,3 +130,21 @@ def test_indexed_part_changes_only_with_indexed_text(change, same):
     before = PAGE.format(aside="Tin mới nhất", body="Câu gốc")
     after = PAGE.format(**{"aside": "Tin mới nhất", "body": "Câu gốc", **change})
     assert (indexed_part(before) == indexed_part(after)) is same
+
+
+@pytest.mark.parametrize("per_worker", [1000, 1])
+def test_broken_references_same_on_one_or_every_core(tmp_path, monkeypatch, per_worker):
+    monkeypatch.setattr(verify, "PAGES_PER_WORKER", per_worker)
+    release = tmp_path / "release"
+    for name, text in {
+        "a/index.html": '<a href="/b/">b</a><a href="/mat-1/">?</a>',
+        "b/index.html": '<a href="/a/">a</a>',
+        "c/index.html": '<img src="/mat-2.jpg"><a href="../a/">a</a><a href="/mat-3/">?</a>',
+    }.items():
+        (release / name).parent.mkdir(parents=True, exist_ok=True)
+        (release / name).write_text(text, "utf-8")
+    assert verify.broken_references(release) == [
+        "a/index.html trỏ tới /mat-1/ không tồn tại",
+        "c/index.html trỏ tới /mat-2.jpg không tồn tại",
+        "c/index.html trỏ tới /mat-3/ không tồn tại",
+    ]
