@@ -80,7 +80,7 @@ def _package(filename: str, name: str, plugins: set[str]) -> str:
         return "pipeline"
     if filename == "~":
         return "builtin " + name.split("'")[1] if "'" in name else "builtins"
-    if filename.startswith("<template"):
+    if filename.startswith("<template") or filename.endswith(".html"):
         return "jinja2 templates"
     return "stdlib " + path.stem.lstrip("<").split(" ")[-1].rstrip(">")
 

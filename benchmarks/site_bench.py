@@ -296,7 +296,8 @@ def report(result: dict) -> dict:
     n = result["articles"]
     print(f"\n== {n} articles ==")
     print(
-        f"{'measurement':40} {'median s':>9} {'spread':>7} {'ratio':>6} {'goal':>5} {'peak MB':>8}"
+        f"{'measurement':40} {'median s':>9} {'spread':>7} {'cpu s':>7} {'ratio':>6} "
+        f"{'goal':>5} {'peak MB':>8}"
     )
     rows = []
     for m in [baseline, *result["measurements"], *result["search"]]:

@@ -19,6 +19,7 @@ import os
 import re
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from .errors import BuildError
@@ -142,8 +143,15 @@ def index_changed(site: Path, previous: Path | None) -> list[str]:
 def index_site(site: Path, years: list[str] | None = None) -> list[str]:
     """Index the articles of `years` (default: every year) into `pagefind/<year>/`."""
     all_years = article_years(site)
-    for year in years if years is not None else all_years:
-        _run_pagefind(site, f"{year}/**/*.html", f"{SEARCH_DIR}/{year}")
+    wanted = years if years is not None else all_years
+    # One Pagefind per year, as many at once as there are cores (each is one process).
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+        runs = [
+            pool.submit(_run_pagefind, site, f"{year}/**/*.html", f"{SEARCH_DIR}/{year}")
+            for year in wanted
+        ]
+        for run in runs:
+            run.result()  # the first failure, in year order
     (site / SEARCH_DIR).mkdir(exist_ok=True)
     (site / SEARCH_DIR / YEARS_FILE).write_text(json.dumps(all_years), "utf-8")
     return all_years
