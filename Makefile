@@ -1,5 +1,7 @@
 # The two commands: `make site` builds the public site, `make test` runs the tests.
-# `make bench` compares photo renditions with pelican-image-process (BENCH_PHOTOS=50).
+# `make bench` compares photo renditions with pelican-image-process (BENCH_PHOTOS=50), then the
+# whole publish with plain Pelican at 1,000 and 10,000 articles; `make bench N=1000` runs only
+# the site benchmark at that size (BENCH_REPEAT=3 runs of each measurement).
 # Both install everything they need into .venv (and Debian packages for the tests).
 
 PYTHON ?= python3
@@ -12,6 +14,8 @@ PYTEST_ARGS ?= -n 2
 # The benchmark's rival, pelican-image-process, lives in its own virtualenv so its pins stay apart.
 BENCH_VENV := .cache/bench-venv
 BENCH_PHOTOS ?= 50
+BENCH_REPEAT ?= 3
+N ?=
 
 .PHONY: site test serve preview lint format system-packages clean bench
 
@@ -57,8 +61,14 @@ $(BENCH_VENV)/.installed:
 	$(BENCH_VENV)/bin/pip install --quiet pelican-image-process markdown
 	touch $@
 
+ifeq ($(N),)
 bench: $(STAMP) $(BENCH_VENV)/.installed
 	$(BIN)/python benchmarks/photos_bench.py --photos $(BENCH_PHOTOS)
+	$(BIN)/python benchmarks/site_bench.py --repeat $(BENCH_REPEAT)
+else
+bench: $(STAMP)
+	$(BIN)/python benchmarks/site_bench.py --articles $(N) --repeat $(BENCH_REPEAT)
+endif
 
 clean:
 	rm -rf preview releases output .pytest_cache

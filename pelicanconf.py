@@ -37,6 +37,7 @@ PLUGINS = [
     "house_style",
     "slugs",
     "sections",
+    "url_memo",  # each URL formatted once, once slugs and dates are final
     "photos",
     "sanitize",
     "abbreviations",

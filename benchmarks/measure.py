@@ -1,8 +1,10 @@
-"""Run a command several times in its own process; report wall time and peak RSS.
+"""Run a command several times in its own process; report wall time, CPU time and peak RSS.
 
 The peak RSS is that of the largest process the command started (the
 kernel's `ru_maxrss` of the children), read in a small wrapper process so
-that runs do not see each other's peaks.
+that runs do not see each other's peaks. CPU time (user + system of every
+process the command started) is reported beside the wall time: on a host
+shared with other work it says whether a slower run did more work.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ import json
 import statistics
 import subprocess
 import sys
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 WRAPPER = (
@@ -19,7 +21,8 @@ WRAPPER = (
     "start = time.perf_counter()\n"
     "code = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL).returncode\n"
     "wall = time.perf_counter() - start\n"
-    "print(wall, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, code)\n"
+    "usage = resource.getrusage(resource.RUSAGE_CHILDREN)\n"
+    "print(wall, usage.ru_maxrss, code, usage.ru_utime + usage.ru_stime)\n"
 )
 
 
@@ -28,6 +31,11 @@ class Measurement:
     name: str
     runs: list[float]
     peak_rss_mb: float
+    cpu: list[float] = field(default_factory=list)  # CPU seconds of each run
+
+    @property
+    def cpu_median(self) -> float:
+        return statistics.median(self.cpu) if self.cpu else 0.0
 
     @property
     def median(self) -> float:
@@ -38,29 +46,36 @@ class Measurement:
         return max(self.runs) - min(self.runs)
 
     def as_dict(self) -> dict:
-        return {**asdict(self), "median": self.median, "spread": self.spread}
+        return {
+            **asdict(self),
+            "median": self.median,
+            "spread": self.spread,
+            "cpu_median": self.cpu_median,
+        }
 
 
-def run_once(command: list[str], cwd: Path) -> tuple[float, float]:
+def run_once(command: list[str], cwd: Path) -> tuple[float, float, float]:
+    """(wall seconds, peak RSS in MB, CPU seconds) of one run."""
     result = subprocess.run(
         [sys.executable, "-c", WRAPPER, *command], cwd=cwd, capture_output=True, text=True
     )
-    wall, rss_kb, code = result.stdout.split()
+    wall, rss_kb, code, cpu = result.stdout.split()
     if code != "0":
         raise SystemExit(f"benchmark command failed ({code}): {' '.join(command)}\n{result.stderr}")
-    return float(wall), int(rss_kb) / 1024
+    return float(wall), int(rss_kb) / 1024, float(cpu)
 
 
 def measure(name: str, command: list[str], cwd: Path, repeat: int = 3, before=None) -> Measurement:
     """`before()` runs ahead of each repetition (to reset state) and is not timed."""
-    runs, peak = [], 0.0
+    runs, cpus, peak = [], [], 0.0
     for _ in range(repeat):
         if before:
             before()
-        wall, rss = run_once(command, cwd)
+        wall, rss, cpu = run_once(command, cwd)
         runs.append(wall)
+        cpus.append(cpu)
         peak = max(peak, rss)
-    return Measurement(name, runs, peak)
+    return Measurement(name, runs, peak, cpus)
 
 
 def report(measurements: list[Measurement], baseline: Measurement, out: Path) -> None:

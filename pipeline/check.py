@@ -354,12 +354,32 @@ def _images(paths: list[str], targets: list[Path], content: Path) -> list[Path]:
     return sorted(images)
 
 
+# Articles already parsed in this process, by path, with the file identity they were read at:
+# a process that checks one article after another (bulk approval, a long-running desk) reads
+# each unchanged file once, instead of the whole site per check.
+_parsed: dict[Path, tuple[tuple[int, int, int, int], Article]] = {}
+
+
+def _read_once(path: Path) -> Article:
+    try:
+        stat = path.stat()
+    except OSError:
+        return read_article(path)  # reports the unreadable file as the one-line error
+    identity = (stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns)
+    known = _parsed.get(path)
+    if known is not None and known[0] == identity:
+        return known[1]
+    article = read_article(path)
+    _parsed[path] = (identity, article)
+    return article
+
+
 def _read_all(targets: list[Path], content: Path) -> tuple[list[Article], list[Finding]]:
     articles, findings = [], []
     every = [path.resolve() for path in iter_article_paths(content)]
     for path in dict.fromkeys([*every, *targets]):
         try:
-            articles.append(read_article(path))
+            articles.append(_read_once(path))
         except NewsroomError as error:
             if path in targets:
                 findings.append(

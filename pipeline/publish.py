@@ -18,6 +18,7 @@ record's approved revisions.
 from __future__ import annotations
 
 import fcntl
+import json
 import os
 import shutil
 import time
@@ -57,7 +58,7 @@ from .releases import (
     tree_digest,
 )
 from .revisions import file_hash
-from .search import index_site
+from .search import index_changed
 from .staff import PermissionDenied, resolve_actor
 from .verify import verify_release
 from .workflow import WorkflowError, now
@@ -146,22 +147,83 @@ def plan(record: Record, moment: datetime, pages: dict[str, bytes]) -> Manifest:
     )
 
 
+STATE_NAME = ".materialized.json"
+
+
+def build_cache(config: Config) -> Path:
+    """Where publishes keep what makes the next one fast: the staging tree and the reader
+    cache. A stable path outside `releases/`; deleting it only makes one publish slower."""
+    return config.root / ".cache" / "build"
+
+
+def _identity(path: Path) -> list[int] | None:
+    """What changes whenever a file is written (ctime cannot be set back from user space)."""
+    try:
+        stat = path.stat()
+    except FileNotFoundError:
+        return None
+    return [stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns]
+
+
 def _write(path: Path, data: bytes) -> None:
+    """Whole-file replace by rename, so a killed publish never leaves a half-written file."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(data)
+    temporary = path.with_name(f".{path.name}.tmp")
+    temporary.write_bytes(data)
+    os.replace(temporary, path)
+
+
+def _wanted_files(manifest: Manifest) -> dict[str, tuple[str, ManifestArticle | None]]:
+    """Content path -> (SHA-256, the article it belongs to; None for a static page)."""
+    wanted: dict[str, tuple[str, ManifestArticle | None]] = {
+        path: (digest, None) for path, digest in manifest.pages.items()
+    }
+    for article in manifest.live:
+        for path, digest in article.files.items():
+            wanted[f"{article.folder}/{path}"] = (digest, article)
+    return wanted
+
+
+def _remove_unwanted(content: Path, wanted: dict) -> None:
+    for path in sorted(content.rglob("*"), reverse=True):
+        if path.is_dir():
+            if not any(path.iterdir()):
+                path.rmdir()
+        elif path.relative_to(content).as_posix() not in wanted:
+            path.unlink()
 
 
 def materialize(record: Record, manifest: Manifest, pages: dict[str, bytes], staging: Path) -> Path:
-    """Write the approved revisions (from the record, never the working copy) and the manifest."""
+    """Make the staging tree exactly the approved revisions (from the record, never the working
+    copy) and the manifest. The tree may hold an earlier publish's files: only files whose
+    approved bytes differ from what this function last wrote there are written again."""
     content = staging / "content"
-    for path, data in pages.items():
-        _write(content / path, data)
-    for number, article in enumerate(manifest.live):
-        revision = record.load_revision(article.revision or "")
-        for path, data in revision.files.items():
-            _write(content / article.folder / path, data)
+    content.mkdir(parents=True, exist_ok=True)
+    state_path = staging / STATE_NAME
+    try:
+        known = json.loads(state_path.read_text("utf-8"))
+    except (FileNotFoundError, ValueError):
+        known = {}
+    wanted = _wanted_files(manifest)
+    _remove_unwanted(content, wanted)
+    written: dict[str, list] = {}
+    loaded: tuple[str, dict[str, bytes]] = ("", {})  # one revision in memory at a time
+    for number, (path, (digest, article)) in enumerate(sorted(wanted.items())):
+        target = content / path
+        identity = _identity(target)
+        if identity is None or known.get(path) != [digest, identity]:
+            if article is None:
+                data = pages[path]
+            else:
+                if loaded[0] != article.slug:
+                    loaded = (article.slug, record.load_revision(article.revision or "").files)
+                data = loaded[1][path[len(article.folder) + 1 :]]
+            _write(target, data)
+            identity = _identity(target)
+        written[path] = [digest, identity]
         if number == 0:
             fault_point("materialize")
+    state_path.write_text(json.dumps(written, sort_keys=True), "utf-8")
     (staging / MANIFEST_NAME).write_text(to_json(manifest), "utf-8")
     return content
 
@@ -170,16 +232,26 @@ def materialize(record: Record, manifest: Manifest, pages: dict[str, bytes], sta
 
 
 def build_release(
-    root: Path, staging: Path, output: Path, publish_time: datetime, preview: bool = False
+    root: Path,
+    staging: Path,
+    output: Path,
+    publish_time: datetime,
+    preview: bool = False,
+    previous: Path | None = None,
+    reader_cache: Path | None = None,
 ) -> None:
     """Pelican with publishconf.py over the staging tree (the gate checks the manifest), then
-    the search index; time-relative output counts from `publish_time`."""
+    the search index of the years that changed since `previous` (the live release);
+    time-relative output counts from `publish_time`. Articles read are kept in
+    `reader_cache` (plugins/photos/reader_cache.py) when given."""
     overrides: dict = {"NEWSROOM_MANIFEST": str(staging / MANIFEST_NAME)}
+    if reader_cache:
+        overrides["PHOTOS_READER_CACHE_PATH"] = str(reader_cache)
     if preview:
         overrides["NEWSROOM_PREVIEW"] = True
     try:
         run_pelican(root, "publishconf.py", output, staging / "content", publish_time, overrides)
-        index_site(output)
+        index_changed(output, previous)
     except BaseException:
         shutil.rmtree(output, ignore_errors=True)
         raise
@@ -304,18 +376,23 @@ def _release_manifest(
     """Stages 1–3 for one manifest: a verified release (promoted, not yet live) and its tree
     digest (which rollback checks before switching back to it)."""
     release_id = new_release_id()
-    staging = config.releases_path / f".staging-{release_id}"
+    staging = build_cache(config) / "staging"
     built = staging_dir(config.releases_path, release_id)
     try:
         materialize(record, manifest, pages, staging)
-        build_release(root, staging, built, parse_datetime(manifest.at))
+        build_release(
+            root,
+            staging,
+            built,
+            parse_datetime(manifest.at),
+            previous=current_release(root),
+            reader_cache=build_cache(config) / "readers",
+        )
         verify_release(built, manifest)
         digest = tree_digest(built)
     except BaseException:
         shutil.rmtree(built, ignore_errors=True)
         raise
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
     return promote(built, release_id), digest
 
 

@@ -2,16 +2,24 @@
 
 Pagefind is not incremental, so each year gets its own bundle under
 `pagefind/<year>/`; the search page loads the newest and merges the rest.
-A publish that touches one year could then re-index only that year. Only
-pages marked `data-pagefind-body` (published articles) are indexed.
+A publish re-indexes only the years whose indexed text changed: a year whose
+pages have the same paths and the same indexed part as in the previous
+release (the `data-pagefind-body` element, every `data-pagefind-*` tag and
+the page language: all that Pagefind reads), indexed by the same Pagefind
+version, gets the previous bundle by hard links. The rest of a page (the
+"latest news" block of every page) may change without a re-index. Only pages marked
+`data-pagefind-body` (published articles) are indexed.
 """
 
 from __future__ import annotations
 
+import importlib.metadata
 import json
+import os
 import re
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from .errors import BuildError
@@ -39,11 +47,111 @@ def _run_pagefind(site: Path, glob: str, output_subdir: str) -> None:
         raise BuildError(f"lập chỉ mục tìm kiếm thất bại ({detail})", site)
 
 
+def _pages(site: Path, year: str) -> list[str]:
+    return sorted(p.relative_to(site).as_posix() for p in (site / year).rglob("*.html"))
+
+
+BODY_ATTRIBUTE = "data-pagefind-body"
+TAG_NAME = re.compile(r"<([a-zA-Z][a-zA-Z0-9]*)")
+PAGEFIND_ATTRIBUTE = "data-pagefind-"
+LANG = re.compile(r"<html\b[^>]*>")
+
+
+def _tagged(html: str) -> list[str]:
+    """Every tag that carries a data-pagefind-* attribute (found by string search: fast)."""
+    found = []
+    at = html.find(PAGEFIND_ATTRIBUTE)
+    while at != -1:
+        start, end = html.rfind("<", 0, at), html.find(">", at)
+        found.append(html[start : end + 1])
+        at = html.find(PAGEFIND_ATTRIBUTE, end)
+    return found
+
+
+def indexed_part(html: str) -> tuple[str, ...]:
+    """What Pagefind reads of a page: its language, its tagged attributes, and the body
+    element up to its matching end tag (nested elements of the same name counted)."""
+    tags = (*_tagged(html), *LANG.findall(html)[:1])
+    at = html.find(BODY_ATTRIBUTE)
+    start = html.rfind("<", 0, at)
+    name = TAG_NAME.match(html, start) if at != -1 else None
+    if name is None:
+        return tags
+    either = re.compile(rf"<(/?){name.group(1)}\b[^>]*>", re.IGNORECASE)
+    depth = 0
+    for match in either.finditer(html, start):
+        depth += -1 if match.group(1) else 1
+        if depth == 0:
+            return (*tags, html[start : match.end()])
+    return (*tags, html[start:])
+
+
+def _same_pages(site: Path, previous: Path, year: str) -> bool:
+    pages = _pages(site, year)
+    if not (previous / year).is_dir() or pages != _pages(previous, year):
+        return False
+    return all(
+        os.path.samefile(site / p, previous / p)  # a hard link to the same file
+        or indexed_part((site / p).read_text("utf-8"))
+        == indexed_part((previous / p).read_text("utf-8"))
+        for p in pages
+    )
+
+
+def _bundle_version(bundle: Path) -> str | None:
+    try:
+        return json.loads((bundle / "pagefind-entry.json").read_text("utf-8")).get("version")
+    except (OSError, ValueError):
+        return None
+
+
+def _link_tree(source: Path, target: Path) -> None:
+    for path in sorted(source.rglob("*")):
+        destination = target / path.relative_to(source)
+        if path.is_dir():
+            destination.mkdir(parents=True, exist_ok=True)
+        else:
+            destination.parent.mkdir(parents=True, exist_ok=True)
+            os.link(path, destination)
+
+
+def reusable_years(site: Path, previous: Path | None) -> list[str]:
+    """Years whose previous bundle is exactly what indexing them again would give."""
+    if previous is None or not previous.is_dir():
+        return []
+    version = importlib.metadata.version("pagefind")
+    return [
+        year
+        for year in article_years(site)
+        if _bundle_version(previous / SEARCH_DIR / year) == version
+        and _same_pages(site, previous, year)
+    ]
+
+
+def index_changed(site: Path, previous: Path | None) -> list[str]:
+    """Index only the years that changed since `previous` (a release); link the others'
+    bundles from it. Returns the years indexed."""
+    reused = reusable_years(site, previous)
+    for year in reused:
+        assert previous is not None
+        _link_tree(previous / SEARCH_DIR / year, site / SEARCH_DIR / year)
+    changed = [year for year in article_years(site) if year not in reused]
+    index_site(site, changed)
+    return changed
+
+
 def index_site(site: Path, years: list[str] | None = None) -> list[str]:
     """Index the articles of `years` (default: every year) into `pagefind/<year>/`."""
     all_years = article_years(site)
-    for year in years if years is not None else all_years:
-        _run_pagefind(site, f"{year}/**/*.html", f"{SEARCH_DIR}/{year}")
+    wanted = years if years is not None else all_years
+    # One Pagefind per year, as many at once as there are cores (each is one process).
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+        runs = [
+            pool.submit(_run_pagefind, site, f"{year}/**/*.html", f"{SEARCH_DIR}/{year}")
+            for year in wanted
+        ]
+        for run in runs:
+            run.result()  # the first failure, in year order
     (site / SEARCH_DIR).mkdir(exist_ok=True)
     (site / SEARCH_DIR / YEARS_FILE).write_text(json.dumps(all_years), "utf-8")
     return all_years

@@ -4,6 +4,8 @@ article page and photo in it comes from the manifest (so nothing unapproved is i
 from __future__ import annotations
 
 import html
+import json
+import os
 import posixpath
 import re
 from pathlib import Path
@@ -19,6 +21,7 @@ PHOTOS_DIR = "anh"
 ATTRIBUTE = re.compile(
     r"""\s(href|src|srcset|poster)\s*=\s*(["'])(.*?)\2""", re.IGNORECASE | re.DOTALL
 )
+PAGES_PER_WORKER = 500  # below this, forking costs more than it saves
 EXTERNAL = re.compile(r"^(?:[a-z][a-z0-9+.-]*:|//|#)", re.IGNORECASE)
 
 
@@ -42,18 +45,66 @@ def _target(page: str, reference: str) -> str:
     return "" if target == "." else target
 
 
+def _broken_in(release: Path, files: frozenset[str], pages: list[str]) -> dict[str, list[str]]:
+    found = {}
+    for page in pages:
+        problems = [
+            f"{page} trỏ tới {reference} không tồn tại"
+            for reference in _references((release / page).read_text("utf-8"))
+            if _target(page, reference) not in files
+            and posixpath.join(_target(page, reference), "index.html") not in files
+        ]
+        if problems:
+            found[page] = problems
+    return found
+
+
+def _forked(work, count: int) -> list:
+    """`work(n)` for n in range(count), each in a forked process (which exits when done,
+    even if this one is killed); results come back as JSON through a pipe."""
+    children = []
+    for number in range(count):
+        reader, writer = os.pipe()
+        pid = os.fork()
+        if pid == 0:
+            os.close(reader)
+            status = 0
+            try:
+                data = json.dumps(work(number)).encode("utf-8")
+            except BaseException as error:
+                data, status = json.dumps(f"{type(error).__name__}: {error}").encode(), 1
+            with os.fdopen(writer, "wb") as pipe:
+                pipe.write(data)
+            os._exit(status)
+        os.close(writer)
+        children.append((pid, reader))
+    results = []
+    for pid, reader in children:
+        with os.fdopen(reader, "rb") as pipe:
+            data = pipe.read()
+        _pid, status = os.waitpid(pid, 0)
+        if status != 0:
+            detail = json.loads(data) if data else f"mã {status}"
+            raise BuildError(f"kiểm tra bản phát hành thất bại ({detail})")
+        results.append(json.loads(data))
+    return results
+
+
 def broken_references(release: Path) -> list[str]:
-    files = {p.relative_to(release).as_posix() for p in release.rglob("*") if p.is_file()}
+    """Every internal reference that resolves to no file, in page order; large releases are
+    checked on every core."""
+    files = frozenset(p.relative_to(release).as_posix() for p in release.rglob("*") if p.is_file())
     pages = sorted(name for name in files if name.endswith(".html"))
-    problems = []
-    for number, page in enumerate(pages):
-        if number == len(pages) // 2:
-            fault_point("verify")
-        for reference in _references((release / page).read_text("utf-8")):
-            target = _target(page, reference)
-            if target not in files and posixpath.join(target, "index.html") not in files:
-                problems.append(f"{page} trỏ tới {reference} không tồn tại")
-    return problems
+    workers = min(os.cpu_count() or 1, max(1, len(pages) // PAGES_PER_WORKER))
+    fault_point("verify")
+    if workers <= 1:
+        found = _broken_in(release, files, pages)
+    else:
+        shares = [pages[number::workers] for number in range(workers)]
+        found = {}
+        for part in _forked(lambda n: _broken_in(release, files, shares[n]), workers):
+            found.update(part)
+    return [problem for page in pages for problem in found.get(page, [])]
 
 
 def unapproved_files(release: Path, manifest: Manifest) -> list[str]:

@@ -26,7 +26,7 @@ from pathlib import Path
 
 from markupsafe import Markup
 from pelican import signals
-from pelican.readers import MarkdownReader
+from pelican.readers import DUPLICATES_DEFINITIONS_ALLOWED, MarkdownReader
 
 from pipeline.article import Article, parse_text
 from pipeline.errors import ArticleError, PhotoError
@@ -45,6 +45,8 @@ from pipeline.renditions import (
     plan_renditions,
     render_to_cache,
 )
+
+from .reader_cache import CachedRead, ReaderCache
 
 logger = logging.getLogger(__name__)
 
@@ -65,6 +67,9 @@ DEFAULTS: dict[str, object] = {
     "PHOTOS_FALLBACK_WIDTH": 960,
     # Worker processes; 0 means one per core.
     "PHOTOS_WORKERS": 0,
+    # Where read articles are kept between builds (see `reader_cache.py`); "" turns it off.
+    # `newsroom publish` sets it to a stable folder under .cache/build/.
+    "PHOTOS_READER_CACHE_PATH": "",
     # The `sizes` attribute of each kind of picture, matching theme/static/css/site.css.
     "PHOTOS_SIZES": {
         "article": "(max-width: 48rem) calc(100vw - 2rem), 46rem",
@@ -85,6 +90,7 @@ class PhotoSettings:
     fallback_width: int
     workers: int
     sizes: dict[str, str]
+    reader_cache: Path | None = None
 
 
 def _positive_ints(value: object) -> bool:
@@ -123,8 +129,9 @@ def check_settings(settings) -> list[str]:
     sizes = value["PHOTOS_SIZES"]
     if not isinstance(sizes, dict) or set(sizes) != {"article", "front", "thumb"}:
         problems.append("PHOTOS_SIZES: cần bảng có đúng các khóa article, front, thumb")
-    if not isinstance(value["PHOTOS_CACHE_PATH"], (str, Path)):
-        problems.append("PHOTOS_CACHE_PATH: cần một đường dẫn")
+    for key in ("PHOTOS_CACHE_PATH", "PHOTOS_READER_CACHE_PATH"):
+        if not isinstance(value[key], (str, Path)):
+            problems.append(f"{key}: cần một đường dẫn")
     return problems
 
 
@@ -142,6 +149,9 @@ def load_settings(settings) -> PhotoSettings:
         fallback_width=value["PHOTOS_FALLBACK_WIDTH"],
         workers=value["PHOTOS_WORKERS"] or os.cpu_count() or 1,
         sizes=dict(value["PHOTOS_SIZES"]),
+        reader_cache=Path(value["PHOTOS_READER_CACHE_PATH"])
+        if value["PHOTOS_READER_CACHE_PATH"]
+        else None,
     )
 
 
@@ -217,6 +227,7 @@ class BuildState:
     futures: list[Future] = field(default_factory=list)
     outcomes: list[Outcome] = field(default_factory=list)
     seconds: float = 0.0  # time this plugin spent on photos in this build
+    plans: dict[tuple, Plan] = field(default_factory=dict)
 
 
 _state = BuildState()
@@ -228,6 +239,14 @@ def _settings() -> PhotoSettings:
 
 
 def _plan(entry: SourceEntry, lead: bool) -> Plan:
+    """The renditions of a source (pure, so each is planned once per build)."""
+    key = (entry.hash, entry.size, lead)
+    if key not in _state.plans:
+        _state.plans[key] = _new_plan(entry, lead)
+    return _state.plans[key]
+
+
+def _new_plan(entry: SourceEntry, lead: bool) -> Plan:
     settings = _settings()
     return plan_renditions(
         entry.hash,
@@ -313,11 +332,15 @@ def crop_images(photo: Photo, entry: SourceEntry, siteurl: str) -> dict[str, Cro
     return crops
 
 
-def _source_entry(path: Path, article: Path, line: int) -> SourceEntry:
+def _source_entry(
+    path: Path, article: Path, line: int, digest: str | None = None, size=None
+) -> SourceEntry:
+    """`digest` and `size`, when given, come from a read of these very bytes (reader cache)."""
     entry = _state.sources.get(path)
     if entry is None:
-        size = probe_image(path)  # raises PhotoError for a missing, foreign or oversized file
-        entry = _state.sources[path] = SourceEntry(path, source_hash(path), size)
+        # probe_image raises PhotoError for a missing, foreign or oversized file
+        size = tuple(size) if size else probe_image(path)
+        entry = _state.sources[path] = SourceEntry(path, digest or source_hash(path), size)
     entry.used_by.append((str(article), line))
     return entry
 
@@ -372,6 +395,8 @@ class PhotoRenderer:
         self.source_path: Path | None = None
         self.lines: dict[str, int] = {}
         self.lead_src: str | None = None
+        self.digests: dict[Path, str] = {}  # photo path -> SHA-256, when already computed
+        self.sizes: dict[str, tuple[int, int]] = {}  # src -> size, from a cached read
 
     def locate(self, photo: Photo, source_dir: Path) -> Path:
         article = self.source_path or source_dir
@@ -395,7 +420,9 @@ class PhotoRenderer:
         photo = replace(photo, line=self.lines.get(photo.src, photo.line))
         path = self.locate(photo, source_dir)
         try:
-            return _source_entry(path, article, photo.line)
+            return _source_entry(
+                path, article, photo.line, self.digests.get(path), self.sizes.get(photo.src)
+            )
         except PhotoError as error:
             raise PhotoError(f"ảnh {photo.src}: {error.message}", article, photo.line) from None
 
@@ -416,6 +443,14 @@ class PhotoRenderer:
         published = published_photo(photo, entry, self.settings["SITEURL"], lead=False)
         return picture_element(published, self.is_lead(photo, index))
 
+    @property
+    def photos_read(self) -> list[Photo]:
+        return [photo for photo, _entry in self.photos]
+
+    def record(self, photo: Photo, source_dir: Path) -> None:
+        """Register a photo of a cached read, as rendering its figure would have."""
+        self.photos.append((photo, self.publish(photo, source_dir)))
+
 
 def _lead_src(article: Article | None) -> str | None:
     """The `Image:` field, which names the lead photo, if it names a photo of the body."""
@@ -426,15 +461,53 @@ def _lead_src(article: Article | None) -> str | None:
 
 
 class PhotoMarkdownReader(MarkdownReader):
-    """Pelican's Markdown reader with the photo convention, knowing which article it reads."""
+    """Pelican's Markdown reader with the photo convention, knowing which article it reads.
+
+    With PHOTOS_READER_CACHE_PATH set, a read article is kept under a key made of its text,
+    the bytes of every photo it names, the settings and the code (`reader_cache.py`), so an
+    unchanged article is never converted again; its photos are still registered for the
+    renditions, exactly as a fresh read does."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.renderer = PhotoRenderer(self.settings)
         self.figures = FigureExtension(renderer=self.renderer)
         markdown = dict(self.settings["MARKDOWN"])
+        self.cache = (
+            ReaderCache(_settings().reader_cache, self.settings, _settings())
+            if _state.settings is not None and _settings().reader_cache
+            else None
+        )
         markdown["extensions"] = [*markdown["extensions"], self.figures]
         self.settings = {**self.settings, "MARKDOWN": markdown}
+        self._raw_meta: dict[str, list[str]] = {}
+
+    def _parse_metadata(self, meta):
+        self._raw_meta = {name: list(values) for name, values in meta.items()}
+        return super()._parse_metadata(meta)
+
+    def _parse_cached(self, cached: CachedRead) -> dict:
+        """Pelican's header parsing, with the formatted fields (the lead) as converted when
+        the article was first read, so a cached read runs no Markdown at all."""
+        output = {}
+        for name, values in cached.meta.items():
+            name = name.lower()
+            if name in cached.formatted:
+                output[name] = self.process_metadata(name, cached.formatted[name])
+            elif not DUPLICATES_DEFINITIONS_ALLOWED.get(name, True) or len(values) == 1:
+                output[name] = self.process_metadata(name, values[0])
+            else:
+                output[name] = self.process_metadata(name, values)
+        return output
+
+    def _local_digests(self, article: Article | None, folder: Path) -> dict[Path, str]:
+        """SHA-256 of each photo file the article names that exists (missing ones fail later)."""
+        digests = {}
+        for photo in article.photos if article else []:
+            path = (folder / photo.src).resolve()
+            if photo.is_local and path.is_file():
+                digests[path] = source_hash(path)
+        return digests
 
     def read(self, source_path):
         path = Path(source_path)
@@ -442,14 +515,47 @@ class PhotoMarkdownReader(MarkdownReader):
         self.figures.reset()
         self.renderer.photos = []
         self.renderer.source_path = path
+        raw = path.read_bytes()
         try:
-            article = parse_text(path.read_text("utf-8", errors="replace"), path)
+            article = parse_text(raw.decode("utf-8", errors="replace"), path)
         except ArticleError:
             article = None  # Pelican's reader reports a broken header
         photos = article.photos if article else []
         self.renderer.lines = {photo.src: photo.line for photo in photos}
         self.renderer.lead_src = _lead_src(article)
-        content, metadata = super().read(source_path)
+        self.renderer.digests = self._local_digests(article, path.parent)
+        folder = path.parent.resolve()
+        named = {p.relative_to(folder).as_posix(): h for p, h in self.renderer.digests.items()}
+        key = self.cache.key(raw, named) if self.cache else None
+        cached = self.cache.load(key) if self.cache and key else None
+        if cached is not None:
+            content, metadata = self._from_cache(cached, path)
+        else:
+            content, metadata = super().read(source_path)
+        if self.cache and key and cached is None:
+            formatted = {
+                name: metadata[name]
+                for name in self.settings["FORMATTED_FIELDS"]
+                if isinstance(metadata.get(name), str)
+            }
+            sizes = {photo.src: entry.size for photo, entry in self.renderer.photos}
+            entry = CachedRead(content, self._raw_meta, self.renderer.photos_read, formatted, sizes)
+            self.cache.store(key, entry)
+        self._add_lead(metadata)
+        return content, metadata
+
+    def _from_cache(self, cached: CachedRead, path: Path):
+        """What a fresh read returns, from a cached one: metadata re-parsed (cheap), photos
+        registered for rendering."""
+        self._source_path = str(path)
+        metadata = self._parse_cached(cached)
+        self.renderer.sizes = dict(cached.sizes)
+        for photo in cached.photos:
+            self.renderer.record(photo, path.parent)
+        self.renderer.sizes = {}
+        return cached.content, metadata
+
+    def _add_lead(self, metadata: dict) -> None:
         if self.renderer.photos:
             index = next(
                 (
@@ -464,7 +570,6 @@ class PhotoMarkdownReader(MarkdownReader):
             siteurl = self.settings["SITEURL"]
             metadata["lead_photo"] = published_photo(photo, entry, siteurl, lead=True)
             metadata["photo_crops"] = crop_images(photo, entry, siteurl)
-        return content, metadata
 
 
 def use_reader(readers) -> None:
@@ -513,7 +618,11 @@ def _link(source: Path, target: Path) -> None:
         os.link(source, temporary)
     except OSError:  # another filesystem: copy instead
         shutil.copyfile(source, temporary)
+    # rename() does nothing when both names are links to one file, which would leave the
+    # temporary name behind (two articles with the same photo publish the same renditions).
     os.replace(temporary, target)
+    if temporary.exists():
+        temporary.unlink()
 
 
 def _write_stats(settings: PhotoSettings, stats: dict) -> None:
@@ -541,11 +650,14 @@ def publish_renditions(pelican) -> None:
     output = Path(pelican.output_path)
     published = 0
     if not failed:
+        done: set[str] = set()  # identical photos of several articles share their renditions
         for entry in _state.sources.values():
             assert entry.plan is not None
             for rendition in entry.plan.renditions:
-                _link(settings.cache / rendition.cache_name, output / rendition.name)
-                published += 1
+                if rendition.name not in done:
+                    _link(settings.cache / rendition.cache_name, output / rendition.name)
+                    done.add(rendition.name)
+                    published += 1
     _state.seconds += time.perf_counter() - started
     encoded = sum(o.encoded for o in _state.outcomes)
     _write_stats(

@@ -8,6 +8,7 @@ anything.
 
 from __future__ import annotations
 
+import heapq
 from collections import Counter, defaultdict
 
 from pelican import signals
@@ -53,12 +54,13 @@ def choose_related(articles: list) -> dict[str, list]:
         position = section_rank[id(article)]
         for other in by_section[section][max(0, position - RELATED_MAX) : position]:
             candidates[id(other)] = other
-        best = sorted(
+        # The best RELATED_MAX, as sorting all of them would give (keys are unique), without
+        # sorting the hundreds that share a place on a large site.
+        related[article.slug] = heapq.nlargest(
+            RELATED_MAX,
             candidates.values(),
             key=lambda c: (scores[id(c)] + (c.category.slug == section), _key(c)),
-            reverse=True,
         )
-        related[article.slug] = best[:RELATED_MAX]
     return related
 
 

@@ -1,4 +1,5 @@
-"""Our Pelican writer: stable pagination for every list, and feeds with absolute links.
+"""Our Pelican writer: stable pagination for every list, feeds with absolute links, and pages
+rendered on every core (parallel.py).
 
 Pages link site-root relative (`/2022/11/...`) so the site works on any host
 and offline; feed readers need absolute URLs, so feeds get the site's URL.
@@ -15,9 +16,9 @@ from pathlib import Path
 
 from feedgenerator import Enclosure
 from pelican import signals
-from pelican.writers import Writer
 
 from .pagination import PAGE_URL, plan_pages
+from .parallel import ParallelWriter, render_all
 
 logger = logging.getLogger(__name__)
 
@@ -49,7 +50,7 @@ def _base(url: str | None) -> str:
     return url
 
 
-class NewsroomWriter(Writer):
+class NewsroomWriter(ParallelWriter):
     def write_file(self, name, template, context, relative_urls=False, paginated=None,
                    template_name=None, override_output=False, url=None, **kwargs):  # fmt: skip
         articles = (paginated or {}).get("articles", kwargs.get("articles"))
@@ -110,4 +111,5 @@ def write_feeds(pelican) -> None:
 
 def register() -> None:
     signals.get_writer.connect(use_writer)
+    signals.finalized.connect(render_all)  # pages render on every core (parallel.py)
     signals.finalized.connect(write_feeds)

@@ -1,0 +1,344 @@
+"""Benchmark: the whole `newsroom publish` against plain Pelican, on the same corpus.
+
+For each size N it writes the deterministic corpus (benchmarks/corpus.py),
+has every article submitted and approved in the editorial record through
+the real workflow functions (one process, the same checks and transactions
+as the CLI), renders the photo renditions once (they are measured by
+photos_bench.py), and then measures, each at least 3 times in its own
+process:
+
+1. plain Pelican (benchmarks/plain_pelicanconf.py): the baseline;
+2. `newsroom publish`, cold: no reader cache, no previous release, a fresh record;
+3. `newsroom publish` with nothing changed;
+4. `newsroom publish` after one new article is approved;
+5. `newsroom publish` after one old article is corrected;
+
+plus the search indexer on its own (every year, and one year), and a
+per-plugin profile of one cold Pelican build (benchmarks/plugin_profile.py).
+Prints a table and writes benchmarks/results/site_bench-<N>.json.
+
+    python benchmarks/site_bench.py [--articles 1000 [--articles 10000]] [--repeat 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import random
+import shutil
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from benchmarks.corpus import article_fields, write_corpus  # noqa: E402
+from benchmarks.measure import Measurement, measure, run_once  # noqa: E402
+from pipeline.article import format_article, read_article  # noqa: E402
+from pipeline.config import load_config  # noqa: E402
+from pipeline.figures import Photo, format_photo  # noqa: E402
+from pipeline.workflow import approve, open_desk, submit  # noqa: E402
+
+WORK = REPO / ".cache" / "bench-site"
+RESULTS = REPO / "benchmarks" / "results"
+REPORTER, EDITOR = "dinhquang", "bientapvien"
+NEWSROOM = [str(Path(sys.executable).parent / "newsroom")]
+STAMP = "corpus.json"
+
+
+@dataclass
+class Corpus:
+    """A corpus on disk, approved, with what is needed to put it back as it was."""
+
+    articles: int
+    work: Path
+    ours: Path
+    plain: Path
+    record: Path
+    pristine_record: Path
+    added: list[Path] = field(default_factory=list)
+    edited: dict[Path, bytes] = field(default_factory=dict)
+
+
+# Setting up -----------------------------------------------------------------
+
+
+def _article_folders(content: Path) -> list[Path]:
+    return sorted(p.parent for p in (content / "articles").rglob("index.md"))
+
+
+def approve_all(root: Path, folders: list[Path]) -> None:
+    """Submit as a reporter and approve as an editor, through the workflow's own functions."""
+    with open_desk(root, REPORTER) as desk:
+        for folder in folders:
+            submit(desk, str(folder))
+    with open_desk(root, EDITOR) as desk:
+        for folder in folders:
+            approve(desk, str(folder), note="Duyệt bài đo hiệu năng")
+
+
+def prepare(articles: int, seed: int = 7) -> Corpus:
+    """The corpus of `articles`, approved; kept between runs of the benchmark (same seed)."""
+    work = WORK / f"n{articles}"
+    ours, plain = work / "ours", work / "plain"
+    config_record = ours / "var" / "newsroom.sqlite3"
+    pristine = work / "record.pristine.sqlite3"
+    stamp = {"articles": articles, "seed": seed}
+    stamp_path = work / STAMP
+    if not (stamp_path.is_file() and json.loads(stamp_path.read_text()) == stamp):
+        started = time.perf_counter()
+        shutil.rmtree(work, ignore_errors=True)
+        write_corpus(work, articles, seed)
+        print(f"[{articles}] corpus written in {time.perf_counter() - started:.0f} s", flush=True)
+        started = time.perf_counter()
+        approve_all(ours, _article_folders(ours / "content"))
+        print(f"[{articles}] approved in {time.perf_counter() - started:.0f} s", flush=True)
+        _checkpoint(config_record)
+        shutil.copy2(config_record, pristine)
+        stamp_path.write_text(json.dumps(stamp))
+    for name in ("pelicanconf.py", "publishconf.py"):  # the settings as they are now
+        shutil.copy2(REPO / name, ours / name)
+    assert load_config(ours).record_path == config_record
+    return Corpus(articles, work, ours, plain, config_record, pristine)
+
+
+def _checkpoint(record: Path) -> None:
+    """Fold the WAL into the database file, so that one file copy is the whole record."""
+    import sqlite3
+
+    connection = sqlite3.connect(record)
+    connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    connection.close()
+
+
+def reset(corpus: Corpus) -> None:
+    """Back to the approved corpus: no release, no build cache, the pristine record."""
+    for path in corpus.added:
+        shutil.rmtree(path, ignore_errors=True)
+    corpus.added.clear()
+    for path, data in corpus.edited.items():
+        path.write_bytes(data)
+    corpus.edited.clear()
+    for name in ("releases", "output", ".cache/build", "var"):
+        target = corpus.ours / name
+        if target.is_symlink() or target.is_file():
+            target.unlink()
+        else:
+            shutil.rmtree(target, ignore_errors=True)
+    corpus.record.parent.mkdir(parents=True)
+    shutil.copy2(corpus.pristine_record, corpus.record)
+
+
+def add_article(corpus: Corpus) -> None:
+    """A new article with a photo, written and approved as a reporter and an editor would
+    (not timed); it takes the tags and photo of an existing article, as news does."""
+    number = corpus.articles + len(corpus.added)
+    folders = _article_folders(corpus.ours / "content")
+    model = read_article(folders[number * 13 % len(folders)])
+    fields = article_fields(
+        random.Random(number),
+        number,
+        model.fields["Tags"].split(", "),
+        ["Lê Văn Hùng", "Ngô Thu Hà"],
+    )
+    fields["Date"] = f"2025-12-31T{8 + len(corpus.added):02d}:00:00+07:00"
+    photo = model.photos[0]
+    body = [
+        format_photo(Photo(photo.src, "Ảnh tin mới", "Bộ đội biên phòng tuần tra.", "Tòa soạn"))
+    ]
+    body += [f"Đoạn {i} của tin mới số {number}: bộ đội biên phòng tuần tra." for i in range(8)]
+    folder = corpus.ours / "content" / "articles" / "2025" / "12" / fields["Slug"]
+    folder.mkdir(parents=True)
+    (folder / "index.md").write_text(format_article(fields, "\n\n".join(body)), "utf-8")
+    os.link(model.folder / photo.src, folder / photo.src)
+    corpus.added.append(folder)
+    approve_all(corpus.ours, [folder])
+
+
+def correct_article(corpus: Corpus) -> None:
+    """An early article's text corrected and approved with a visible correction (not timed)."""
+    folder = _article_folders(corpus.ours / "content")[len(corpus.edited) * 7 + 3]
+    index = folder / "index.md"
+    original = index.read_bytes()
+    corpus.edited.setdefault(index, original)
+    index.write_text(original.decode("utf-8") + "\nĐã sửa tên đơn vị.\n", "utf-8")
+    with open_desk(corpus.ours, REPORTER) as desk:
+        submit(desk, str(folder))
+    with open_desk(corpus.ours, EDITOR) as desk:
+        approve(desk, str(folder), correction="Sửa tên đơn vị trong bài.")
+
+
+# Measuring ------------------------------------------------------------------
+
+
+def _publish_command(corpus: Corpus) -> list[str]:
+    return [*NEWSROOM, "--root", str(corpus.ours), "publish"]
+
+
+def _live(corpus: Corpus) -> Path:
+    return (corpus.ours / "output").resolve()
+
+
+def measure_search(corpus: Corpus, repeat: int) -> list[Measurement]:
+    """The indexer alone on a hard-link copy of the live release: every year, then one."""
+    live = _live(corpus)
+    scratch = corpus.work / "search-scratch"
+    years = sorted(p.name for p in live.iterdir() if p.name.isdigit())
+
+    def fresh_copy() -> None:
+        shutil.rmtree(scratch, ignore_errors=True)
+        subprocess.run(["cp", "-al", str(live), str(scratch)], check=True)
+        shutil.rmtree(scratch / "pagefind", ignore_errors=True)
+
+    def index(years_arg: str) -> list[str]:
+        code = (
+            "import sys; from pathlib import Path; from pipeline.search import index_site; "
+            f"index_site(Path(sys.argv[1]), {years_arg})"
+        )
+        return [sys.executable, "-c", code, str(scratch)]
+
+    results = [
+        measure("search index, all years", index("None"), REPO, repeat, fresh_copy),
+        measure(
+            f"search index, one year ({years[-1]})",
+            index(f"[{years[-1]!r}]"),
+            REPO,
+            repeat,
+            fresh_copy,
+        ),
+    ]
+    shutil.rmtree(scratch, ignore_errors=True)
+    return results
+
+
+def profile_plugins(corpus: Corpus) -> dict:
+    out = corpus.work / "plugin-profile.json"
+    subprocess.run(
+        [
+            sys.executable,
+            str(REPO / "benchmarks" / "plugin_profile.py"),
+            str(corpus.ours),
+            str(out),
+        ],
+        check=True,
+        cwd=REPO,
+    )
+    return json.loads(out.read_text("utf-8"))
+
+
+def bench_size(articles: int, repeat: int) -> dict:
+    corpus = prepare(articles)
+    plain_out = corpus.plain / "output"
+    baseline = measure(
+        "plain Pelican (baseline)",
+        [sys.executable, "-m", "pelican", "content", "-s",
+         str(REPO / "benchmarks" / "plain_pelicanconf.py"), "-o", str(plain_out), "-q"],
+        corpus.plain,
+        repeat,
+        lambda: shutil.rmtree(plain_out, ignore_errors=True),
+    )  # fmt: skip
+    print(f"[{articles}] {baseline.name}: {baseline.median:.1f} s", flush=True)
+    # Renditions into the photo cache once (measured by photos_bench.py), then from scratch.
+    reset(corpus)
+    run_once(_publish_command(corpus), REPO)  # (wall, rss, cpu) not reported
+    publish = _publish_command(corpus)
+    cold = measure("newsroom publish, cold", publish, REPO, repeat, lambda: reset(corpus))
+    print(f"[{articles}] {cold.name}: {cold.median:.1f} s", flush=True)
+    unchanged = measure("newsroom publish, nothing changed", publish, REPO, repeat)
+    added = measure(
+        "newsroom publish, one new article", publish, REPO, repeat, lambda: add_article(corpus)
+    )
+    corrected = measure(
+        "newsroom publish, one correction", publish, REPO, repeat, lambda: correct_article(corpus)
+    )
+    search = measure_search(corpus, repeat)
+    profile = profile_plugins(corpus)
+    reset(corpus)
+    return {
+        "articles": articles,
+        "baseline": baseline,
+        "measurements": [cold, unchanged, added, corrected],
+        "search": search,
+        "profile": profile,
+    }
+
+
+# Reporting ------------------------------------------------------------------
+
+GOALS = {
+    "newsroom publish, cold": 1.0,
+    "newsroom publish, nothing changed": 0.25,
+    "newsroom publish, one new article": 0.15,
+    "newsroom publish, one correction": 0.15,
+}
+RSS_GOAL = 1.5
+
+
+def _row(m: Measurement, baseline: Measurement) -> dict:
+    ratio = m.median / baseline.median
+    goal = GOALS.get(m.name)
+    return {
+        **m.as_dict(),
+        "ratio_to_baseline": round(ratio, 3),
+        "rss_ratio_to_baseline": round(m.peak_rss_mb / baseline.peak_rss_mb, 3),
+        "goal_ratio": goal,
+        "goal_met": None if goal is None else ratio <= goal,
+    }
+
+
+def report(result: dict) -> dict:
+    baseline: Measurement = result["baseline"]
+    n = result["articles"]
+    print(f"\n== {n} articles ==")
+    print(
+        f"{'measurement':40} {'median s':>9} {'spread':>7} {'cpu s':>7} {'ratio':>6} "
+        f"{'goal':>5} {'peak MB':>8}"
+    )
+    rows = []
+    for m in [baseline, *result["measurements"], *result["search"]]:
+        row = _row(m, baseline)
+        rows.append(row)
+        goal = f"{row['goal_ratio']:.2f}" if row["goal_ratio"] else ""
+        print(
+            f"{m.name:40} {m.median:9.2f} {m.spread:7.2f} {m.cpu_median:7.1f} "
+            f"{row['ratio_to_baseline']:6.2f} "
+            f"{goal:>5} {m.peak_rss_mb:8.0f}"
+        )
+    profile = result["profile"]
+    seconds = profile["build_seconds"]
+    print(f"\nplugin cost in one cold Pelican build under cProfile ({seconds:.1f} s):")
+    for name, seconds in profile["plugins"].items():
+        print(f"  {name:24} {seconds:7.2f} s")
+    print("self time by package (cProfile, same build):")
+    for name, seconds in list(profile["packages"].items())[:12]:
+        print(f"  {name:24} {seconds:7.2f} s")
+    return {
+        "articles": n,
+        "machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
+        "baseline": baseline.name,
+        "rss_goal_ratio": RSS_GOAL,
+        "measurements": rows,
+        "profile": profile,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--articles", type=int, action="append")
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    for articles in args.articles or [1000, 10000]:
+        data = report(bench_size(articles, max(3, args.repeat)))
+        RESULTS.mkdir(parents=True, exist_ok=True)
+        out = RESULTS / f"site_bench-{articles}.json"
+        out.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", "utf-8")
+        print(f"JSON: {out}")
+
+
+if __name__ == "__main__":
+    main()

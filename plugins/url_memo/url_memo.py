@@ -1,0 +1,81 @@
+"""URLs computed once per object: Pelican formats every `url` and `save_as` on each access.
+
+Pelican's `Content.url` rebuilds a dict of the metadata and formats the URL
+pattern every time a template asks, and a page lists dozens of articles, so
+this is one of the hottest paths of a large build. Once every generator has
+finished its context, slugs, dates and sections are final; from then on each
+content object and each tag, author and section remembers its URLs. Objects
+not marked final (or a build before that point) compute them as Pelican does.
+"""
+
+from __future__ import annotations
+
+from pelican import signals
+from pelican.contents import Content
+from pelican.urlwrappers import URLWrapper
+
+FINAL = "_url_memo_final"
+MEMO = "_url_memo"
+
+_content_url = Content.get_url_setting
+_wrapper_url = URLWrapper._from_settings
+
+
+def _remembered(compute):
+    def lookup(self, key, *args, **kwargs):
+        state = self.__dict__
+        if not state.get(FINAL):
+            return compute(self, key, *args, **kwargs)
+        memo = state.setdefault(MEMO, {})
+        name = (key, *args, *sorted(kwargs.items()))
+        if name not in memo:
+            memo[name] = compute(self, key, *args, **kwargs)
+        return memo[name]
+
+    return lookup
+
+
+Content.get_url_setting = _remembered(_content_url)
+URLWrapper._from_settings = _remembered(_wrapper_url)
+
+
+CONTENT_LISTS = (
+    "articles",
+    "translations",
+    "hidden_articles",
+    "hidden_translations",
+    "drafts",
+    "drafts_translations",
+    "pages",
+    "hidden_pages",
+    "draft_pages",
+)
+
+
+def _contents(generator) -> list:
+    found = []
+    for name in CONTENT_LISTS:
+        found += list(getattr(generator, name, []) or [])
+    return found
+
+
+def _wrappers(generator, contents: list) -> list:
+    found = list(getattr(generator, "tags", {}) or {})
+    found += [wrapper for wrapper, _ in getattr(generator, "categories", []) or []]
+    found += [wrapper for wrapper, _ in getattr(generator, "authors", []) or []]
+    for item in contents:
+        found += list(getattr(item, "tags", []) or []) + list(getattr(item, "authors", []) or [])
+        if getattr(item, "category", None) is not None:
+            found.append(item.category)
+    return found
+
+
+def mark_final(generators) -> None:
+    for generator in generators:
+        contents = _contents(generator)
+        for item in [*contents, *_wrappers(generator, contents)]:
+            item.__dict__[FINAL] = True
+
+
+def register() -> None:
+    signals.all_generators_finalized.connect(mark_final)

@@ -1,0 +1,150 @@
+"""Correctness at speed: an incremental publish gives exactly the bytes of a clean full one.
+
+A publish reuses what earlier publishes left (the staging tree, the reader
+cache, the search bundles of unchanged years); after one article is added,
+one corrected and one withdrawn, its release must equal, file by file, a
+build of the same manifest with no cache and no previous release.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from pipeline import verify
+from pipeline.article import parse_datetime
+from pipeline.config import load_config
+from pipeline.publish import (
+    build_cache,
+    build_release,
+    live_manifest,
+    materialize,
+    page_files,
+    publish,
+)
+from pipeline.record import Record
+from pipeline.search import indexed_part
+from pipeline.vietnamese import TIMEZONE
+from tests.workflow_helpers import cli, live, make_newsroom, story, submit_and_approve, tree
+
+AT = datetime(2025, 3, 1, 8, 0, tzinfo=TIMEZONE)
+LATER = datetime(2025, 3, 2, 8, 0, tzinfo=TIMEZONE)
+# slug -> (date, section, photo colour): four years, so that one year stays untouched.
+STORIES = {
+    "mot-2021": (datetime(2021, 3, 1, 7, 0, tzinfo=TIMEZONE), "Biên giới", "#33aa55"),
+    "hai-2021": (datetime(2021, 6, 1, 7, 0, tzinfo=TIMEZONE), "Biên giới", None),
+    "ba-2022": (datetime(2022, 4, 1, 7, 0, tzinfo=TIMEZONE), "Thời sự", "#aa3355"),
+    "bon-2022": (datetime(2022, 5, 1, 7, 0, tzinfo=TIMEZONE), "Thời sự", None),
+    "nam-2023": (datetime(2023, 2, 1, 7, 0, tzinfo=TIMEZONE), "Biên giới", "#5533aa"),
+    "sau-2023": (datetime(2023, 8, 1, 7, 0, tzinfo=TIMEZONE), "Thời sự", None),
+}
+
+
+@pytest.fixture
+def published(tmp_path: Path) -> Path:
+    root = make_newsroom(tmp_path / "site")
+    for slug, (date, section, colour) in STORIES.items():
+        story(
+            root,
+            slug,
+            f"Câu riêng của bài {slug}.",
+            date,
+            colour,
+            section=section,
+            tags="biên giới",
+        )
+        submit_and_approve(root, slug)
+    assert publish(root, AT, given_actor="hoa") is not None
+    return root
+
+
+def _reader_entries(root: Path) -> int:
+    return sum(1 for _ in (build_cache(load_config(root)) / "readers").rglob("*.pickle"))
+
+
+def _clean_build(root: Path, folder: Path) -> Path:
+    """The live manifest built from nothing: no staging tree, no reader cache, no release."""
+    config = load_config(root)
+    record = Record(config.record_path)
+    try:
+        manifest = live_manifest(root, record)
+        assert manifest is not None
+        pages = page_files(record)
+        staging = folder / "staging"
+        materialize(record, manifest, pages, staging)
+    finally:
+        record.close()
+    built = folder / "clean"
+    build_release(root, staging, built, parse_datetime(manifest.at))
+    return built
+
+
+def test_incremental_publish_equals_clean_build(published, tmp_path):
+    first = live(published)
+    read_first = _reader_entries(published)
+    new_date = datetime(2024, 1, 5, 7, 0, tzinfo=TIMEZONE)
+    story(published, "bay-2024", "Câu mới.", new_date, "#aaaa33", section="Biên giới")
+    submit_and_approve(published, "bay-2024")
+    corrected = published / "content/articles/2023/08/sau-2023/index.md"
+    corrected.write_text(corrected.read_text("utf-8") + "\nCâu đã đính chính.\n", "utf-8")
+    assert cli(published, "submit", "sau-2023", "--as", "vitoan") == 0
+    assert cli(published, "approve", "sau-2023", "--as", "hoa", "--correction", "Sửa số liệu.") == 0
+    assert cli(published, "withdraw", "bon-2022", "--as", "hoa", "--reason", "Trùng bài") == 0
+    assert publish(published, LATER, given_actor="hoa") is not None
+    incremental = live(published)
+
+    clean = _clean_build(published, tmp_path / "fresh")
+    incremental_files, clean_files = tree(incremental), tree(clean)
+    assert sorted(incremental_files) == sorted(clean_files)
+    different = [name for name in clean_files if incremental_files[name] != clean_files[name]]
+    assert different == []
+    # It was incremental: only the new and the corrected article were read again, and the
+    # untouched year's search bundle is the first release's, by hard link.
+    assert _reader_entries(published) == read_first + 2
+    entry = "pagefind/2021/pagefind-entry.json"
+    assert os.path.samefile(incremental / entry, first / entry)
+    assert not os.path.samefile(incremental / "pagefind/2023/pagefind-entry.json",
+                                first / "pagefind/2023/pagefind-entry.json")  # fmt: skip
+    assert "Câu đã đính chính." in incremental_files["2023/08/01/sau-2023/index.html"].decode()
+    assert b"bon-2022" not in incremental_files["feeds/all.atom.xml"]
+
+
+PAGE = (
+    '<html lang="vi"><body><aside>{aside}</aside>'
+    '<article class="story" data-pagefind-body><div><p>{body}</p></div>'
+    "<div data-pagefind-ignore>x</div></article><footer>{aside}</footer></body></html>"
+)
+
+
+@pytest.mark.parametrize(
+    ("change", "same"),
+    [
+        ({"aside": "Tin mới nhất khác"}, True),
+        ({"body": "Câu đã sửa"}, False),
+    ],
+)
+def test_indexed_part_changes_only_with_indexed_text(change, same):
+    before = PAGE.format(aside="Tin mới nhất", body="Câu gốc")
+    after = PAGE.format(**{"aside": "Tin mới nhất", "body": "Câu gốc", **change})
+    assert (indexed_part(before) == indexed_part(after)) is same
+
+
+@pytest.mark.parametrize("per_worker", [1000, 1])
+def test_broken_references_same_on_one_or_every_core(tmp_path, monkeypatch, per_worker):
+    monkeypatch.setattr(verify, "PAGES_PER_WORKER", per_worker)
+    release = tmp_path / "release"
+    for name, text in {
+        "a/index.html": '<a href="/b/">b</a><a href="/mat-1/">?</a>',
+        "b/index.html": '<a href="/a/">a</a>',
+        "c/index.html": '<img src="/mat-2.jpg"><a href="../a/">a</a><a href="/mat-3/">?</a>',
+    }.items():
+        (release / name).parent.mkdir(parents=True, exist_ok=True)
+        (release / name).write_text(text, "utf-8")
+    assert verify.broken_references(release) == [
+        "a/index.html trỏ tới /mat-1/ không tồn tại",
+        "c/index.html trỏ tới /mat-2.jpg không tồn tại",
+        "c/index.html trỏ tới /mat-3/ không tồn tại",
+    ]
