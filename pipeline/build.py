@@ -63,6 +63,6 @@ def build_site(
     ever built from approved revisions (pipeline/publish.py); returns the new live release."""
     from .publish import PublishResult, publish  # publish builds with run_pelican above
 
-    result = publish(root, publish_time, given_actor)
-    assert isinstance(result, PublishResult)  # without only_if_due, publish always makes one
+    result = publish(root, publish_time, given_actor, rebuild=True)
+    assert isinstance(result, PublishResult)  # a rebuild without only_if_due always makes one
     return result.release

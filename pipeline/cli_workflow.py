@@ -121,7 +121,9 @@ def _cmd_publish(args) -> int:
     if args.watch:
         publishing.watch(args.root, args.interval, given_actor=args.actor)
         return 0
-    result = publishing.publish(args.root, at, args.actor, args.wait, args.if_due, args.force)
+    result = publishing.publish(
+        args.root, at, args.actor, args.wait, args.if_due, args.force, args.rebuild
+    )
     if isinstance(result, publishing.Skipped):
         print(result.reason)
         return 0
@@ -255,6 +257,11 @@ def add_commands(subparsers) -> None:
     )
     publish.add_argument(
         "--force", action="store_true", help="xuất bản cả khi mọi bài đang đăng sẽ bị gỡ khỏi trang"
+    )
+    publish.add_argument(
+        "--rebuild",
+        action="store_true",
+        help="dựng lại cả khi không có gì thay đổi so với trang đang đăng",
     )
     command("rollback", "quay lại bản phát hành trước", _cmd_rollback)
     command("backup", "sao lưu sổ biên tập", _cmd_backup).add_argument(

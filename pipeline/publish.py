@@ -30,6 +30,7 @@ from pathlib import Path
 
 from .article import format_datetime, parse_datetime
 from .build import run_pelican
+from .build_inputs import inputs_key, remember, unchanged
 from .config import Config, load_config
 from .errors import NewsroomError
 from .faults import AFTER_SWITCH, fault_point
@@ -268,6 +269,10 @@ class Skipped:
 
 
 NOTHING_DUE = "Không có gì mới đến giờ đăng; trang giữ nguyên."
+NOTHING_CHANGED = (
+    "Trang đang đăng đã dựng từ đúng các bản đã duyệt, mã và cấu hình này; không cần dựng lại "
+    "(thêm --rebuild để dựng lại)."
+)
 HELD = (
     "Trang đang giữ bản đã quay lại (newsroom rollback); --if-due và --watch không xuất bản "
     "cho đến khi biên tập viên chạy newsroom publish."
@@ -422,10 +427,12 @@ def publish(
     wait: bool = False,
     only_if_due: bool = False,
     force: bool = False,
+    rebuild: bool = False,
 ) -> PublishResult | Skipped:
     """Publish every due approved revision. With `only_if_due` (cron, --watch), only when the
     site would change, and never while a rollback holds the site. A publish that would take
-    every live article off the site needs `force`."""
+    every live article off the site needs `force`. When the live release was built from
+    exactly these inputs (pipeline.build_inputs), there is nothing to do unless `rebuild`."""
     root = Path(root).resolve()
     config = load_config(root)
     actor = _editor(config, given_actor, "xuất bản")
@@ -444,11 +451,15 @@ def publish(
                 return Skipped(HELD)
             if only_if_due and manifest.same_content(live_manifest(root, record)):
                 return Skipped(NOTHING_DUE)
+            key = inputs_key(root, manifest)
+            if not rebuild and unchanged(build_cache(config), current_release(root), key):
+                return Skipped(NOTHING_CHANGED)
             release, digest = _release_manifest(root, config, record, manifest, pages)
             pending = PendingRelease(
                 release.name, "publish", None, to_json(manifest), digest, actor, at is not None
             )
             _go_live(root, config, record, release, pending, pages)
+            remember(build_cache(config), release, key)
             return PublishResult(release, manifest)
         finally:
             record.close()

@@ -31,7 +31,7 @@ def published(tmp_path_factory: pytest.TempPathFactory) -> Path:
     story(root, SLUG, SENTENCE)
     submit_and_approve(root, SLUG)
     assert cli(root, "publish", "--as", "hoa") == 0
-    assert cli(root, "publish", "--as", "hoa") == 0  # an earlier release to roll back to
+    assert cli(root, "publish", "--as", "hoa", "--rebuild") == 0  # a release to roll back to
     assert cli(root, "backup", str(root.parent / "sao-luu.sqlite3"), "--as", "hoa") == 0
     return root
 

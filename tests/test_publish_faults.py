@@ -106,7 +106,8 @@ def test_two_publishes_at_once_both_complete_in_turn(published):
     finally:
         record.close()
     processes = [
-        newsroom_process(published, "publish", "--as", "bientapvien", "--wait") for _ in range(2)
+        newsroom_process(published, "publish", "--as", "bientapvien", "--wait", "--rebuild")
+        for _ in range(2)
     ]
     results = [process.communicate(timeout=120) for process in processes]
     assert [p.returncode for p in processes] == [0, 0], results

@@ -95,6 +95,6 @@ def publish_all(root: Path, at: datetime | None = None) -> Path:
     approved by the sample editor through the real commands, then published (as at `at`).
     Returns the live release. Tests of the reader site build through this, never around it."""
     approve_samples(root, main, publish=False)
-    result = publish(root, at, "bientapvien")
+    result = publish(root, at, "bientapvien", rebuild=True)
     assert isinstance(result, PublishResult)
     return result.release
