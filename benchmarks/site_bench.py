@@ -177,7 +177,8 @@ def correct_article(corpus: Corpus) -> None:
 
 
 def _publish_command(corpus: Corpus) -> list[str]:
-    return [*NEWSROOM, "--root", str(corpus.ours), "publish"]
+    """What an editor (or the cron line) runs: publishing needs an editor's identity."""
+    return [*NEWSROOM, "--root", str(corpus.ours), "publish", "--as", EDITOR]
 
 
 def _live(corpus: Corpus) -> Path:
