@@ -42,6 +42,7 @@ from benchmarks.measure import Measurement, measure, run_once  # noqa: E402
 from pipeline.article import format_article, read_article  # noqa: E402
 from pipeline.config import load_config  # noqa: E402
 from pipeline.figures import Photo, format_photo  # noqa: E402
+from pipeline.pages import page_paths  # noqa: E402
 from pipeline.workflow import approve, open_desk, submit  # noqa: E402
 
 WORK = REPO / ".cache" / "bench-site"
@@ -73,13 +74,15 @@ def _article_folders(content: Path) -> list[Path]:
 
 
 def approve_all(root: Path, folders: list[Path]) -> None:
-    """Submit as a reporter and approve as an editor, through the workflow's own functions."""
+    """Submit as a reporter and approve as an editor, through the workflow's own functions:
+    every article, and the static pages (Giới thiệu, Liên hệ, 404, tìm kiếm) as on a real site."""
     with open_desk(root, REPORTER) as desk:
-        for folder in folders:
-            submit(desk, str(folder))
+        items = [*map(str, folders), *map(str, page_paths(desk.content))]
+        for item in items:
+            submit(desk, item)
     with open_desk(root, EDITOR) as desk:
-        for folder in folders:
-            approve(desk, str(folder), note="Duyệt bài đo hiệu năng")
+        for item in items:
+            approve(desk, item, note="Duyệt bài đo hiệu năng")
 
 
 def prepare(articles: int, seed: int = 7) -> Corpus:
@@ -88,7 +91,7 @@ def prepare(articles: int, seed: int = 7) -> Corpus:
     ours, plain = work / "ours", work / "plain"
     config_record = ours / "var" / "newsroom.sqlite3"
     pristine = work / "record.pristine.sqlite3"
-    stamp = {"articles": articles, "seed": seed}
+    stamp = {"articles": articles, "seed": seed, "pages": True}
     stamp_path = work / STAMP
     if not (stamp_path.is_file() and json.loads(stamp_path.read_text()) == stamp):
         started = time.perf_counter()
