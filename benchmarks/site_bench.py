@@ -39,6 +39,7 @@ sys.path.insert(0, str(REPO))
 
 from benchmarks.corpus import article_fields, write_corpus  # noqa: E402
 from benchmarks.measure import Measurement, measure, run_once  # noqa: E402
+from pipeline import pages  # noqa: E402
 from pipeline.article import format_article, read_article  # noqa: E402
 from pipeline.config import load_config  # noqa: E402
 from pipeline.figures import Photo, format_photo  # noqa: E402
@@ -77,12 +78,16 @@ def approve_all(root: Path, folders: list[Path]) -> None:
     """Submit as a reporter and approve as an editor, through the workflow's own functions:
     every article, and the static pages (Giới thiệu, Liên hệ, 404, tìm kiếm) as on a real site."""
     with open_desk(root, REPORTER) as desk:
-        items = [*map(str, folders), *map(str, page_paths(desk.content))]
-        for item in items:
-            submit(desk, item)
+        static = page_paths(desk.content)
+        for folder in folders:
+            submit(desk, str(folder))
+        for path in static:
+            pages.submit(desk, path)
     with open_desk(root, EDITOR) as desk:
-        for item in items:
-            approve(desk, item, note="Duyệt bài đo hiệu năng")
+        for folder in folders:
+            approve(desk, str(folder), note="Duyệt bài đo hiệu năng")
+        for path in static:
+            pages.approve(desk, path, None, "Duyệt trang tĩnh", None)
 
 
 def prepare(articles: int, seed: int = 7) -> Corpus:
