@@ -100,7 +100,7 @@ def _grouped(stats: pstats.Stats, plugins: set[str]) -> tuple[dict[str, float], 
 def main(root: Path, out: Path) -> None:
     config = load_config(root)
     record = Record(config.record_path)
-    pages = page_files(config)
+    pages = page_files(record)
     moment = now()
     manifest = plan(record, moment, pages)
     staging = root / ".cache" / "profile-staging"
