@@ -161,6 +161,7 @@ def add_article(corpus: Corpus) -> None:
     ]
     body += [f"Đoạn {i} của tin mới số {number}: bộ đội biên phòng tuần tra." for i in range(8)]
     folder = corpus.ours / "content" / "articles" / "2025" / "12" / fields["Slug"]
+    shutil.rmtree(folder, ignore_errors=True)  # left by an interrupted earlier run
     folder.mkdir(parents=True)
     (folder / "index.md").write_text(format_article(fields, "\n\n".join(body)), "utf-8")
     os.link(model.folder / photo.src, folder / photo.src)
