@@ -16,15 +16,14 @@ from pathlib import Path
 from .article import INDEX_NAME, format_datetime, parse_text
 from .errors import ArticleError
 from .record import PageRecord, Record
-from .revisions import Revision, file_hash, revision_hash, short
+from .revisions import Revision, file_hash, revision_hash
 from .vietnamese import nfc
 from .workflow import (
     Desk,
     WorkflowError,
     _allow,
     _log,
-    _separate_duties,
-    _submitters,
+    approvable_revision,
     now,
 )
 
@@ -116,13 +115,7 @@ def approve(
     with desk.record.transaction():
         row = desk.record.page(key)
         actor = _allow(desk, "approve", row, key)
-        assert row is not None and row.submitted_revision
-        if revision and not row.submitted_revision.startswith(revision):
-            raise WorkflowError(
-                f"bản {revision} không phải bản đang chờ duyệt ({short(row.submitted_revision)})"
-            )
-        submitted = desk.record.load_revision(row.submitted_revision)
-        _separate_duties(actor, row, submitted, _submitters(desk.record, key))
+        submitted = approvable_revision(desk, actor, row, key, revision)
         if working.hash != submitted.hash:
             raise WorkflowError(
                 f"trang đã sửa sau khi gửi duyệt ({_changes(key, submitted, working)}); "

@@ -228,6 +228,19 @@ def _submitters(record: Record, slug: str) -> set[str]:
     return {entry.actor for entry in record.history(slug) if entry.action == "submit"}
 
 
+def approvable_revision(desk: Desk, actor: StaffMember, row, key: str, wanted: str | None):
+    """The submitted revision that an approval of `key` (article slug or page path) applies to,
+    after the checks every approval makes: the revision asked for, and separation of duties."""
+    assert row is not None and row.submitted_revision
+    if wanted and not row.submitted_revision.startswith(wanted):
+        raise WorkflowError(
+            f"bản {wanted} không phải bản đang chờ duyệt ({short(row.submitted_revision)})"
+        )
+    submitted = desk.record.load_revision(row.submitted_revision)
+    _separate_duties(actor, row, submitted, _submitters(desk.record, key))
+    return submitted
+
+
 def _separate_duties(
     actor: StaffMember, row: ArticleRecord, submitted: Revision, submitters: set[str]
 ) -> None:
@@ -259,13 +272,7 @@ def approve(
     with desk.record.transaction():
         row = desk.record.article(slug)
         actor = _allow(desk, "approve", row, slug)
-        assert row is not None and row.submitted_revision
-        if revision and not row.submitted_revision.startswith(revision):
-            raise WorkflowError(
-                f"bản {revision} không phải bản đang chờ duyệt ({short(row.submitted_revision)})"
-            )
-        submitted = desk.record.load_revision(row.submitted_revision)
-        _separate_duties(actor, row, submitted, _submitters(desk.record, slug))
+        submitted = approvable_revision(desk, actor, row, slug, revision)
         if working.hash != submitted.hash:
             changes = "; ".join(describe_changes(submitted, working))
             raise WorkflowError(
