@@ -164,6 +164,20 @@ COLUMNS = [f.name for f in fields(ArticleRecord)]
 PAGE_COLUMNS = [f.name for f in fields(PageRecord)]
 
 
+@dataclass(frozen=True)
+class Table:
+    """A table holding one row dataclass, looked up by one key column."""
+
+    name: str
+    key: str
+    kind: type
+    columns: tuple[str, ...]
+
+
+ARTICLES = Table("articles", "slug", ArticleRecord, tuple(COLUMNS))
+PAGES = Table("pages", "path", PageRecord, tuple(PAGE_COLUMNS))
+
+
 class MissingRecordError(NewsroomError):
     """The record is gone while a site is live: it was lost or moved, not yet created."""
 
@@ -263,43 +277,42 @@ class Record:
         ).fetchall()
         return dict(rows)
 
-    # Articles --------------------------------------------------------------
+    # Articles and static pages: one row type each, one table each --------
+
+    def _get(self, table: Table, key: str):
+        row = self.db.execute(
+            f"SELECT {', '.join(table.columns)} FROM {table.name} WHERE {table.key} = ?", (key,)
+        ).fetchone()
+        return table.kind(*row) if row else None
+
+    def _all(self, table: Table) -> list:
+        sql = f"SELECT {', '.join(table.columns)} FROM {table.name} ORDER BY {table.key}"
+        return [table.kind(*row) for row in self.db.execute(sql)]
+
+    def _save(self, table: Table, row) -> None:
+        marks = ", ".join("?" for _ in table.columns)
+        self.db.execute(
+            f"INSERT OR REPLACE INTO {table.name} ({', '.join(table.columns)}) VALUES ({marks})",
+            astuple(row),
+        )
 
     def article(self, slug: str) -> ArticleRecord | None:
-        row = self.db.execute(
-            f"SELECT {', '.join(COLUMNS)} FROM articles WHERE slug = ?", (slug,)
-        ).fetchone()
-        return ArticleRecord(*row) if row else None
+        return self._get(ARTICLES, slug)
 
     def articles(self) -> list[ArticleRecord]:
-        rows = self.db.execute(f"SELECT {', '.join(COLUMNS)} FROM articles ORDER BY slug")
-        return [ArticleRecord(*row) for row in rows]
+        return self._all(ARTICLES)
 
     def save_article(self, article: ArticleRecord) -> None:
-        marks = ", ".join("?" for _ in COLUMNS)
-        self.db.execute(
-            f"INSERT OR REPLACE INTO articles ({', '.join(COLUMNS)}) VALUES ({marks})",
-            astuple(article),
-        )
-
-    # Static pages ----------------------------------------------------------
+        self._save(ARTICLES, article)
 
     def page(self, path: str) -> PageRecord | None:
-        row = self.db.execute(
-            f"SELECT {', '.join(PAGE_COLUMNS)} FROM pages WHERE path = ?", (path,)
-        ).fetchone()
-        return PageRecord(*row) if row else None
+        return self._get(PAGES, path)
 
     def pages(self) -> list[PageRecord]:
-        rows = self.db.execute(f"SELECT {', '.join(PAGE_COLUMNS)} FROM pages ORDER BY path")
-        return [PageRecord(*row) for row in rows]
+        return self._all(PAGES)
 
     def save_page(self, page: PageRecord) -> None:
-        marks = ", ".join("?" for _ in PAGE_COLUMNS)
-        self.db.execute(
-            f"INSERT OR REPLACE INTO pages ({', '.join(PAGE_COLUMNS)}) VALUES ({marks})",
-            astuple(page),
-        )
+        self._save(PAGES, page)
 
     # Corrections -----------------------------------------------------------
 
