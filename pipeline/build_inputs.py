@@ -26,7 +26,8 @@ TOOLS = ("pelican", "markdown", "pagefind", "pillow", "nh3")
 NEWS_WINDOW = timedelta(days=2)  # plugins/sitemaps: SITEMAPS_NEWS_WINDOW
 
 
-def _code_digest(root: Path) -> str:
+def code_digest(root: Path) -> str:
+    """Every file of the build and the versions of the tools that render, as one digest."""
     digest = hashlib.sha256(" ".join(f"{t}={version(t)}" for t in TOOLS).encode())
     for path in [*(root / name for name in BUILD_FILES), PIPELINE]:
         files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
@@ -52,7 +53,7 @@ def inputs_key(root: Path, manifest: Manifest) -> str:
         "articles": [repr(article) for article in manifest.articles],
         "pages": manifest.pages,
         "news": _news_window(manifest, parse_datetime(manifest.at)),
-        "code": _code_digest(root),
+        "code": code_digest(root),
     }
     return hashlib.sha256(json.dumps(content, sort_keys=True).encode()).hexdigest()
 

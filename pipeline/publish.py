@@ -30,7 +30,7 @@ from pathlib import Path
 
 from .article import format_datetime, parse_datetime
 from .build import run_pelican
-from .build_inputs import inputs_key, remember, unchanged
+from .build_inputs import code_digest, inputs_key, remember, unchanged
 from .config import Config, load_config
 from .errors import NewsroomError
 from .faults import AFTER_SWITCH, fault_point
@@ -54,6 +54,7 @@ from .releases import (
     new_release_id,
     promote,
     prune,
+    release_name,
     staging_dir,
     switch_to,
     tree_digest,
@@ -149,6 +150,7 @@ def plan(record: Record, moment: datetime, pages: dict[str, bytes]) -> Manifest:
 
 
 STATE_NAME = ".materialized.json"
+PAGE_KEYS = "page-keys"  # one file per release: what each page was rendered from
 
 
 def build_cache(config: Config) -> Path:
@@ -240,14 +242,23 @@ def build_release(
     preview: bool = False,
     previous: Path | None = None,
     reader_cache: Path | None = None,
+    page_keys: Path | None = None,
 ) -> None:
     """Pelican with publishconf.py over the staging tree (the gate checks the manifest), then
     the search index of the years that changed since `previous` (the live release);
     time-relative output counts from `publish_time`. Articles read are kept in
-    `reader_cache` (plugins/photos/reader_cache.py) when given."""
+    `reader_cache` (plugins/photos/reader_cache.py) when given. With `page_keys` (a folder
+    of one key file per release), pages whose inputs did not change since `previous` are
+    taken from it (plugins/site_writer/page_keys.py)."""
     overrides: dict = {"NEWSROOM_MANIFEST": str(staging / MANIFEST_NAME)}
     if reader_cache:
         overrides["PHOTOS_READER_CACHE_PATH"] = str(reader_cache)
+    if page_keys:
+        overrides["SITE_WRITER_BUILD"] = code_digest(root)
+        overrides["SITE_WRITER_KEYS"] = str(page_keys / f"{release_name(output)}.json")
+        if previous:
+            overrides["SITE_WRITER_PREVIOUS"] = str(previous)
+            overrides["SITE_WRITER_PREVIOUS_KEYS"] = str(page_keys / f"{previous.name}.json")
     if preview:
         overrides["NEWSROOM_PREVIEW"] = True
     try:
@@ -293,6 +304,16 @@ def _go_live(
     fault_point(AFTER_SWITCH)
     _record_publication(record, pending)
     prune(config.releases_path, keep=KEEP_RELEASES, live=release)
+    _prune_page_keys(config)
+
+
+def _prune_page_keys(config: Config) -> None:
+    """Page keys only serve releases that still exist."""
+    kept = {f"{r.name}.json" for r in list_releases(config.releases_path)}
+    folder = build_cache(config) / PAGE_KEYS
+    for path in folder.glob("*.json") if folder.is_dir() else []:
+        if path.name not in kept:
+            path.unlink(missing_ok=True)
 
 
 def _record_publication(record: Record, pending: PendingRelease, note: str = "") -> None:
@@ -392,6 +413,7 @@ def _release_manifest(
             parse_datetime(manifest.at),
             previous=current_release(root),
             reader_cache=build_cache(config) / "readers",
+            page_keys=build_cache(config) / PAGE_KEYS,
         )
         verify_release(built, manifest)
         digest = tree_digest(built)

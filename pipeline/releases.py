@@ -29,6 +29,11 @@ def staging_dir(releases: Path, release_id: str) -> Path:
     return releases / f".building-{release_id}"
 
 
+def release_name(folder: Path) -> str:
+    """The id of the release built in `folder` (a staging folder or the release itself)."""
+    return folder.name.removeprefix(".building-")
+
+
 def current_release(root: Path) -> Path | None:
     output = root / OUTPUT_NAME
     return output.resolve() if output.is_symlink() else None

@@ -18,6 +18,7 @@ from pipeline import verify
 from pipeline.article import parse_datetime
 from pipeline.config import load_config
 from pipeline.publish import (
+    PAGE_KEYS,
     build_cache,
     build_release,
     live_manifest,
@@ -110,6 +111,49 @@ def test_incremental_publish_equals_clean_build(published, tmp_path):
                                 first / "pagefind/2023/pagefind-entry.json")  # fmt: skip
     assert "Câu đã đính chính." in incremental_files["2023/08/01/sau-2023/index.html"].decode()
     assert b"bon-2022" not in incremental_files["feeds/all.atom.xml"]
+    # Pages that read nothing that changed come from the first release; the others are new.
+    for unchanged in ("2021/03/01/mot-2021/index.html", "gioi-thieu/index.html"):
+        assert os.path.samefile(incremental / unchanged, first / unchanged), unchanged
+    for changed in ("2023/08/01/sau-2023/index.html", "index.html", "chu-de/bien-gioi/index.html"):
+        assert not os.path.samefile(incremental / changed, first / changed), changed
+
+
+def _linked_pages(release: Path, previous: Path) -> list[str]:
+    return [
+        p.relative_to(release).as_posix()
+        for p in release.rglob("*.html")
+        if (previous / p.relative_to(release)).exists()
+        and os.path.samefile(p, previous / p.relative_to(release))
+    ]
+
+
+def test_changed_config_renders_every_page_again(published):
+    first = live(published)
+    toml = published / "newsroom.toml"
+    text = toml.read_text("utf-8")
+    assert 'name = "' in text
+    toml.write_text(text.replace('name = "', 'name = "Báo mới – ', 1), "utf-8")
+    assert publish(published, LATER, given_actor="hoa") is not None
+    again = live(published)
+    assert again != first
+    assert _linked_pages(again, first) == []
+    assert "Báo mới – " in (again / "2021/03/01/mot-2021/index.html").read_text("utf-8")
+
+
+def test_lost_page_keys_only_make_the_publish_render_everything(published):
+    first = live(published)
+    keys = build_cache(load_config(published)) / PAGE_KEYS
+    assert (keys / f"{first.name}.json").is_file()
+    for path in keys.iterdir():
+        path.write_text("{not json", "utf-8")
+    story(published, "bay-2024", "Câu mới.", datetime(2024, 1, 5, 7, 0, tzinfo=TIMEZONE), None)
+    submit_and_approve(published, "bay-2024")
+    assert publish(published, LATER, given_actor="hoa") is not None
+    again = live(published)
+    assert _linked_pages(again, first) == []
+    assert (again / "2024/01/05/bay-2024/index.html").is_file()
+    # The publish after it reuses again, and keys of pruned releases do not pile up.
+    assert {p.name for p in keys.iterdir()} == {f"{r.name}.json" for r in (first, again)}
 
 
 PAGE = (

@@ -100,6 +100,9 @@ def build_front_page(generator) -> None:
         newest = sorted(articles, key=lambda a: (a.date, a.slug), reverse=True)
         blocks.append(SectionBlock(section, category, newest[:SECTIONS_BLOCK_SIZE]))
     generator.context["SECTION_BLOCKS"] = blocks
+    # The section bar of every page: sections only, so that a page's key (site_writer) does
+    # not change with each section's newest articles, which the bar does not show.
+    generator.context["SECTION_MENU"] = [SectionBlock(b.section, b.category) for b in blocks]
     generator.context["SECTION_CATEGORIES"] = [b.category for b in blocks if b.category]
     newest = sorted(generator.articles, key=lambda a: (a.date, a.slug), reverse=True)
     lead = choose_lead(newest)

@@ -9,21 +9,39 @@ core) that each take every n-th page. Forking shares the articles, the
 templates and the context as they are, so a page's bytes do not depend on
 which process wrote it. Every warning or error a process logs is logged
 again by the build, so it fails the build as before.
+
+Before rendering, each page whose key (page_keys.py) equals its key in the
+previous release is taken from that release by hard link instead; the
+processes return the keys of the pages they rendered, and the build keeps
+all of them for the next one.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import os
+import shutil
 import traceback
 
-from pelican.utils import sanitised_join
+from pelican.utils import get_relative_path, path_to_url, sanitised_join
 from pelican.writers import FileOverwriteFailedError, Writer
+
+from . import page_keys
+from .page_keys import Fingerprints, RecordingContext, Unkeyable
 
 logger = logging.getLogger(__name__)
 
 SITE_WRITER_WORKERS = 0
+SITE_WRITER_BUILD = ""  # the build's code key; no page keys without it
+SITE_WRITER_KEYS = ""  # where this build's page keys go
+SITE_WRITER_PREVIOUS = ""  # the previous release, whose unchanged pages are reused
+SITE_WRITER_PREVIOUS_KEYS = ""  # and its page keys
 _writers: list[ParallelWriter] = []  # writers of this build whose pages are queued
+_fingerprints = Fingerprints()
+
+Call = tuple[tuple, dict]
+Keys = dict[str, tuple[str, list[str]]]  # page -> (key, the names its template looked up)
 
 
 class _Capture(logging.Handler):
@@ -40,8 +58,10 @@ class ParallelWriter(Writer):
 
     def __init__(self, output_path, settings=None):
         super().__init__(output_path, settings=settings)
-        self._queue: list[tuple[tuple, dict] | None] = []
+        self._queue: list[Call | None] = []
         self._slot: dict[str, int] = {}  # output path -> index of the call that writes it
+        self.keys: Keys = {}  # the page keys of this build, once rendered
+        self.reused = 0  # pages taken from the previous release
         _writers.append(self)
 
     def _claim(self, name: str, override: bool) -> str | None:
@@ -75,28 +95,92 @@ class ParallelWriter(Writer):
               override_output, url), kwargs)
         )  # fmt: skip
 
-    def _render(self, calls: list[tuple[tuple, dict]]) -> None:
+    def _build_key(self) -> str:
+        return self.settings.get("SITE_WRITER_BUILD") or ""
+
+    def _render(self, calls: list[Call]) -> Keys:
+        """Render `calls`; the keys of the pages rendered, when this build keeps keys."""
         self._written_files.clear()
         self._overridden_files.clear()
+        build, keys = self._build_key(), {}
         for args, kwargs in calls:
-            Writer.write_file(self, *args, **kwargs)
+            template = args[1]
+            if build:
+                template.environment.context_class = RecordingContext
+                page_keys.start_noting()
+            try:
+                Writer.write_file(self, *args, **kwargs)
+            finally:
+                names = page_keys.stop_noting() if build else []
+            key = self._key((args, kwargs), names) if build else None
+            if key is not None:
+                keys[args[0]] = (key, names)
+        return keys
+
+    def _key(self, call: Call, names: list[str]) -> str | None:
+        """The page key of one call, from the values of `names`; None when it has none."""
+        (name, template, context, relative_urls, paginated, template_name, override, url) = call[0]
+        kwargs = call[1]
+        if paginated is None:
+            paginated = {k: v for k, v in kwargs.items() if k in {"articles", "dates"}}
+        if paginated and template_name in self.settings["PAGINATED_TEMPLATES"]:
+            return None  # Pelican's own pagination writes several pages for this call
+        local = {"output_file": name, "localsiteurl": context.get("localsiteurl")}
+        if relative_urls:
+            local["SITEURL"] = local["localsiteurl"] = path_to_url(get_relative_path(name))
+
+        def lookup(key, missing):
+            for scope in (kwargs, local, context, template.globals):
+                if key in scope:
+                    return scope[key]
+            return missing
+
+        identity = json.dumps([name, template.name, template_name, relative_urls, override, url])
+        try:
+            return _fingerprints.page(self._build_key(), identity, names, lookup)
+        except Unkeyable:
+            return None
+
+    def _reuse(self, calls: list[Call]) -> list[Call]:
+        """Link each page whose key is unchanged from the previous release; the calls left."""
+        build = self._build_key()
+        previous = self.settings.get("SITE_WRITER_PREVIOUS")
+        known = page_keys.load(self.settings.get("SITE_WRITER_PREVIOUS_KEYS"), build)
+        if not (build and previous and known):
+            return calls
+        left = []
+        for call in calls:
+            name = call[0][0]
+            before = known.get(name)
+            source = os.path.join(previous, name)
+            if before is None or self._key(call, before[1]) != before[0]:
+                left.append(call)
+            elif not _link(source, sanitised_join(self.output_path, name)):
+                left.append(call)
+            else:
+                self.keys[name] = before
+                self.reused += 1
+        return left
 
     def render_queued(self) -> None:
-        calls = [call for call in self._queue if call is not None]
+        calls = self._reuse([call for call in self._queue if call is not None])
         self._queue, self._slot = [], {}
         workers = min(self.settings.get("SITE_WRITER_WORKERS") or os.cpu_count() or 1, len(calls))
         if workers <= 1:
-            self._render(calls)
+            self.keys.update(self._render(calls))
             return
         children = [self._fork(calls[number::workers]) for number in range(workers)]
         for pid, pipe in children:
             with os.fdopen(pipe, "r", encoding="utf-8") as reader:
                 report = reader.read()
             _pid, status = os.waitpid(pid, 0)
-            for line in report.splitlines():
+            lines, _sep, keys = report.partition("\0")
+            for line in lines.splitlines():
                 level, _tab, message = line.partition("\t")
                 logger.log(int(level), "%s", message)
-            if status != 0 and not report:
+            if keys:
+                self.keys.update({k: (v[0], v[1]) for k, v in json.loads(keys).items()})
+            if status != 0 and not lines:
                 logger.error("một tiến trình ghi trang dừng bất thường (mã %s)", status)
 
     def _fork(self, calls: list) -> tuple[int, int]:
@@ -108,17 +192,41 @@ class ParallelWriter(Writer):
         os.close(reader)  # the child: render its share, report, and leave without cleanup
         capture = _Capture()
         logging.getLogger().addHandler(capture)
+        keys: Keys = {}
         try:
-            self._render(calls)
+            keys = self._render(calls)
         except BaseException as error:  # reported to the build, which fails
             detail = traceback.format_exception_only(type(error), error)[-1].strip()
             capture.lines.append(f"{logging.ERROR}\t{detail}")
         with os.fdopen(writer, "w", encoding="utf-8") as pipe:
             pipe.write("".join(line.replace("\n", " ") + "\n" for line in capture.lines))
+            pipe.write("\0" + json.dumps(keys))
         os._exit(1 if capture.lines else 0)
 
 
+def _link(source: str, target: str) -> bool:
+    """The previous release's file at `target`, by hard link (a copy across file systems);
+    releases are never written in place, so the two stay equal."""
+    if not os.path.isfile(source):
+        return False
+    os.makedirs(os.path.dirname(target), exist_ok=True)
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copy2(source, target)
+    return True
+
+
 def render_all(pelican) -> None:
-    """When the build is finalized: render every queued page."""
+    """When the build is finalized: render every queued page, and keep the page keys."""
+    keys: Keys = {}
+    reused = 0
     while _writers:
-        _writers.pop(0).render_queued()
+        writer = _writers.pop(0)
+        writer.render_queued()
+        keys.update(writer.keys)
+        reused += writer.reused
+    settings = pelican.settings
+    if settings.get("SITE_WRITER_BUILD") and settings.get("SITE_WRITER_KEYS"):
+        page_keys.save(settings["SITE_WRITER_KEYS"], settings["SITE_WRITER_BUILD"], keys)
+        logger.info("%d trang lấy lại từ bản phát hành trước", reused)

@@ -1,0 +1,181 @@
+"""Page keys: render a page again only when something it reads changed.
+
+A page's bytes are a function of the code (templates, plugins, settings
+files, tool versions: the build's own key, `SITE_WRITER_BUILD`) and of the
+values its template looks up by name while rendering. Jinja looks every
+top-level name up through `Context.resolve_or_missing`; `RecordingContext`
+notes those names while a page renders. The page's key is the build key plus
+a fingerprint of each noted name's value, and is kept with the names
+(`SITE_WRITER_KEYS`). The next build computes the key again from the same
+names: if it is equal, every value the render read is equal, so the render
+would take the same path and give the same bytes, and the page is taken from
+the previous release (`SITE_WRITER_PREVIOUS`) by hard link instead.
+
+A fingerprint covers a value's whole data, with one limit: an article seen
+through another article (a related story, a neighbour) is fingerprinted
+without the articles it points to in turn (only their URL), which templates
+never follow. A value that cannot be fingerprinted faithfully (an iterator,
+an object whose repr is an address) makes its page unkeyable: it is always
+rendered. tests/test_incremental.py holds the whole scheme to the bytes of a
+clean build.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import os
+import types
+from datetime import date, datetime, time, timedelta, tzinfo
+from pathlib import Path, PurePath
+
+from jinja2.runtime import Context
+from pelican.contents import Content
+from pelican.urlwrappers import URLWrapper
+
+KEYS_VERSION = 1
+CONTENT_DEPTH = 2  # the page's own article, and articles it shows; deeper ones by URL only
+# Constant in one build, global, or a cache of values derived from the others (url_memo),
+# which fills as pages render and so differs from page to page.
+SKIPPED_ATTRIBUTES = frozenset({"settings", "_context", "_url_memo"})
+_MISSING = object()
+
+_noted: set[str] | None = None  # names looked up by the page being rendered
+
+
+class RecordingContext(Context):
+    """A Jinja context that notes each name a template looks up."""
+
+    def resolve_or_missing(self, key: str):
+        if _noted is not None:
+            _noted.add(key)
+        return super().resolve_or_missing(key)
+
+
+def start_noting() -> None:
+    global _noted
+    _noted = set()
+
+
+def stop_noting() -> list[str]:
+    global _noted
+    names, _noted = sorted(_noted or ()), None
+    return names
+
+
+class Unkeyable(Exception):
+    """A value whose fingerprint would not stand for its data: render the page."""
+
+
+class Fingerprints:
+    """Fingerprints of a build's values, each computed once (the values live until the build
+    ends, so their ids stay theirs)."""
+
+    def __init__(self) -> None:
+        self._memo: dict[tuple[int, int], bytes] = {}
+        self._open: set[tuple[int, int]] = set()
+
+    def of(self, value, depth: int = 0) -> bytes:
+        """A token for `value`: its text for a scalar, a digest of its parts otherwise."""
+        kind = type(value)
+        if kind is str:
+            return b"s" + value.encode("utf-8", "surrogatepass")
+        if value is None or kind in (bool, int, float):
+            return kind.__name__.encode() + repr(value).encode()
+        key = (id(value), depth)
+        known = self._memo.get(key)
+        if known is None:
+            if key in self._open:  # a cycle that no article breaks (articles go deeper)
+                raise Unkeyable(f"vòng tham chiếu qua {kind.__name__}")
+            self._open.add(key)
+            try:
+                known = self._memo[key] = self._compute(value, depth)
+            finally:
+                self._open.discard(key)
+        return known
+
+    def _compute(self, value, depth: int) -> bytes:
+        kind = type(value)
+        name = f"{kind.__module__}.{kind.__qualname__}"
+        if isinstance(value, str):  # Markup
+            return _digest(name, value.encode("utf-8", "surrogatepass"))
+        if isinstance(value, Content):
+            if depth >= CONTENT_DEPTH:
+                return _digest(name, str(getattr(value, "url", "")).encode())
+            return self._members(name, _attributes(value), depth + 1)
+        if isinstance(value, (list, tuple)):
+            return _digest(name, *(self.of(item, depth) for item in value))
+        if isinstance(value, dict):
+            return _digest(name, *(self.of(k, depth) + self.of(v, depth) for k, v in value.items()))
+        if isinstance(value, (set, frozenset)):
+            return _digest(name, *sorted(self.of(item, depth) for item in value))
+        if isinstance(value, (bytes, bytearray)):
+            return _digest(name, bytes(value))
+        if isinstance(value, (datetime, date, time, timedelta, tzinfo, PurePath)):
+            return _digest(name, repr(value).encode())
+        if isinstance(value, (types.FunctionType, types.BuiltinFunctionType, type)):
+            return _digest(name, f"{value.__module__}.{value.__qualname__}".encode())
+        if isinstance(value, types.MethodType):
+            return _digest(name, value.__func__.__qualname__.encode(), self.of(value.__self__))
+        if isinstance(value, URLWrapper):  # a tag, author or section: all else derives from these
+            return _digest(name, self.of(value.name), self.of(value.slug))
+        if dataclasses.is_dataclass(value):
+            fields = {f.name: getattr(value, f.name) for f in dataclasses.fields(value)}
+            return self._members(name, fields, depth)
+        if hasattr(value, "__dict__") and not isinstance(value, types.ModuleType):
+            return self._members(name, _attributes(value), depth)
+        text = repr(value)
+        if " at 0x" in text or " object at " in text:
+            raise Unkeyable(f"không lấy được dấu vân tay của {name}")
+        return _digest(name, text.encode("utf-8", "surrogatepass"))
+
+    def _members(self, name: str, members: dict, depth: int) -> bytes:
+        return _digest(
+            name, *(key.encode() + b"=" + self.of(v, depth) for key, v in members.items())
+        )
+
+    def page(self, build: str, call: str, names: list[str], lookup) -> str:
+        """The key of one page: the build, the call that asked for it, and each name's value."""
+        parts = [build.encode(), call.encode()]
+        for name in names:
+            value = lookup(name, _MISSING)
+            parts.append(name.encode() + b"=" + (b"-" if value is _MISSING else self.of(value)))
+        return _digest("page", *parts).hex()
+
+
+def _attributes(value) -> dict:
+    return {k: v for k, v in sorted(vars(value).items()) if k not in SKIPPED_ATTRIBUTES}
+
+
+def _digest(kind: str, *parts: bytes) -> bytes:
+    hasher = hashlib.blake2b(kind.encode(), digest_size=16)
+    for part in parts:
+        hasher.update(len(part).to_bytes(8, "little"))
+        hasher.update(part)
+    return hasher.digest()
+
+
+# The keys of a release, kept outside it ------------------------------------
+
+
+def load(path: str | None, build: str) -> dict[str, tuple[str, list[str]]]:
+    """The keys of the previous release, when they were made by this build's code."""
+    if not path:
+        return {}
+    try:
+        data = json.loads(Path(path).read_text("utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if data.get("version") != KEYS_VERSION or data.get("build") != build:
+        return {}
+    return {page: (key, names) for page, (key, names) in data.get("pages", {}).items()}
+
+
+def save(path: str, build: str, pages: dict[str, tuple[str, list[str]]]) -> None:
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temporary = target.with_name(f".{target.name}.tmp")
+    data = {"version": KEYS_VERSION, "build": build, "pages": dict(sorted(pages.items()))}
+    temporary.write_text(json.dumps(data, separators=(",", ":")), "utf-8")
+    os.replace(temporary, target)
