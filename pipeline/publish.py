@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from . import release_files
 from .article import format_datetime, parse_datetime
 from .build import run_pelican
 from .build_inputs import code_digest, inputs_key, remember, unchanged
@@ -308,12 +309,13 @@ def _go_live(
 
 
 def _prune_page_keys(config: Config) -> None:
-    """Page keys only serve releases that still exist."""
+    """Page keys and file lists only serve releases that still exist."""
     kept = {f"{r.name}.json" for r in list_releases(config.releases_path)}
-    folder = build_cache(config) / PAGE_KEYS
-    for path in folder.glob("*.json") if folder.is_dir() else []:
-        if path.name not in kept:
-            path.unlink(missing_ok=True)
+    for name in (PAGE_KEYS, release_files.FOLDER):
+        folder = build_cache(config) / name
+        for path in folder.glob("*.json") if folder.is_dir() else []:
+            if path.name not in kept:
+                path.unlink(missing_ok=True)
 
 
 def _record_publication(record: Record, pending: PendingRelease, note: str = "") -> None:
@@ -402,8 +404,10 @@ def _release_manifest(
     """Stages 1–3 for one manifest: a verified release (promoted, not yet live) and its tree
     digest (which rollback checks before switching back to it)."""
     release_id = new_release_id()
-    staging = build_cache(config) / "staging"
+    cache = build_cache(config)
+    staging = cache / "staging"
     built = staging_dir(config.releases_path, release_id)
+    previous = current_release(root)
     try:
         materialize(record, manifest, pages, staging)
         build_release(
@@ -411,16 +415,21 @@ def _release_manifest(
             staging,
             built,
             parse_datetime(manifest.at),
-            previous=current_release(root),
-            reader_cache=build_cache(config) / "readers",
-            page_keys=build_cache(config) / PAGE_KEYS,
+            previous=previous,
+            reader_cache=cache / "readers",
+            page_keys=cache / PAGE_KEYS,
         )
-        verify_release(built, manifest)
-        digest = tree_digest(built)
+        known = release_files.load(cache, previous)
+        files = release_files.describe(built, known)
+        verified = frozenset(n for n, e in known.items() if e[0] != "L") if known else None
+        verify_release(built, manifest, files, verified)
+        digest = release_files.digest(files)
     except BaseException:
         shutil.rmtree(built, ignore_errors=True)
         raise
-    return promote(built, release_id), digest
+    release = promote(built, release_id)
+    release_files.save(cache, release_id, files)
+    return release, digest
 
 
 def _refuse_emptying(root: Path, record: Record, manifest: Manifest) -> None:

@@ -7,12 +7,13 @@ new one, never a half-written mix. A failed build leaves `output` untouched.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import secrets
 import shutil
 from datetime import UTC, datetime
 from pathlib import Path
+
+from . import release_files
 
 KEEP_RELEASES = 5
 OUTPUT_NAME = "output"
@@ -64,15 +65,7 @@ def switch_to(root: Path, release: Path) -> None:
 def tree_digest(release: Path) -> str:
     """One SHA-256 over every file's path and content (symlinks by their target), so a release
     changed in place after it was built and verified is told apart from the one recorded."""
-    digest = hashlib.sha256()
-    for path in sorted(release.rglob("*")):
-        name = path.relative_to(release).as_posix()
-        if path.is_symlink():
-            digest.update(f"L\t{name}\t{os.readlink(path)}\n".encode())
-        elif path.is_file():
-            content = hashlib.sha256(path.read_bytes()).hexdigest()
-            digest.update(f"F\t{name}\t{content}\n".encode())
-    return digest.hexdigest()
+    return release_files.digest(release_files.describe(release))
 
 
 def promote(staging: Path, release_id: str) -> Path:

@@ -14,6 +14,8 @@ from urllib.parse import unquote, urlsplit
 from .errors import BuildError
 from .faults import fault_point
 from .manifest import Manifest
+from .release_files import ReleaseFiles, describe
+from .search import SEARCH_DIR
 
 ARTICLE_PAGE = re.compile(r"^\d{4}/\d{2}/\d{2}/[^/]+/index\.html$")
 HASH_RUN = re.compile(r"[0-9a-f]{20,}")
@@ -90,44 +92,64 @@ def _forked(work, count: int) -> list:
     return results
 
 
-def broken_references(release: Path) -> list[str]:
+def broken_references(
+    release: Path, files: ReleaseFiles | None = None, previous: frozenset[str] | None = None
+) -> list[str]:
     """Every internal reference that resolves to no file, in page order; large releases are
-    checked on every core."""
-    files = frozenset(p.relative_to(release).as_posix() for p in release.rglob("*") if p.is_file())
-    pages = sorted(name for name in files if name.endswith(".html"))
+    checked on every core. With `files` and the file names of the `previous` (verified)
+    release, pages taken unchanged from it are not read again, unless a file went away."""
+    files = files or describe(release)
+    names = files.names()
+    pages = sorted(name for name in names if name.endswith(".html"))
+    if previous is not None:
+        # Pages never name a file inside a year's search bundle (the search page's script
+        # loads the bundles), so a bundle re-indexed under new names makes no page suspect.
+        gone = [name for name in previous - names if not name.startswith(f"{SEARCH_DIR}/")]
+        if not gone:
+            pages = [page for page in pages if page not in files.reused]
     workers = min(os.cpu_count() or 1, max(1, len(pages) // PAGES_PER_WORKER))
     fault_point("verify")
     if workers <= 1:
-        found = _broken_in(release, files, pages)
+        found = _broken_in(release, names, pages)
     else:
         shares = [pages[number::workers] for number in range(workers)]
         found = {}
-        for part in _forked(lambda n: _broken_in(release, files, shares[n]), workers):
+        for part in _forked(lambda n: _broken_in(release, names, shares[n]), workers):
             found.update(part)
     return [problem for page in pages for problem in found.get(page, [])]
 
 
-def unapproved_files(release: Path, manifest: Manifest) -> list[str]:
+def unapproved_files(release: Path, manifest: Manifest, files: ReleaseFiles | None = None):
     """Article pages and photos that no manifest entry accounts for (a photo's path under
     anh/ must carry the first 20 hex digits of an approved file's SHA-256)."""
+    names = (files or describe(release)).names()
     urls = {f"{a.url}index.html" for a in manifest.articles}
     hashes = {digest[:20] for a in manifest.live for digest in a.files.values()}
     problems = []
-    for path in sorted(p for p in release.rglob("*") if p.is_file()):
-        name = path.relative_to(release).as_posix()
+    for name in sorted(names):
         if ARTICLE_PAGE.match(name) and name not in urls:
             problems.append(f"trang {name} không có trong manifest")
         runs = {run[:20] for run in HASH_RUN.findall(name)}
         if name.startswith(f"{PHOTOS_DIR}/") and not runs & hashes:
             problems.append(f"ảnh {name} không thuộc bản đã duyệt nào")
     for url in sorted(urls):
-        if not (release / url).is_file():
+        if url not in names:
             problems.append(f"thiếu trang {url} của bài đã duyệt")
     return problems
 
 
-def verify_release(release: Path, manifest: Manifest) -> None:
-    problems = broken_references(release) + unapproved_files(release, manifest)
+def verify_release(
+    release: Path,
+    manifest: Manifest,
+    files: ReleaseFiles | None = None,
+    previous: frozenset[str] | None = None,
+) -> None:
+    """Stop a release with a broken reference or an unaccounted page or photo. `files` and
+    `previous` (see broken_references) let an incremental publish skip unchanged pages."""
+    files = files or describe(release)
+    problems = broken_references(release, files, previous) + unapproved_files(
+        release, manifest, files
+    )
     if problems:
         more = f" (và {len(problems) - 1} lỗi khác)" if len(problems) > 1 else ""
         raise BuildError(

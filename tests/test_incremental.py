@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import verify
+from pipeline import release_files, verify
 from pipeline.article import parse_datetime
 from pipeline.config import load_config
 from pipeline.publish import (
@@ -27,6 +27,7 @@ from pipeline.publish import (
     publish,
 )
 from pipeline.record import Record
+from pipeline.releases import tree_digest
 from pipeline.search import indexed_part
 from pipeline.vietnamese import TIMEZONE
 from tests.workflow_helpers import cli, live, make_newsroom, story, submit_and_approve, tree
@@ -192,3 +193,46 @@ def test_broken_references_same_on_one_or_every_core(tmp_path, monkeypatch, per_
         "c/index.html trỏ tới /mat-2.jpg không tồn tại",
         "c/index.html trỏ tới /mat-3/ không tồn tại",
     ]
+
+
+def _write_tree(root: Path, files: dict[str, str]) -> None:
+    for name, text in files.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text, "utf-8")
+
+
+def test_verify_reads_again_only_new_pages_unless_a_file_went_away(tmp_path):
+    release = tmp_path / "release"
+    _write_tree(release, {
+        "a/index.html": '<a href="/b/">b</a>',
+        "b/index.html": '<a href="/a/">a</a>',
+        "c/index.html": '<a href="/mat/">?</a>',
+    })  # fmt: skip
+    described = release_files.describe(release)
+    # a and c come unchanged from a previous, verified release that had the same files.
+    files = release_files.ReleaseFiles(
+        described.entries, frozenset({"a/index.html", "c/index.html"})
+    )
+    before = described.names()
+    assert verify.broken_references(release, files, before) == []
+    # A file of the previous release went away: every page is read again.
+    assert verify.broken_references(release, files, before | {"mat/index.html"}) == [
+        "c/index.html trỏ tới /mat/ không tồn tại"
+    ]
+    # A year's search bundle re-indexed under new names is not a file that pages name.
+    assert verify.broken_references(release, files, before | {"pagefind/2021/a.pf_index"}) == []
+    # Without a previous release, every page is read.
+    assert verify.broken_references(release, files) == ["c/index.html trỏ tới /mat/ không tồn tại"]
+
+
+def test_release_file_list_reuses_digests_only_of_identical_files(tmp_path):
+    first, second = tmp_path / "first", tmp_path / "second"
+    _write_tree(first, {"a.html": "một", "b.html": "hai"})
+    known = release_files.describe(first)
+    second.mkdir()
+    os.link(first / "a.html", second / "a.html")  # taken unchanged, as publishes do
+    (second / "b.html").write_text("bay", "utf-8")  # the same name and size, other bytes
+    files = release_files.describe(second, known.entries)
+    assert files.reused == {"a.html"}
+    assert release_files.digest(files) == tree_digest(second)
+    assert release_files.digest(files) != release_files.digest(known)
