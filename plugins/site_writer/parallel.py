@@ -10,10 +10,10 @@ templates and the context as they are, so a page's bytes do not depend on
 which process wrote it. Every warning or error a process logs is logged
 again by the build, so it fails the build as before.
 
-Before rendering, each page whose key (page_keys.py) equals its key in the
-previous release is taken from that release by hard link instead; the
-processes return the keys of the pages they rendered, and the build keeps
-all of them for the next one.
+Each page whose key (page_keys.py) equals its key in the previous release
+is taken from that release by hard link instead of rendered, by the same
+processes; they return every page's key, and the build keeps them for the
+next one.
 """
 
 from __future__ import annotations
@@ -98,13 +98,21 @@ class ParallelWriter(Writer):
     def _build_key(self) -> str:
         return self.settings.get("SITE_WRITER_BUILD") or ""
 
-    def _render(self, calls: list[Call]) -> Keys:
-        """Render `calls`; the keys of the pages rendered, when this build keeps keys."""
+    def _produce(self, calls: list[Call], known: Keys) -> tuple[Keys, int]:
+        """Each page of `calls` taken from the previous release when its key in `known` still
+        holds, else rendered; the keys of all of them (when this build keeps keys), and how
+        many were taken."""
         self._written_files.clear()
         self._overridden_files.clear()
-        build, keys = self._build_key(), {}
+        build, keys, reused = self._build_key(), {}, 0
+        previous = self.settings.get("SITE_WRITER_PREVIOUS") or ""
         for args, kwargs in calls:
-            template = args[1]
+            name, template = args[0], args[1]
+            before = known.get(name)
+            if before is not None and self._key((args, kwargs), before[1]) == before[0]:
+                if _link(os.path.join(previous, name), sanitised_join(self.output_path, name)):
+                    keys[name], reused = before, reused + 1
+                    continue
             if build:
                 template.environment.context_class = RecordingContext
                 page_keys.start_noting()
@@ -114,8 +122,8 @@ class ParallelWriter(Writer):
                 names = page_keys.stop_noting() if build else []
             key = self._key((args, kwargs), names) if build else None
             if key is not None:
-                keys[args[0]] = (key, names)
-        return keys
+                keys[name] = (key, names)
+        return keys, reused
 
     def _key(self, call: Call, names: list[str]) -> str | None:
         """The page key of one call, from the values of `names`; None when it has none."""
@@ -141,66 +149,56 @@ class ParallelWriter(Writer):
         except Unkeyable:
             return None
 
-    def _reuse(self, calls: list[Call]) -> list[Call]:
-        """Link each page whose key is unchanged from the previous release; the calls left."""
+    def _known(self) -> Keys:
+        """The previous release's page keys, when there is a previous release to take from."""
         build = self._build_key()
-        previous = self.settings.get("SITE_WRITER_PREVIOUS")
-        known = page_keys.load(self.settings.get("SITE_WRITER_PREVIOUS_KEYS"), build)
-        if not (build and previous and known):
-            return calls
-        left = []
-        for call in calls:
-            name = call[0][0]
-            before = known.get(name)
-            source = os.path.join(previous, name)
-            if before is None or self._key(call, before[1]) != before[0]:
-                left.append(call)
-            elif not _link(source, sanitised_join(self.output_path, name)):
-                left.append(call)
-            else:
-                self.keys[name] = before
-                self.reused += 1
-        return left
+        if not (build and self.settings.get("SITE_WRITER_PREVIOUS")):
+            return {}
+        return page_keys.load(self.settings.get("SITE_WRITER_PREVIOUS_KEYS"), build)
 
     def render_queued(self) -> None:
-        calls = self._reuse([call for call in self._queue if call is not None])
+        calls = [call for call in self._queue if call is not None]
         self._queue, self._slot = [], {}
+        known = self._known()
         workers = min(self.settings.get("SITE_WRITER_WORKERS") or os.cpu_count() or 1, len(calls))
         if workers <= 1:
-            self.keys.update(self._render(calls))
+            keys, self.reused = self._produce(calls, known)
+            self.keys.update(keys)
             return
-        children = [self._fork(calls[number::workers]) for number in range(workers)]
+        children = [self._fork(calls[number::workers], known) for number in range(workers)]
         for pid, pipe in children:
             with os.fdopen(pipe, "r", encoding="utf-8") as reader:
                 report = reader.read()
             _pid, status = os.waitpid(pid, 0)
-            lines, _sep, keys = report.partition("\0")
+            lines, _sep, result = report.partition("\0")
             for line in lines.splitlines():
                 level, _tab, message = line.partition("\t")
                 logger.log(int(level), "%s", message)
-            if keys:
-                self.keys.update({k: (v[0], v[1]) for k, v in json.loads(keys).items()})
+            if result:
+                keys, reused = json.loads(result)
+                self.keys.update({k: (v[0], v[1]) for k, v in keys.items()})
+                self.reused += reused
             if status != 0 and not lines:
                 logger.error("một tiến trình ghi trang dừng bất thường (mã %s)", status)
 
-    def _fork(self, calls: list) -> tuple[int, int]:
+    def _fork(self, calls: list, known: Keys) -> tuple[int, int]:
         reader, writer = os.pipe()
         pid = os.fork()
         if pid:
             os.close(writer)
             return pid, reader
-        os.close(reader)  # the child: render its share, report, and leave without cleanup
+        os.close(reader)  # the child: produce its share, report, and leave without cleanup
         capture = _Capture()
         logging.getLogger().addHandler(capture)
-        keys: Keys = {}
+        result: tuple[Keys, int] = ({}, 0)
         try:
-            keys = self._render(calls)
+            result = self._produce(calls, known)
         except BaseException as error:  # reported to the build, which fails
             detail = traceback.format_exception_only(type(error), error)[-1].strip()
             capture.lines.append(f"{logging.ERROR}\t{detail}")
         with os.fdopen(writer, "w", encoding="utf-8") as pipe:
             pipe.write("".join(line.replace("\n", " ") + "\n" for line in capture.lines))
-            pipe.write("\0" + json.dumps(keys))
+            pipe.write("\0" + json.dumps(result))
         os._exit(1 if capture.lines else 0)
 
 
