@@ -1,0 +1,95 @@
+"""Page keys: a page's key changes with every value its template reads, and only with those.
+
+The whole scheme is held to the bytes of a clean build in test_incremental.py;
+these tests pin its two parts: which names a render reads, and what a value's
+fingerprint covers.
+"""
+
+from __future__ import annotations
+
+import copy
+
+import pytest
+from jinja2 import DictLoader, Environment
+from pelican.contents import Article
+from pelican.settings import DEFAULT_CONFIG
+from pelican.urlwrappers import Tag
+
+from plugins.site_writer import page_keys
+from plugins.site_writer.page_keys import Fingerprints, RecordingContext, Unkeyable
+
+TEMPLATES = {
+    "macros.html": (
+        "{% macro rail() %}{% for item in LATEST %}{{ item }}{% endfor %}{% endmacro %}"
+        "{% macro title() %}{{ SITENAME }}{% endmacro %}"
+    ),
+    "page.html": (
+        '{% from "macros.html" import rail, title with context %}'
+        "{{ title() }}: {{ article }}{% if show_rail %}{{ rail() }}{% endif %}"
+    ),
+}
+
+
+def _names_read(**context) -> list[str]:
+    environment = Environment(loader=DictLoader(TEMPLATES))
+    environment.context_class = RecordingContext
+    page_keys.start_noting()
+    environment.get_template("page.html").render(context)
+    return page_keys.stop_noting()
+
+
+def test_a_render_notes_the_names_it_reads_through_macros_and_only_those():
+    without_rail = _names_read(SITENAME="Báo", article="Bài", show_rail=False, LATEST=["x"])
+    assert {"SITENAME", "article", "show_rail"} <= set(without_rail)
+    assert "LATEST" not in without_rail  # a macro that is not called reads nothing
+    with_rail = _names_read(SITENAME="Báo", article="Bài", show_rail=True, LATEST=["x"])
+    assert "LATEST" in with_rail
+
+
+def _article(title: str, **extra) -> Article:
+    settings = copy.deepcopy(DEFAULT_CONFIG)
+    metadata = {"title": title, "slug": title.lower().replace(" ", "-"), **extra}
+    return Article("<p>Nội dung</p>", metadata=metadata, settings=settings)
+
+
+def test_equal_data_gives_equal_fingerprints_in_separate_objects():
+    first = Fingerprints().of({"article": _article("Bai mot"), "n": [1, 2]})
+    second = Fingerprints().of({"article": _article("Bai mot"), "n": [1, 2]})
+    assert first == second
+
+
+def test_an_article_shown_through_another_changes_its_key():
+    page, other = _article("Bai hai"), _article("Bai mot")
+    page.related = [other]
+    before = Fingerprints().of(page)
+    other.title = "Bai mot da sua"
+    assert Fingerprints().of(page) != before
+
+
+def test_articles_two_steps_away_count_by_their_url_only():
+    page, related, further = _article("Bai ba"), _article("Bai hai"), _article("Bai mot")
+    page.related, related.related = [related], [further]
+    before = Fingerprints().of(page)
+    further.title = "Bai mot da sua"  # not shown on the page: its URL did not change
+    assert Fingerprints().of(page) == before
+    further.slug = "bai-khac"  # its URL changed
+    assert Fingerprints().of(page) != before
+
+
+def test_a_tag_counts_by_its_name_and_slug_not_by_cached_state():
+    settings = copy.deepcopy(DEFAULT_CONFIG)
+    tag, same = Tag("biên giới", settings), Tag("biên giới", settings)
+    same.__dict__["_url_memo"] = {"url": "chu-de/bien-gioi/"}  # filled while pages render
+    assert Fingerprints().of(tag) == Fingerprints().of(same)
+    assert Fingerprints().of(tag) != Fingerprints().of(Tag("biển đảo", settings))
+
+
+class _Opaque:
+    __slots__ = ()
+
+
+def test_a_value_known_only_by_its_address_makes_the_page_unkeyable():
+    with pytest.raises(Unkeyable):
+        Fingerprints().of({"thing": _Opaque()})
+    with pytest.raises(Unkeyable):
+        Fingerprints().of(iter([1, 2]))
