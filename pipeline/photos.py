@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import os
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -32,8 +33,24 @@ class CleanPhoto:
     height: int
 
 
-def source_hash(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+# SHA-256 of files already read in this process, by path and file identity: one build
+# hashes each content file once, though the photos plugin and the approval gate both ask.
+_hashed: dict[str, tuple[tuple[int, int, int, int], str]] = {}
+
+
+def source_hash(path: Path | str) -> str:
+    """The SHA-256 of a file's bytes; a file written since it was last hashed (any write
+    changes its ctime, which user space cannot set back) is read again."""
+    name = os.fspath(path)
+    stat = os.stat(name)
+    identity = (stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns)
+    known = _hashed.get(name)
+    if known is not None and known[0] == identity:
+        return known[1]
+    with open(name, "rb") as file:
+        digest = hashlib.file_digest(file, "sha256").hexdigest()
+    _hashed[name] = (identity, digest)
+    return digest
 
 
 @contextmanager

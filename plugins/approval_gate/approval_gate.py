@@ -11,7 +11,6 @@ or a kept release: `newsroom publish` is the only way to build the public site.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import os
 from pathlib import Path
@@ -20,6 +19,7 @@ from pelican import signals
 
 from pipeline.faults import fault_point
 from pipeline.manifest import Manifest, read_manifest
+from pipeline.photos import source_hash
 
 logger = logging.getLogger(__name__)
 
@@ -61,11 +61,16 @@ def _manifest(settings) -> Manifest | None:
 
 
 def _content_hashes(content: Path) -> dict[str, str]:
-    return {
-        path.relative_to(content).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
-        for path in sorted(content.rglob("*"))
-        if path.is_file()
-    }
+    """Every file under `content` with its SHA-256 (each read once per build: source_hash)."""
+    hashes = {}
+    for folder, _dirs, files in os.walk(content):
+        relative = os.path.relpath(folder, content)
+        for name in files:
+            path = os.path.join(folder, name)
+            if os.path.isfile(path):
+                key = name if relative == "." else f"{relative}/{name}".replace(os.sep, "/")
+                hashes[key] = source_hash(path)
+    return dict(sorted(hashes.items()))
 
 
 def _check_files(settings) -> None:
