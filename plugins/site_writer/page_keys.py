@@ -73,8 +73,10 @@ class Fingerprints:
     ends, so their ids stay theirs)."""
 
     def __init__(self) -> None:
-        self._memo: dict[tuple[int, int], bytes] = {}
+        self._memo: dict[tuple[int, int], bytes] = {}  # values that reach an article, by depth
+        self._free: dict[int, bytes] = {}  # values that reach none: the same at every depth
         self._open: set[tuple[int, int]] = set()
+        self._reached = 0  # grows each time a fingerprint reaches an article
 
     def of(self, value, depth: int = 0) -> bytes:
         """A token for `value`: its text for a scalar, a digest of its parts otherwise."""
@@ -83,17 +85,28 @@ class Fingerprints:
             return b"s" + value.encode("utf-8", "surrogatepass")
         if value is None or kind in (bool, int, float):
             return kind.__name__.encode() + repr(value).encode()
+        free = self._free.get(id(value))
+        if free is not None:
+            return free
         key = (id(value), depth)
         known = self._memo.get(key)
-        if known is None:
-            if key in self._open:  # a cycle that no article breaks (articles go deeper)
-                raise Unkeyable(f"vòng tham chiếu qua {kind.__name__}")
-            self._open.add(key)
-            try:
-                known = self._memo[key] = self._compute(value, depth)
-            finally:
-                self._open.discard(key)
-        return known
+        if known is not None:
+            self._reached += 1
+            return known
+        if key in self._open:  # a cycle that no article breaks (articles go deeper)
+            raise Unkeyable(f"vòng tham chiếu qua {kind.__name__}")
+        self._open.add(key)
+        before = self._reached
+        try:
+            digest = self._compute(value, depth)
+        finally:
+            self._open.discard(key)
+        if self._reached == before and not isinstance(value, Content):
+            self._free[id(value)] = digest
+        else:
+            self._memo[key] = digest
+            self._reached += 1
+        return digest
 
     def _compute(self, value, depth: int) -> bytes:
         kind = type(value)
