@@ -8,6 +8,7 @@ build of the same manifest with no cache and no previous release.
 
 from __future__ import annotations
 
+import json
 import os
 from datetime import datetime
 from pathlib import Path
@@ -16,7 +17,9 @@ import pytest
 
 from pipeline import release_files, verify
 from pipeline.article import parse_datetime
+from pipeline.build import run_pelican
 from pipeline.config import load_config
+from pipeline.manifest import MANIFEST_NAME
 from pipeline.publish import (
     PAGE_KEYS,
     build_cache,
@@ -236,3 +239,36 @@ def test_release_file_list_reuses_digests_only_of_identical_files(tmp_path):
     assert files.reused == {"a.html"}
     assert release_files.digest(files) == tree_digest(second)
     assert release_files.digest(files) != release_files.digest(known)
+
+
+def test_articles_missing_from_the_reader_cache_are_read_ahead_on_every_core(published, tmp_path):
+    config = load_config(published)
+    record = Record(config.record_path)
+    try:
+        manifest = live_manifest(published, record)
+        assert manifest is not None
+        staging = tmp_path / "staging"
+        materialize(record, manifest, page_files(record), staging)
+    finally:
+        record.close()
+
+    def build(name: str, readers: str, **settings) -> dict[str, bytes]:
+        overrides = {
+            "NEWSROOM_MANIFEST": str(staging / MANIFEST_NAME),
+            "PHOTOS_READER_CACHE_PATH": str(tmp_path / readers),
+            **settings,
+        }
+        output = tmp_path / name
+        run_pelican(published, "publishconf.py", output, staging / "content", AT, overrides)
+        return tree(output)
+
+    def read_ahead(readers: str) -> dict:
+        return json.loads((tmp_path / readers / "read-ahead.json").read_text("utf-8"))
+
+    ahead = build("ahead", "readers", PHOTOS_READ_AHEAD_MINIMUM=1, PHOTOS_READ_WORKERS=2)
+    assert read_ahead("readers") == {"articles": len(STORIES), "workers": 2}
+    alone = build("alone", "readers-alone", PHOTOS_READ_WORKERS=1)
+    assert read_ahead("readers-alone") == {"articles": 0, "workers": 0}
+    assert ahead == alone
+    build("again", "readers", PHOTOS_READ_AHEAD_MINIMUM=1, PHOTOS_READ_WORKERS=2)
+    assert read_ahead("readers") == {"articles": 0, "workers": 0}  # every entry is there

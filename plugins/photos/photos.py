@@ -46,6 +46,7 @@ from pipeline.renditions import (
     render_to_cache,
 )
 
+from .prefill import read_ahead
 from .reader_cache import CachedRead, ReaderCache
 
 logger = logging.getLogger(__name__)
@@ -67,6 +68,11 @@ DEFAULTS: dict[str, object] = {
     "PHOTOS_FALLBACK_WIDTH": 960,
     # Worker processes; 0 means one per core.
     "PHOTOS_WORKERS": 0,
+    # Processes that read articles missing from the reader cache ahead (prefill.py); 0: one
+    # per core.
+    "PHOTOS_READ_WORKERS": 0,
+    # Fewer articles missing from the reader cache than this are not worth a fork.
+    "PHOTOS_READ_AHEAD_MINIMUM": 16,
     # Where read articles are kept between builds (see `reader_cache.py`); "" turns it off.
     # `newsroom publish` sets it to a stable folder under .cache/build/.
     "PHOTOS_READER_CACHE_PATH": "",
@@ -123,7 +129,12 @@ def check_settings(settings) -> list[str]:
         problems.append("PHOTOS_AVIF_SPEED: cần số nguyên từ 0 đến 10")
     if not _positive_ints(value["PHOTOS_THUMB_WIDTHS"]):
         problems.append("PHOTOS_THUMB_WIDTHS: cần danh sách số nguyên dương")
-    for key in ("PHOTOS_FALLBACK_WIDTH", "PHOTOS_WORKERS"):
+    for key in (
+        "PHOTOS_FALLBACK_WIDTH",
+        "PHOTOS_WORKERS",
+        "PHOTOS_READ_WORKERS",
+        "PHOTOS_READ_AHEAD_MINIMUM",
+    ):
         if not isinstance(value[key], int) or value[key] < 0:
             problems.append(f"{key}: cần số nguyên không âm")
     sizes = value["PHOTOS_SIZES"]
@@ -509,8 +520,9 @@ class PhotoMarkdownReader(MarkdownReader):
                 digests[path] = source_hash(path)
         return digests
 
-    def read(self, source_path):
-        path = Path(source_path)
+    def _prepare(self, path: Path) -> str | None:
+        """Set the renderer up for the article at `path`; its reader-cache key (None: no
+        cache)."""
         self.figures.source_dir = path.parent
         self.figures.reset()
         self.renderer.photos = []
@@ -526,7 +538,15 @@ class PhotoMarkdownReader(MarkdownReader):
         self.renderer.digests = self._local_digests(article, path.parent)
         folder = path.parent.resolve()
         named = {p.relative_to(folder).as_posix(): h for p, h in self.renderer.digests.items()}
-        key = self.cache.key(raw, named) if self.cache else None
+        return self.cache.key(raw, named) if self.cache else None
+
+    def is_cached(self, source_path) -> bool:
+        key = self._prepare(Path(source_path))
+        return key is not None and self.cache is not None and self.cache.has(key)
+
+    def read(self, source_path):
+        path = Path(source_path)
+        key = self._prepare(path)
         cached = self.cache.load(key) if self.cache and key else None
         if cached is not None:
             content, metadata = self._from_cache(cached, path)
@@ -682,5 +702,6 @@ def register() -> None:
     signals.initialized.connect(start)
     signals.generator_init.connect(add_filter)
     signals.readers_init.connect(use_reader)
+    signals.article_generator_init.connect(read_ahead)
     signals.all_generators_finalized.connect(submit_renders)
     signals.finalized.connect(publish_renditions)

@@ -76,6 +76,9 @@ class ReaderCache:
     def _path(self, key: str) -> Path:
         return self.folder / key[:2] / f"{key}.pickle"
 
+    def has(self, key: str) -> bool:
+        return self._path(key).is_file()
+
     def load(self, key: str) -> CachedRead | None:
         try:
             cached = pickle.loads(self._path(key).read_bytes())
