@@ -133,3 +133,10 @@ def read_with_slug(path: str) -> tuple[Article, str]:
     slug = article_slug(article)
     _parsed[path] = (identity(stat), article, slug)
     return article, slug
+
+
+def file_identity(path: Path) -> Identity | None:
+    try:
+        return identity(path.stat())
+    except OSError:
+        return None

@@ -11,11 +11,11 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .article import INDEX_NAME, REQUIRED, Article, parse_datetime
-from .article_files import articles_root, index_files, read_with_slug
+from .article_files import Identity, articles_root, file_identity, index_files, read_with_slug
 from .config import Config, load_config
 from .conventions import definition_spans, is_abbreviation
 from .errors import NewsroomError, PhotoError
@@ -273,8 +273,23 @@ IMAGE_METADATA = "E110"
 BROKEN_IMAGE = "E111"
 
 
+# What check_image found, by the image file's identity: a photo is decoded once per process
+# while it is unchanged (the same file is checked again at approval, or hard-linked into
+# several articles).
+_image_findings: dict[Identity, list[Finding]] = {}
+
+
 def check_image(path: Path) -> list[Finding]:
     """An image under content/ must open, and must carry no GPS or camera metadata."""
+    found = file_identity(path)
+    if found is None:
+        return _check_image(path)
+    if found not in _image_findings:
+        _image_findings[found] = _check_image(path)
+    return [replace(finding, path=path) for finding in _image_findings[found]]
+
+
+def _check_image(path: Path) -> list[Finding]:
     try:
         open_image(path)
         found = identifying_metadata(path)
