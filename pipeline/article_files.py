@@ -135,6 +135,33 @@ def read_with_slug(path: str) -> tuple[Article, str]:
     return article, slug
 
 
+FolderState = dict[str, tuple[bool, Identity | None]]
+
+
+def folder_state(folder: Path) -> FolderState:
+    """Every file and folder under `folder` (relative name -> is a link, identity of what it
+    points to): what the checks of the article in `folder` looked at besides its text."""
+    state: FolderState = {}
+    _state(str(folder), "", state)
+    return state
+
+
+def _state(folder: str, prefix: str, state: FolderState) -> None:
+    try:
+        with os.scandir(folder) as entries:
+            scan = list(entries)
+    except OSError:
+        return
+    for entry in scan:
+        try:
+            found: Identity | None = identity(entry.stat())
+        except OSError:  # a dangling link, or gone meanwhile
+            found = None
+        state[prefix + entry.name] = (entry.is_symlink(), found)
+        if entry.is_dir(follow_symlinks=False):
+            _state(entry.path, f"{prefix}{entry.name}/", state)
+
+
 def file_identity(path: Path) -> Identity | None:
     try:
         return identity(path.stat())

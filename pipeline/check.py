@@ -410,6 +410,26 @@ def check_paths(root: Path, paths: list[str]) -> Report:
     return Report(_sort(findings), len(targets))
 
 
+@dataclass(frozen=True)
+class Checked:
+    """One article's findings (text and the images beside it), and its text as checked."""
+
+    article: Article | None  # None: it could not be read (the findings say why)
+    findings: list[Finding]
+
+
+def check_articles(root: Path, targets: list[Path]) -> dict[Path, Checked]:
+    """Each article's findings, as `check_paths(root, [target])` gives them one by one, but with
+    one look at the whole site for all of them. `targets`: real paths of index.md files."""
+    config = load_config(root)
+    result = {}
+    for target, (article, findings) in _check_texts(config, targets).items():
+        for image in _images([target.parent]):
+            findings += check_image(image)
+        result[target] = Checked(article, _sort(findings))
+    return result
+
+
 def run_checks(article: Article, config: Config) -> list[Finding]:
     """The findings for one article and the images beside it: what submit and approve enforce."""
     return check_paths(config.root, [str(article.path)]).findings
