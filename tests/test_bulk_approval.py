@@ -1,5 +1,6 @@
 """Submitting and approving many articles at once: checked together, each still acted on in
-full (transaction, permissions, separation of duties, audit entry)."""
+full (transaction, permissions, separation of duties, audit entry), through the library and
+through `newsroom submit A B …` / `newsroom approve A B …`."""
 
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ from pipeline.workflow import (
     submit_many,
 )
 from tests.intake_support import jpeg_with_gps
-from tests.workflow_helpers import PAST, make_newsroom, story
+from tests.workflow_helpers import PAST, cli, make_newsroom, story
 
 SLUGS = ["tuan-tra-song-bien", "moc-bien-gioi", "ngu-dan-tren-bien"]
 
@@ -143,3 +144,51 @@ def test_batch_looks_at_the_site_once_and_parses_each_article_once(newsroom, mon
     assert len(walks) == 1
     expected = [str(Path(folder, "index.md").resolve()) for folder in _folders(newsroom)]
     assert sorted(parses) == sorted([*expected, str(extra.resolve())])
+
+
+# The command line ----------------------------------------------------------------------------
+
+
+def test_cli_submits_and_approves_several_articles_and_a_page_one_line_each(newsroom, capsys):
+    page = newsroom / "content" / "pages" / "gioi-thieu.md"
+    page.write_text(page.read_text("utf-8") + "\nĐoạn mới.\n", "utf-8")
+    assert cli(newsroom, "submit", *SLUGS, str(page), "--as", "vitoan") == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert [line.split(" (bản")[0] for line in lines] == [
+        *(f"Đã gửi duyệt {slug}" for slug in SLUGS),
+        "Đã gửi duyệt pages/gioi-thieu.md",
+    ]
+    assert cli(newsroom, "approve", *SLUGS, "content/pages/gioi-thieu.md", "--as", "hoa") == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert [line.split(" (bản")[0] for line in lines] == [
+        *(f"Đã duyệt {slug}" for slug in SLUGS),
+        "Đã duyệt pages/gioi-thieu.md",
+    ]
+    assert _states(newsroom) == ["approved"] * 3
+    with open_desk(newsroom, None, need_actor=False) as desk:
+        assert desk.record.page("pages/gioi-thieu.md").approved_by == "hoa"
+
+
+@pytest.mark.parametrize("option", [["--revision", "abc"], ["--correction", "Sửa tên"]])
+def test_cli_revision_or_correction_with_two_articles_is_refused(newsroom, capsys, option):
+    assert cli(newsroom, "submit", *SLUGS[:2], "--as", "vitoan") == 0
+    capsys.readouterr()
+    assert cli(newsroom, "approve", *SLUGS[:2], *option, "--as", "bientapvien") == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert len(captured.err.strip().splitlines()) == 1
+    assert "--revision và --correction chỉ dùng khi duyệt một bài" in captured.err
+    assert _states(newsroom, SLUGS[:2]) == ["submitted", "submitted"]
+
+
+def test_cli_stops_at_the_failing_article_and_names_it(newsroom, capsys):
+    story(newsroom, "thieu-tom-tat", "Thân bài.", summary="")
+    assert cli(newsroom, "submit", SLUGS[0], "thieu-tom-tat", SLUGS[1], "--as", "vitoan") == 2
+    captured = capsys.readouterr()
+    assert [line.split(" (bản")[0] for line in captured.out.splitlines()] == [
+        f"Đã gửi duyệt {SLUGS[0]}"
+    ]
+    (error,) = captured.err.strip().splitlines()
+    assert "bài còn lỗi" in error
+    assert error.endswith('(dừng ở "thieu-tom-tat"; 1 bài trước đó đã gửi duyệt)')
+    assert _states(newsroom, [SLUGS[0], "thieu-tom-tat", SLUGS[1]]) == ["submitted", None, None]
