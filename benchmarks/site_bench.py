@@ -44,7 +44,13 @@ from pipeline.article import format_article, read_article  # noqa: E402
 from pipeline.config import load_config  # noqa: E402
 from pipeline.figures import Photo, format_photo  # noqa: E402
 from pipeline.pages import page_paths  # noqa: E402
-from pipeline.workflow import approve, open_desk, submit  # noqa: E402
+from pipeline.workflow import (  # noqa: E402
+    approve,
+    approve_many,
+    open_desk,
+    submit,
+    submit_many,
+)
 
 WORK = REPO / ".cache" / "bench-site"
 RESULTS = REPO / "benchmarks" / "results"
@@ -76,16 +82,17 @@ def _article_folders(content: Path) -> list[Path]:
 
 def approve_all(root: Path, folders: list[Path]) -> None:
     """Submit as a reporter and approve as an editor, through the workflow's own functions:
-    every article, and the static pages (Giới thiệu, Liên hệ, 404, tìm kiếm) as on a real site."""
+    every article, and the static pages (Giới thiệu, Liên hệ, 404, tìm kiếm) as on a real site.
+    The articles go through the batch path (`newsroom submit A B …` does the same): checked
+    together once, then each submitted or approved in its own transaction."""
+    arguments = [str(folder) for folder in folders]
     with open_desk(root, REPORTER) as desk:
         static = page_paths(desk.content)
-        for folder in folders:
-            submit(desk, str(folder))
+        submit_many(desk, arguments)
         for path in static:
             pages.submit(desk, path)
     with open_desk(root, EDITOR) as desk:
-        for folder in folders:
-            approve(desk, str(folder), note="Duyệt bài đo hiệu năng")
+        approve_many(desk, arguments, note="Duyệt bài đo hiệu năng")
         for path in static:
             pages.approve(desk, path, None, "Duyệt trang tĩnh", None)
 

@@ -185,6 +185,11 @@ def read_article(path: str | Path) -> Article:
     return parse_text(text.replace("\r\n", "\n"), path)
 
 
+def article_slug(article: Article) -> str:
+    """The article's URL slug: its `Slug` field, or its folder name when the field is absent."""
+    return article.slug or article.folder.name
+
+
 def format_header(fields: dict[str, str]) -> str:
     ordered = [key for key in FIELDS if fields.get(key)]
     ordered += [key for key in fields if key not in FIELDS and fields[key]]
@@ -194,8 +199,3 @@ def format_header(fields: dict[str, str]) -> str:
 def format_article(fields: dict[str, str], body: str) -> str:
     """The full text of an `index.md`, NFC, ending with one newline."""
     return f"{format_header(fields)}\n\n{nfc(body).strip()}\n"
-
-
-def iter_article_paths(content: Path) -> list[Path]:
-    """Every `index.md` under `content/articles`, in a stable order."""
-    return sorted((content / "articles").glob(f"**/{INDEX_NAME}"))

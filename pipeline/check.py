@@ -11,22 +11,16 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from .article import (
-    INDEX_NAME,
-    REQUIRED,
-    Article,
-    iter_article_paths,
-    parse_datetime,
-    read_article,
-)
+from .article import INDEX_NAME, REQUIRED, Article, parse_datetime
+from .article_files import Identity, articles_root, file_identity, index_files, read_with_slug
 from .config import Config, load_config
 from .conventions import definition_spans, is_abbreviation
 from .errors import NewsroomError, PhotoError
 from .photos import identifying_metadata, open_image
-from .resolver import find_slug_collisions, resolve_article
+from .resolver import resolve_article, slug_collisions
 from .slugs import is_valid_slug
 from .vietnamese import is_nfc
 
@@ -279,8 +273,23 @@ IMAGE_METADATA = "E110"
 BROKEN_IMAGE = "E111"
 
 
+# What check_image found, by the image file's identity: a photo is decoded once per process
+# while it is unchanged (the same file is checked again at approval, or hard-linked into
+# several articles).
+_image_findings: dict[Identity, list[Finding]] = {}
+
+
 def check_image(path: Path) -> list[Finding]:
     """An image under content/ must open, and must carry no GPS or camera metadata."""
+    found = file_identity(path)
+    if found is None:
+        return _check_image(path)
+    if found not in _image_findings:
+        _image_findings[found] = _check_image(path)
+    return [replace(finding, path=path) for finding in _image_findings[found]]
+
+
+def _check_image(path: Path) -> list[Finding]:
     try:
         open_image(path)
         found = identifying_metadata(path)
@@ -328,14 +337,14 @@ class Report:
 def _targets(paths: list[str], content: Path) -> list[Path]:
     """The index.md files named by PATH arguments (folders, index.md files, slugs)."""
     if not paths:
-        return [path.resolve() for path in iter_article_paths(content)]
+        return [Path(path) for path in index_files(articles_root(content), resolve_links=True)]
     found: list[Path] = []
     for argument in paths:
         if not argument.strip():
             raise NewsroomError("đường dẫn rỗng; hãy đưa thư mục bài, tệp index.md hoặc slug")
         path = Path(argument).resolve()  # the same spelling as content/'s own paths
         if path.is_dir() and not (path / INDEX_NAME).is_file():
-            inside = sorted(path.glob(f"**/{INDEX_NAME}"))
+            inside = [Path(index) for index in index_files(str(path))]
             if not inside:
                 raise NewsroomError(f"thư mục không chứa bài viết nào ({INDEX_NAME})", path)
             found += inside
@@ -346,46 +355,48 @@ def _targets(paths: list[str], content: Path) -> list[Path]:
     return list(dict.fromkeys(found))
 
 
-def _images(paths: list[str], targets: list[Path], content: Path) -> list[Path]:
-    folders = [content] if not paths else [target.parent for target in targets]
+def _images(folders: list[Path]) -> list[Path]:
     images: set[Path] = set()
     for folder in folders:
         images |= {p for p in folder.rglob("*") if p.suffix.lower() in IMAGE_SUFFIXES}
     return sorted(images)
 
 
-# Articles already parsed in this process, by path, with the file identity they were read at:
-# a process that checks one article after another (bulk approval, a long-running desk) reads
-# each unchanged file once, instead of the whole site per check.
-_parsed: dict[Path, tuple[tuple[int, int, int, int], Article]] = {}
+def _sort(findings: list[Finding]) -> list[Finding]:
+    return sorted(findings, key=lambda f: (str(f.path), f.line, f.code))
 
 
-def _read_once(path: Path) -> Article:
-    try:
-        stat = path.stat()
-    except OSError:
-        return read_article(path)  # reports the unreadable file as the one-line error
-    identity = (stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns)
-    known = _parsed.get(path)
-    if known is not None and known[0] == identity:
-        return known[1]
-    article = read_article(path)
-    _parsed[path] = (identity, article)
-    return article
-
-
-def _read_all(targets: list[Path], content: Path) -> tuple[list[Article], list[Finding]]:
-    articles, findings = [], []
-    every = [path.resolve() for path in iter_article_paths(content)]
-    for path in dict.fromkeys([*every, *targets]):
+def _check_texts(
+    config: Config, targets: list[Path]
+) -> dict[Path, tuple[Article | None, list[Finding]]]:
+    """Each target's article as read and the findings on its text (images aside). Every
+    article under content/articles is read too, for the slug check: each one parsed once per
+    process while its file is unchanged (see article_files), so this stays cheap at scale."""
+    named = {str(path): path for path in targets}
+    every = index_files(articles_root(config.content_path), resolve_links=True)
+    checked: dict[Path, tuple[Article | None, list[Finding]]] = {}
+    slugs: list[tuple[str, str]] = []
+    for path in dict.fromkeys([*every, *named]):
         try:
-            articles.append(_read_once(path))
+            article, slug = read_with_slug(path)
         except NewsroomError as error:
-            if path in targets:
-                findings.append(
-                    Finding(path, error.line or 1, UNREADABLE_ARTICLE, ERROR, error.message)
+            if path in named:
+                finding = Finding(
+                    named[path], error.line or 1, UNREADABLE_ARTICLE, ERROR, error.message
                 )
-    return articles, findings
+                checked[named[path]] = (None, [finding])
+            continue
+        slugs.append((slug, path))
+        if path in named:
+            checked[named[path]] = (article, [])
+    context = Context(config)
+    for slug, first, second in slug_collisions(slugs):
+        context.collisions[Path(second)] = (slug, Path(first))
+        context.collisions.setdefault(Path(first), (slug, Path(second)))
+    for article, findings in checked.values():
+        if article is not None:
+            findings += check_article(article, context)
+    return checked
 
 
 def check_paths(root: Path, paths: list[str]) -> Report:
@@ -393,19 +404,30 @@ def check_paths(root: Path, paths: list[str]) -> Report:
     config = load_config(root)
     content = config.content_path
     targets = _targets(paths, content)
-    articles, findings = _read_all(targets, content)
-    context = Context(config)
-    for slug, first, second in find_slug_collisions(articles):
-        context.collisions[second] = (slug, first)
-        context.collisions.setdefault(first, (slug, second))
-    wanted = set(targets)
-    for article in articles:
-        if article.path in wanted:
-            findings += check_article(article, context)
-    for image in _images(paths, targets, content):
+    findings = [f for _, found in _check_texts(config, targets).values() for f in found]
+    for image in _images([content] if not paths else [target.parent for target in targets]):
         findings += check_image(image)
-    findings.sort(key=lambda f: (str(f.path), f.line, f.code))
-    return Report(findings, len(targets))
+    return Report(_sort(findings), len(targets))
+
+
+@dataclass(frozen=True)
+class Checked:
+    """One article's findings (text and the images beside it), and its text as checked."""
+
+    article: Article | None  # None: it could not be read (the findings say why)
+    findings: list[Finding]
+
+
+def check_articles(root: Path, targets: list[Path]) -> dict[Path, Checked]:
+    """Each article's findings, as `check_paths(root, [target])` gives them one by one, but with
+    one look at the whole site for all of them. `targets`: real paths of index.md files."""
+    config = load_config(root)
+    result = {}
+    for target, (article, findings) in _check_texts(config, targets).items():
+        for image in _images([target.parent]):
+            findings += check_image(image)
+        result[target] = Checked(article, _sort(findings))
+    return result
 
 
 def run_checks(article: Article, config: Config) -> list[Finding]:

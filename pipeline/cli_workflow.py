@@ -11,12 +11,14 @@ from __future__ import annotations
 import argparse
 import math
 from collections.abc import Callable
+from contextlib import nullcontext
 from pathlib import Path
 
 from . import backup as backups
 from . import pages, review, staff, workflow
 from . import preview as previews
 from . import publish as publishing
+from .errors import NewsroomError
 from .revisions import short
 from .workflow import ACTION_LABELS, open_desk, parse_at
 
@@ -33,17 +35,57 @@ def _cmd_staff_list(args) -> int:
     return 0
 
 
-def _submit(desk, args):
+def _submit(desk, argument: str, args):
     """An article, or a static page given by its path (content/pages/<name>.md)."""
-    page = pages.page_path(desk, args.article)
-    return pages.submit(desk, page) if page else workflow.submit(desk, args.article)
+    page = pages.page_path(desk, argument)
+    return pages.submit(desk, page) if page else workflow.submit(desk, argument)
 
 
-def _approve(desk, args):
-    page = pages.page_path(desk, args.article)
+def _approve(desk, argument: str, args):
+    page = pages.page_path(desk, argument)
     if page:
         return pages.approve(desk, page, args.revision, args.note, args.correction)
-    return workflow.approve(desk, args.article, args.revision, args.note, args.correction)
+    return workflow.approve(desk, argument, args.revision, args.note, args.correction)
+
+
+def _say(message: str, row) -> None:
+    print(
+        message.format(
+            slug=row.slug,
+            submitted=short(row.submitted_revision),
+            approved=short(row.approved_revision),
+        ),
+        flush=True,
+    )
+
+
+def _on_each(action: Callable, message: str, done: str) -> Callable:
+    """A handler for one or more ARTICLE arguments (articles or static pages): the articles are
+    checked together, then acted on one by one, one line each. The first failure stops the
+    command with its usual one line, naming the article; the ones before it stay done."""
+
+    def handler(args) -> int:
+        several = len(args.articles) > 1
+        one_only = (getattr(args, "revision", None), getattr(args, "correction", None))
+        if several and one_only != (None, None):
+            raise workflow.WorkflowError(
+                "--revision và --correction chỉ dùng khi duyệt một bài; hãy duyệt từng bài một"
+            )
+        with open_desk(args.root, args.actor) as desk:
+            articles = [a for a in args.articles if several and not pages.page_path(desk, a)]
+            with workflow.prechecked(desk, articles) if articles else nullcontext():
+                for number, argument in enumerate(args.articles):
+                    try:
+                        row = action(desk, argument, args)
+                    except NewsroomError as error:
+                        if several:
+                            before = f"; {number} bài trước đó đã {done}" if number else ""
+                            error.message += f' (dừng ở "{argument}"{before})'
+                        raise
+                    _say(message, row)
+        return 0
+
+    return handler
 
 
 def _on_desk(action: Callable, message: str) -> Callable:
@@ -52,13 +94,7 @@ def _on_desk(action: Callable, message: str) -> Callable:
     def handler(args) -> int:
         with open_desk(args.root, args.actor) as desk:
             row = action(desk, args)
-        print(
-            message.format(
-                slug=row.slug,
-                submitted=short(row.submitted_revision),
-                approved=short(row.approved_revision),
-            )
-        )
+        _say(message, row)
         return 0
 
     return handler
@@ -177,6 +213,13 @@ def add_commands(subparsers) -> None:
         parser = subparsers.add_parser(name, help=help_text, parents=who)
         if article == "required":
             parser.add_argument("article", metavar="BÀI", help="thư mục bài, index.md hoặc slug")
+        elif article == "several":
+            parser.add_argument(
+                "articles",
+                metavar="BÀI",
+                nargs="+",
+                help="thư mục bài, index.md, slug hoặc tệp trang tĩnh; có thể nêu nhiều bài",
+            )
         elif article == "optional":
             parser.add_argument("article", metavar="BÀI", nargs="?")
         parser.set_defaults(handler=handler)
@@ -194,18 +237,22 @@ def add_commands(subparsers) -> None:
     command(
         "submit",
         "gửi bài để duyệt",
-        _on_desk(_submit, "Đã gửi duyệt {slug} (bản {submitted})"),
-        "required",
+        _on_each(_submit, "Đã gửi duyệt {slug} (bản {submitted})", "gửi duyệt"),
+        "several",
     )
     approve = command(
         "approve",
         "duyệt bản đã gửi",
-        _on_desk(_approve, "Đã duyệt {slug} (bản {approved})"),
-        "required",
+        _on_each(_approve, "Đã duyệt {slug} (bản {approved})", "duyệt"),
+        "several",
     )
-    approve.add_argument("--revision", metavar="HASH", help="bản cần duyệt (mặc định: bản đã gửi)")
+    approve.add_argument(
+        "--revision", metavar="HASH", help="bản cần duyệt (mặc định: bản đã gửi; chỉ cho một bài)"
+    )
     approve.add_argument("--note", default="", help="ghi chú của biên tập viên")
-    approve.add_argument("--correction", metavar="NỘI_DUNG", help="đính chính cho bài đã đăng")
+    approve.add_argument(
+        "--correction", metavar="NỘI_DUNG", help="đính chính cho bài đã đăng (chỉ cho một bài)"
+    )
     reject = command(
         "reject",
         "trả lại bài, kèm lý do",

@@ -13,7 +13,8 @@ import tempfile
 from datetime import datetime
 from pathlib import Path
 
-from .article import INDEX_NAME, Article, iter_article_paths, read_article
+from .article import INDEX_NAME, Article, read_article
+from .article_files import iter_article_paths
 from .config import Config, Section
 from .errors import ArticleError, NewsroomError
 from .resolver import article_slug

@@ -2,27 +2,32 @@
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterable
 from pathlib import Path
+from typing import TypeVar
 
-from .article import INDEX_NAME, Article, iter_article_paths, read_article
+from .article import INDEX_NAME, Article, article_slug, read_article
+from .article_files import index_files, iter_article_paths, read_with_slug
 from .errors import ArticleError, ArticleNotFoundError, SlugCollisionError
 
-
-def article_slug(article: Article) -> str:
-    """The article's URL slug: its `Slug` field, or its folder name when the field is absent."""
-    return article.slug or article.folder.name
+P = TypeVar("P")
 
 
 def find_slug_collisions(articles: list[Article]) -> list[tuple[str, Path, Path]]:
     """Each slug used twice, with the two files that use it."""
-    first: dict[str, Path] = {}
+    return slug_collisions((article_slug(article), article.path) for article in articles)
+
+
+def slug_collisions(slugs: Iterable[tuple[str, P]]) -> list[tuple[str, P, P]]:
+    """Each slug used twice, with its first user and the later one, from (slug, path) pairs."""
+    first: dict[str, P] = {}
     collisions = []
-    for article in articles:
-        slug = article_slug(article)
+    for slug, path in slugs:
         if slug in first:
-            collisions.append((slug, first[slug], article.path))
+            collisions.append((slug, first[slug], path))
         else:
-            first[slug] = article.path
+            first[slug] = path
     return collisions
 
 
@@ -64,11 +69,9 @@ def resolve_article(argument: str, content: Path) -> Article:
         raise ArticleNotFoundError(
             f"không phải bài viết: cần thư mục chứa {INDEX_NAME}, tệp {INDEX_NAME} hoặc slug", path
         )
-    articles, unreadable = read_articles(content)
-    for index, error in unreadable:
-        if index.parent.name == argument:
-            raise error  # the one asked for: its own problem, not "not found"
-    matches = [a for a in articles if argument in (article_slug(a), a.folder.name)]
+    matches, broken = _by_slug(argument, content)
+    if broken is not None:
+        raise broken  # the one asked for: its own problem, not "not found"
     if not matches:
         raise ArticleNotFoundError(
             f'không tìm thấy bài viết "{argument}"; hãy đưa thư mục bài, tệp {INDEX_NAME} '
@@ -76,5 +79,24 @@ def resolve_article(argument: str, content: Path) -> Article:
             content / "articles",
         )
     if len(matches) > 1:
-        raise slug_collision_error(argument, matches[0].path, matches[1].path)
-    return matches[0]
+        raise slug_collision_error(argument, matches[0], matches[1])
+    return read_article(matches[0])  # a fresh copy: the caller may change it
+
+
+def _by_slug(argument: str, content: Path) -> tuple[list[Path], ArticleError | None]:
+    """The articles whose slug or folder is `argument`, and the error of an unreadable article
+    in a folder of that name. Each file is parsed once per process while it is unchanged, so
+    naming articles by slug one after another does not read the whole site each time."""
+    matches: list[Path] = []
+    broken = None
+    for path in index_files(str(content / "articles")):
+        folder = os.path.basename(os.path.dirname(path))
+        try:
+            slug = read_with_slug(path)[1]
+        except ArticleError as error:
+            if broken is None and folder == argument:
+                broken = error
+            continue
+        if argument in (slug, folder):
+            matches.append(Path(path))
+    return matches, broken

@@ -11,15 +11,16 @@ their byline name. Each action is one transaction with its audit entry.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 
 from .article import Article, format_datetime, parse_datetime, parse_list, parse_text
-from .check import ERROR, run_checks
-from .config import Config, StaffMember, load_config
+from .article_files import FolderState, Identity, file_identity, folder_state
+from .check import ERROR, Checked, Finding, check_articles, run_checks
+from .config import CONFIG_NAME, Config, StaffMember, load_config
 from .errors import ArticleError, ArticleNotFoundError, NewsroomError
 from .record import ArticleRecord, Correction, Record, require_record
 from .releases import current_release
@@ -84,6 +85,15 @@ ACTION_LABELS = {
 }
 
 
+@dataclass(frozen=True)
+class Precheck:
+    """An article checked ahead of its action, with what its findings depend on."""
+
+    checked: Checked
+    folder: FolderState  # the files beside the text: photos, other images
+    config: Identity | None  # newsroom.toml: sections and glossary
+
+
 @dataclass
 class Desk:
     """One person at the editorial desk: config, record and who is acting."""
@@ -91,6 +101,8 @@ class Desk:
     config: Config
     record: Record
     actor: StaffMember | None
+    # Articles checked together (see `prechecked`), by the real path of their index.md.
+    prechecks: dict[str, Precheck] = field(default_factory=dict)
 
     @property
     def content(self) -> Path:
@@ -133,13 +145,77 @@ def parse_at(text: str) -> datetime:
 # Checks --------------------------------------------------------------------
 
 
-def _require_clean(article: Article, config: Config) -> None:
+def _require_clean(desk: Desk, article: Article) -> None:
     """`check` errors block submit and approve."""
-    errors = [f for f in run_checks(article, config) if f.severity == ERROR]
+    errors = [f for f in _findings(desk, article) if f.severity == ERROR]
     if errors:
         first = errors[0]
         more = f" (và {len(errors) - 1} lỗi khác; chạy newsroom check)" if len(errors) > 1 else ""
         raise ArticleError(f"bài còn lỗi: {first.message}{more}", first.path, first.line)
+
+
+def _findings(desk: Desk, article: Article) -> list[Finding]:
+    """The article's findings: from its precheck while what they depend on is unchanged (its
+    text as parsed, the files in its folder, newsroom.toml), else from a check now."""
+    if desk.prechecks:
+        path = article.path.resolve()
+        known = desk.prechecks.get(str(path))
+        if (
+            known is not None
+            and known.checked.article is not None
+            and _same_text(known.checked.article, article)
+            and known.folder == folder_state(path.parent)
+            and known.config == file_identity(desk.config.root / CONFIG_NAME)
+        ):
+            return known.checked.findings
+    return run_checks(article, desk.config)
+
+
+def _same_text(checked: Article, current: Article) -> bool:
+    return (
+        checked.fields,
+        checked.field_lines,
+        checked.body,
+        checked.body_line,
+        checked.photos,
+    ) == (
+        current.fields,
+        current.field_lines,
+        current.body,
+        current.body_line,
+        current.photos,
+    )
+
+
+@contextmanager
+def prechecked(desk: Desk, arguments: Iterable[str]) -> Iterator[None]:
+    """Check the named articles together, with one look at the whole site instead of one per
+    article; each `submit` or `approve` in the block then reuses its article's findings while
+    they still hold (see `_findings`), and checks again otherwise. Other articles are seen as
+    they were when the block began. Each action still runs in full: its own transaction,
+    permission and separation-of-duties checks and audit entry. An argument that names no
+    article is skipped here and reported by its own action."""
+    articles = (desk.content / "articles").resolve()
+    targets = {}
+    for argument in arguments:
+        try:
+            path = resolve_article(argument, desk.content).path.resolve()
+        except NewsroomError:
+            continue
+        if path.is_relative_to(articles):  # others are refused by working_copy
+            targets[path] = folder_state(path.parent)  # before the check reads anything
+    config = file_identity(desk.config.root / CONFIG_NAME)
+    try:
+        checked = check_articles(desk.config.root, list(targets))
+    except NewsroomError:
+        checked = {}  # each action checks on its own, and reports what is wrong
+    desk.prechecks = {
+        str(path): Precheck(found, targets[path], config) for path, found in checked.items()
+    }
+    try:
+        yield
+    finally:
+        desk.prechecks = {}
 
 
 # Looking articles up -------------------------------------------------------
@@ -197,7 +273,7 @@ def _require_text(value: str | None, option: str) -> str:
 
 def submit(desk: Desk, argument: str) -> ArticleRecord:
     article, slug, revision = working_copy(desk, argument)
-    _require_clean(article, desk.config)
+    _require_clean(desk, article)
     at = now()
     with desk.record.transaction():
         row = desk.record.article(slug)
@@ -267,7 +343,7 @@ def approve(
     correction: str | None = None,
 ) -> ArticleRecord:
     article, slug, working = working_copy(desk, argument)
-    _require_clean(article, desk.config)
+    _require_clean(desk, article)
     at = now()
     with desk.record.transaction():
         row = desk.record.article(slug)
@@ -306,6 +382,21 @@ def approve(
         )
         _log(desk, at, "approve", slug, working.hash, detail)
     return row
+
+
+def submit_many(desk: Desk, arguments: list[str]) -> list[ArticleRecord]:
+    """`submit` for each article in turn, checked together (see `prechecked`). Stops at the
+    first that fails, with its error; the ones before it stay submitted."""
+    with prechecked(desk, arguments):
+        return [submit(desk, argument) for argument in arguments]
+
+
+def approve_many(desk: Desk, arguments: list[str], note: str = "") -> list[ArticleRecord]:
+    """`approve` for each article in turn (its submitted revision), checked together (see
+    `prechecked`). Stops at the first that fails, with its error; the ones before it stay
+    approved."""
+    with prechecked(desk, arguments):
+        return [approve(desk, argument, note=note) for argument in arguments]
 
 
 def reject(desk: Desk, argument: str, reason: str) -> ArticleRecord:

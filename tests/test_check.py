@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
+from pipeline import check
 from pipeline.check import RULES, check_paths
 from pipeline.cli import main
 from pipeline.vietnamese import TIMEZONE
@@ -233,3 +234,23 @@ def test_check_photo_with_transparency_is_fine(empty_project: Path):
     path = clean_article(empty_project)
     Image.new("RGBA", (8, 8), (0, 0, 0, 0)).save(path.parent / "logo.png")
     assert codes(empty_project, path) == []
+
+
+def test_check_decodes_an_unchanged_image_once_and_a_replaced_one_again(
+    empty_project: Path, monkeypatch: pytest.MonkeyPatch
+):
+    path = clean_article(empty_project)
+    copy = clean_article(empty_project, "bai-chep")
+    (copy.parent / "tuan-tra.jpg").unlink()
+    (copy.parent / "tuan-tra.jpg").hardlink_to(path.parent / "tuan-tra.jpg")  # as a shared photo
+    opened: list[Path] = []
+    real = check.open_image
+    monkeypatch.setattr(check, "open_image", lambda p: opened.append(p) or real(p))
+    assert codes(empty_project, path) == codes(empty_project, copy) == []
+    assert codes(empty_project, path) == []
+    assert len(opened) == 1
+    jpeg_with_gps(path.parent / "tuan-tra.jpg")
+    (finding,) = check_paths(empty_project, [str(copy)]).findings
+    assert finding.code == "E110"
+    assert finding.path.resolve() == (copy.parent / "tuan-tra.jpg").resolve()
+    assert len(opened) == 2
