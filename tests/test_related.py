@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from types import SimpleNamespace
 
-from plugins.related.related import choose_related
+from plugins.related.related import RELATED_WINDOW, choose_related
 
 START = datetime(2023, 1, 1, 8)
 
@@ -74,3 +74,16 @@ def test_publishing_a_new_article_leaves_older_article_pages_unchanged(empty_pro
     assert (output / "2023/01/01/bai-mot/index.html").read_bytes() == before
     related = (output / "2023/01/04/bai-bon/index.html").read_text("utf-8")
     assert "/2023/01/01/bai-mot/" in related  # the new article relates to earlier ones
+
+
+def test_candidates_are_the_most_recent_window_of_each_shared_feature():
+    # The oldest article shares two tags; a hundred later ones share one: it is out of both
+    # windows, so the new article relates to recent coverage only.
+    oldest = _article(1, "thoi-su", ["buon-lau", "ma-tuy"])
+    later = [_article(n, "thoi-su", ["buon-lau"]) for n in range(2, 102)]
+    later += [_article(n, "bien-gioi", ["ma-tuy"]) for n in range(102, 202)]
+    new = _article(202, "kinh-te", ["buon-lau", "ma-tuy"])
+    related = [a.slug for a in choose_related([oldest, *later, new])["bai-202"]]
+    assert related == ["bai-201", "bai-200", "bai-199", "bai-198", "bai-197"]
+    assert "bai-1" not in related
+    assert RELATED_WINDOW < 100

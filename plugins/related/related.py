@@ -3,7 +3,8 @@
 Only articles published before this one are candidates, so publishing a new
 article never changes an older page. Shared tags weigh most, then shared
 places; the same section breaks ties and fills the list when too few share
-anything.
+anything. For each tag and place, the most recent RELATED_WINDOW earlier
+articles that share it are the candidates.
 """
 
 from __future__ import annotations
@@ -16,6 +17,10 @@ from pelican import signals
 from pipeline.article import parse_list
 
 RELATED_MAX = 5
+# Candidates sharing a tag or a place: the most recent this many earlier articles that share
+# it. A tag or place shared by hundreds of stories would otherwise make every article weigh
+# every other (10,000 articles: 14 million scores); news relates to recent coverage anyway.
+RELATED_WINDOW = 40
 RELATED_WEIGHTS = {"tag": 3, "place": 2}
 
 
@@ -31,36 +36,29 @@ def _places(article) -> list[str]:
 def choose_related(articles: list) -> dict[str, list]:
     """slug -> its related articles, best first, drawn only from earlier ones."""
     ordered = sorted(articles, key=_key)
-    rank = {id(a): index for index, a in enumerate(ordered)}
     by_feature: dict[tuple[str, str], list] = defaultdict(list)
     by_section: dict[str, list] = defaultdict(list)
-    section_rank: dict[int, int] = {}
-    for article in ordered:
-        for feature in _features(article):
-            by_feature[feature].append(article)
-        section_rank[id(article)] = len(by_section[article.category.slug])
-        by_section[article.category.slug].append(article)
     related = {}
-    for article in ordered:
-        here, section = rank[id(article)], article.category.slug
+    for article in ordered:  # every list holds only earlier articles when this one is ranked
+        section = article.category.slug
+        features = _features(article)
         scores: Counter = Counter()
         candidates = {}
-        for feature in _features(article):
-            for other in by_feature[feature]:
-                if rank[id(other)] >= here:
-                    break  # lists are in date order: the rest are later
+        for feature in features:
+            for other in by_feature[feature][-RELATED_WINDOW:]:
                 scores[id(other)] += RELATED_WEIGHTS[feature[0]]
                 candidates[id(other)] = other
-        position = section_rank[id(article)]
-        for other in by_section[section][max(0, position - RELATED_MAX) : position]:
+        for other in by_section[section][-RELATED_MAX:]:
             candidates[id(other)] = other
-        # The best RELATED_MAX, as sorting all of them would give (keys are unique), without
-        # sorting the hundreds that share a place on a large site.
+        # The best RELATED_MAX, as sorting all of them would give (keys are unique).
         related[article.slug] = heapq.nlargest(
             RELATED_MAX,
             candidates.values(),
             key=lambda c: (scores[id(c)] + (c.category.slug == section), _key(c)),
         )
+        for feature in features:
+            by_feature[feature].append(article)
+        by_section[section].append(article)
     return related
 
 
