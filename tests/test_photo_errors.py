@@ -54,3 +54,21 @@ def test_photos_truncated_pixels_fail_to_decode_but_probe_reads_the_header(tmp_p
     assert probe_image(path) == (64, 48)
     with pytest.raises(PhotoError, match="tệp ảnh hỏng hoặc bị cắt cụt"):
         open_image(path)
+
+
+def test_photo_paths_resolve_as_path_resolve_does_links_included(tmp_path: Path):
+    """The photos plugin's shortcut for `(folder / src).resolve()`, which its check that a
+    photo lies inside the article folder relies on: a link out of the folder is followed."""
+    from plugins.photos.photos import real_photo_path
+
+    folder, outside = tmp_path / "bai", tmp_path / "ngoai"
+    (folder / "con").mkdir(parents=True)
+    outside.mkdir()
+    (folder / "anh.jpg").write_bytes(b"x")
+    (outside / "bi-mat.jpg").write_bytes(b"x")
+    (folder / "lien-ket.jpg").symlink_to(outside / "bi-mat.jpg")
+    (folder / "thu-muc").symlink_to(outside, target_is_directory=True)
+    for src in ["anh.jpg", "lien-ket.jpg", "../ngoai/bi-mat.jpg", "thu-muc/bi-mat.jpg",
+                "con/../anh.jpg", "khong-co.jpg"]:  # fmt: skip
+        assert real_photo_path(folder.resolve(), src) == (folder / src).resolve(), src
+    assert not real_photo_path(folder.resolve(), "lien-ket.jpg").is_relative_to(folder)

@@ -415,8 +415,9 @@ class PhotoRenderer:
             raise PhotoError(
                 f"ảnh phải nằm trong thư mục bài, không lấy từ {photo.src}", article, photo.line
             )
-        path = (source_dir / photo.src).resolve()
-        if not path.is_relative_to(source_dir.resolve()):
+        folder = real_folder(source_dir)
+        path = real_photo_path(folder, photo.src)
+        if not path.is_relative_to(folder):
             raise PhotoError(f"ảnh {photo.src} phải nằm trong thư mục bài", article, photo.line)
         if not path.is_file():
             raise PhotoError(
@@ -463,6 +464,27 @@ class PhotoRenderer:
         self.photos.append((photo, self.publish(photo, source_dir)))
 
 
+_real_folders: dict[str, Path] = {}
+
+
+def real_folder(folder: Path) -> Path:
+    """`folder.resolve()`, once per folder and build (article folders do not move mid-build)."""
+    key = os.fspath(folder)
+    real = _real_folders.get(key)
+    if real is None:
+        real = _real_folders[key] = folder.resolve()
+    return real
+
+
+def real_photo_path(real: Path, src: str) -> Path:
+    """`(real / src).resolve()` for a folder already resolved: a plain file name that is no
+    symlink needs no walk of its own."""
+    if "/" in src or "\\" in src or src in (".", "..") or not src:
+        return (real / src).resolve()
+    path = real / src
+    return path.resolve() if path.is_symlink() else path
+
+
 def _lead_src(article: Article | None) -> str | None:
     """The `Image:` field, which names the lead photo, if it names a photo of the body."""
     if article is None:
@@ -492,6 +514,7 @@ class PhotoMarkdownReader(MarkdownReader):
         markdown["extensions"] = [*markdown["extensions"], self.figures]
         self.settings = {**self.settings, "MARKDOWN": markdown}
         self._raw_meta: dict[str, list[str]] = {}
+        self._known: dict[Path, tuple] = {}  # path -> (identity, key, lines, lead, digests)
 
     def _parse_metadata(self, meta):
         self._raw_meta = {name: list(values) for name, values in meta.items()}
@@ -514,34 +537,51 @@ class PhotoMarkdownReader(MarkdownReader):
     def _local_digests(self, article: Article | None, folder: Path) -> dict[Path, str]:
         """SHA-256 of each photo file the article names that exists (missing ones fail later)."""
         digests = {}
+        real = real_folder(folder)
         for photo in article.photos if article else []:
-            path = (folder / photo.src).resolve()
+            path = real_photo_path(real, photo.src)
             if photo.is_local and path.is_file():
                 digests[path] = source_hash(path)
         return digests
 
     def _prepare(self, path: Path) -> str | None:
         """Set the renderer up for the article at `path`; its reader-cache key (None: no
-        cache)."""
+        cache). What `is_cached` worked out for the same unchanged file is used again."""
+        stat = path.stat()
+        identity = (stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns)
+        known = self._known.pop(path, None)
+        if known is None or known[0] != identity:
+            known = (identity, *self._work_out(path))
+        _identity, key, lines, lead_src, digests = known
         self.figures.source_dir = path.parent
         self.figures.reset()
         self.renderer.photos = []
         self.renderer.source_path = path
+        self.renderer.lines, self.renderer.lead_src = lines, lead_src
+        self.renderer.digests = digests
+        return key
+
+    def _work_out(self, path: Path) -> tuple:
         raw = path.read_bytes()
         try:
             article = parse_text(raw.decode("utf-8", errors="replace"), path)
         except ArticleError:
             article = None  # Pelican's reader reports a broken header
-        photos = article.photos if article else []
-        self.renderer.lines = {photo.src: photo.line for photo in photos}
-        self.renderer.lead_src = _lead_src(article)
-        self.renderer.digests = self._local_digests(article, path.parent)
-        folder = path.parent.resolve()
-        named = {p.relative_to(folder).as_posix(): h for p, h in self.renderer.digests.items()}
-        return self.cache.key(raw, named) if self.cache else None
+        lines = {photo.src: photo.line for photo in (article.photos if article else [])}
+        digests = self._local_digests(article, path.parent)
+        folder = real_folder(path.parent)
+        named = {p.relative_to(folder).as_posix(): h for p, h in digests.items()}
+        key = self.cache.key(raw, named) if self.cache else None
+        return key, lines, _lead_src(article), digests
 
     def is_cached(self, source_path) -> bool:
-        key = self._prepare(Path(source_path))
+        """Whether the article's entry is in the reader cache; what it takes to know is kept
+        for the read that follows (prefill.py)."""
+        path = Path(source_path)
+        stat = path.stat()
+        identity = (stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns)
+        self._known[path] = (identity, *self._work_out(path))
+        key = self._known[path][1]
         return key is not None and self.cache is not None and self.cache.has(key)
 
     def read(self, source_path):
@@ -601,6 +641,7 @@ def start(pelican) -> None:
     """Fresh state for each build, with settings checked before any article is read."""
     global _state
     _state = BuildState()
+    _real_folders.clear()
     problems = check_settings(pelican.settings)
     for problem in problems:
         logger.error("pelicanconf.py: %s", problem)
