@@ -8,6 +8,7 @@ fingerprint covers.
 from __future__ import annotations
 
 import copy
+from dataclasses import dataclass
 
 import pytest
 from jinja2 import DictLoader, Environment
@@ -93,3 +94,20 @@ def test_a_value_known_only_by_its_address_makes_the_page_unkeyable():
         Fingerprints().of({"thing": _Opaque()})
     with pytest.raises(Unkeyable):
         Fingerprints().of(iter([1, 2]))
+
+
+@dataclass(frozen=True)
+class _Listing:
+    heading: str
+    items: list
+
+
+def test_a_frozen_value_is_known_by_its_repr_unless_it_holds_articles():
+    article = _article("Bai mot")
+    listing = _Listing("Tin mới", [article])
+    before = Fingerprints().of(listing)
+    article.title = "Bai mot da sua"  # the repr shows the article by address only
+    assert Fingerprints().of(listing) != before
+    assert Fingerprints().of(_Listing("Tin mới", ["a"])) != Fingerprints().of(
+        _Listing("Tin cũ", ["a"])
+    )

@@ -40,6 +40,7 @@ CONTENT_DEPTH = 2  # the page's own article, and articles it shows; deeper ones 
 # which fills as pages render and so differs from page to page.
 SKIPPED_ATTRIBUTES = frozenset({"settings", "_context", "_url_memo"})
 _MISSING = object()
+_SCALARS = frozenset({str, int, float, bool, type(None)})
 
 _noted: set[str] | None = None  # names looked up by the page being rendered
 
@@ -118,6 +119,8 @@ class Fingerprints:
                 return _digest(name, str(getattr(value, "url", "")).encode())
             return self._members(name, _attributes(value), depth + 1)
         if isinstance(value, (list, tuple)):
+            if all(type(item) in _SCALARS for item in value):  # one repr, not one token each
+                return _digest(name, repr(value).encode("utf-8", "surrogatepass"))
             return _digest(name, *(self.of(item, depth) for item in value))
         if isinstance(value, dict):
             return _digest(name, *(self.of(k, depth) + self.of(v, depth) for k, v in value.items()))
@@ -134,6 +137,10 @@ class Fingerprints:
         if isinstance(value, URLWrapper):  # a tag, author or section: all else derives from these
             return _digest(name, self.of(value.name), self.of(value.slug))
         if dataclasses.is_dataclass(value):
+            if kind.__dataclass_params__.frozen:  # an immutable value: its repr shows it all,
+                text = repr(value)  # unless it holds an object shown by address
+                if " at 0x" not in text:
+                    return _digest(name, text.encode("utf-8", "surrogatepass"))
             fields = {f.name: getattr(value, f.name) for f in dataclasses.fields(value)}
             return self._members(name, fields, depth)
         if hasattr(value, "__dict__") and not isinstance(value, types.ModuleType):
