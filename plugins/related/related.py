@@ -36,29 +36,31 @@ def _places(article) -> list[str]:
 def choose_related(articles: list) -> dict[str, list]:
     """slug -> its related articles, best first, drawn only from earlier ones."""
     ordered = sorted(articles, key=_key)
-    by_feature: dict[tuple[str, str], list] = defaultdict(list)
-    by_section: dict[str, list] = defaultdict(list)
+    by_feature: dict[tuple[str, str], list[int]] = defaultdict(list)
+    by_section: dict[str, list[int]] = defaultdict(list)
+    sections = [article.category.slug for article in ordered]
     related = {}
-    for article in ordered:  # every list holds only earlier articles when this one is ranked
-        section = article.category.slug
+    # Positions in date order stand for articles: a later position is a later article, so
+    # (score, position) ranks as (score, date, slug) did.
+    for position, article in enumerate(ordered):
+        section = sections[position]
         features = _features(article)
         scores: Counter = Counter()
-        candidates = {}
         for feature in features:
+            weight = RELATED_WEIGHTS[feature[0]]
             for other in by_feature[feature][-RELATED_WINDOW:]:
-                scores[id(other)] += RELATED_WEIGHTS[feature[0]]
-                candidates[id(other)] = other
+                scores[other] += weight
         for other in by_section[section][-RELATED_MAX:]:
-            candidates[id(other)] = other
-        # The best RELATED_MAX, as sorting all of them would give (keys are unique).
-        related[article.slug] = heapq.nlargest(
+            scores[other] += 0
+        best = heapq.nlargest(
             RELATED_MAX,
-            candidates.values(),
-            key=lambda c: (scores[id(c)] + (c.category.slug == section), _key(c)),
+            scores,
+            key=lambda other: (scores[other] + (sections[other] == section), other),
         )
+        related[article.slug] = [ordered[other] for other in best]
         for feature in features:
-            by_feature[feature].append(article)
-        by_section[section].append(article)
+            by_feature[feature].append(position)
+        by_section[section].append(position)
     return related
 
 
