@@ -165,7 +165,7 @@ class ParallelWriter(Writer):
             keys, self.reused = self._produce(calls, known)
             self.keys.update(keys)
             return
-        children = [self._fork(calls[number::workers], known) for number in range(workers)]
+        children = [self._fork(_share(calls, number, workers), known) for number in range(workers)]
         for pid, pipe in children:
             with os.fdopen(pipe, "r", encoding="utf-8") as reader:
                 report = reader.read()
@@ -200,6 +200,16 @@ class ParallelWriter(Writer):
             pipe.write("".join(line.replace("\n", " ") + "\n" for line in capture.lines))
             pipe.write("\0" + json.dumps(result))
         os._exit(1 if capture.lines else 0)
+
+
+SHARE_BLOCK = 256  # pages handed out together: neighbours in time share most fingerprints
+
+
+def _share(calls: list, number: int, workers: int) -> list:
+    """The `number`th process's pages: every `workers`th block of consecutive pages, so that
+    each process meets the same articles again (and fingerprints them once) while the
+    processes still get pages of every kind."""
+    return [c for i, c in enumerate(calls) if (i // SHARE_BLOCK) % workers == number]
 
 
 def _link(source: str, target: str) -> bool:
