@@ -10,9 +10,11 @@ shared with other work it says whether a slower run did more work.
 from __future__ import annotations
 
 import json
+import os
 import statistics
 import subprocess
 import sys
+import tempfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -32,6 +34,10 @@ class Measurement:
     runs: list[float]
     peak_rss_mb: float
     cpu: list[float] = field(default_factory=list)  # CPU seconds of each run
+    # From `newsroom publish` itself (pipeline/processes.py): each step's median seconds, and
+    # the peak RSS of each kind of child process (pelican, search) over the runs.
+    steps: dict[str, float] = field(default_factory=dict)
+    child_peaks_mb: dict[str, float] = field(default_factory=dict)
 
     @property
     def cpu_median(self) -> float:
@@ -54,10 +60,18 @@ class Measurement:
         }
 
 
-def run_once(command: list[str], cwd: Path) -> tuple[float, float, float]:
-    """(wall seconds, peak RSS in MB, CPU seconds) of one run."""
+def run_once(
+    command: list[str], cwd: Path, stats: Path | None = None
+) -> tuple[float, float, float]:
+    """(wall seconds, peak RSS in MB, CPU seconds) of one run; with `stats`, a publish writes
+    its own figures there (NEWSROOM_PUBLISH_STATS)."""
+    env = {**os.environ, "NEWSROOM_PUBLISH_STATS": str(stats)} if stats else None
     result = subprocess.run(
-        [sys.executable, "-c", WRAPPER, *command], cwd=cwd, capture_output=True, text=True
+        [sys.executable, "-c", WRAPPER, *command],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        env=env,
     )
     wall, rss_kb, code, cpu = result.stdout.split()
     if code != "0":
@@ -65,17 +79,31 @@ def run_once(command: list[str], cwd: Path) -> tuple[float, float, float]:
     return float(wall), int(rss_kb) / 1024, float(cpu)
 
 
-def measure(name: str, command: list[str], cwd: Path, repeat: int = 3, before=None) -> Measurement:
-    """`before()` runs ahead of each repetition (to reset state) and is not timed."""
+def measure(
+    name: str, command: list[str], cwd: Path, repeat: int = 3, before=None, publish=False
+) -> Measurement:
+    """`before()` runs ahead of each repetition (to reset state) and is not timed. With
+    `publish`, the command is a `newsroom publish` whose own figures are collected."""
     runs, cpus, peak = [], [], 0.0
-    for _ in range(repeat):
-        if before:
-            before()
-        wall, rss, cpu = run_once(command, cwd)
-        runs.append(wall)
-        cpus.append(cpu)
-        peak = max(peak, rss)
-    return Measurement(name, runs, peak, cpus)
+    steps: dict[str, list[float]] = {}
+    peaks: dict[str, float] = {}
+    with tempfile.TemporaryDirectory() as folder:
+        for number in range(repeat):
+            if before:
+                before()
+            stats = Path(folder) / f"{number}.json" if publish else None
+            wall, rss, cpu = run_once(command, cwd, stats)
+            runs.append(wall)
+            cpus.append(cpu)
+            peak = max(peak, rss)
+            if stats and stats.is_file():  # absent when the publish had nothing to do
+                data = json.loads(stats.read_text("utf-8"))
+                for step, seconds in data["seconds"].items():
+                    steps.setdefault(step, []).append(seconds)
+                for child, mb in data["peak_rss_mb"].items():
+                    peaks[child] = max(peaks.get(child, 0.0), mb)
+    medians = {step: statistics.median(values) for step, values in steps.items()}
+    return Measurement(name, runs, peak, cpus, medians, peaks)
 
 
 def report(measurements: list[Measurement], baseline: Measurement, out: Path) -> None:

@@ -264,14 +264,26 @@ def bench_size(articles: int, repeat: int) -> dict:
     reset(corpus)
     run_once(_publish_command(corpus), REPO)  # (wall, rss, cpu) not reported
     publish = _publish_command(corpus)
-    cold = measure("newsroom publish, cold", publish, REPO, repeat, lambda: reset(corpus))
+    cold = measure(
+        "newsroom publish, cold", publish, REPO, repeat, lambda: reset(corpus), publish=True
+    )
     print(f"[{articles}] {cold.name}: {cold.median:.1f} s", flush=True)
-    unchanged = measure("newsroom publish, nothing changed", publish, REPO, repeat)
+    unchanged = measure("newsroom publish, nothing changed", publish, REPO, repeat, publish=True)
     added = measure(
-        "newsroom publish, one new article", publish, REPO, repeat, lambda: add_article(corpus)
+        "newsroom publish, one new article",
+        publish,
+        REPO,
+        repeat,
+        lambda: add_article(corpus),
+        publish=True,
     )
     corrected = measure(
-        "newsroom publish, one correction", publish, REPO, repeat, lambda: correct_article(corpus)
+        "newsroom publish, one correction",
+        publish,
+        REPO,
+        repeat,
+        lambda: correct_article(corpus),
+        publish=True,
     )
     search = measure_search(corpus, repeat)
     profile = profile_plugins(corpus)
@@ -303,6 +315,9 @@ def _row(m: Measurement, baseline: Measurement) -> dict:
         **m.as_dict(),
         "ratio_to_baseline": round(ratio, 3),
         "rss_ratio_to_baseline": round(m.peak_rss_mb / baseline.peak_rss_mb, 3),
+        "pelican_rss_ratio_to_baseline": round(
+            m.child_peaks_mb.get("pelican", 0.0) / baseline.peak_rss_mb, 3
+        ),
         "goal_ratio": goal,
         "goal_met": None if goal is None else ratio <= goal,
     }
@@ -326,6 +341,15 @@ def report(result: dict) -> dict:
             f"{row['ratio_to_baseline']:6.2f} "
             f"{goal:>5} {m.peak_rss_mb:8.0f}"
         )
+    print("\nnewsroom publish, step by step (median s) and each child's peak RSS (MB):")
+    for m in result["measurements"]:
+        steps = "  ".join(f"{step} {seconds:.2f}" for step, seconds in m.steps.items())
+        peaks = "  ".join(f"{child} {mb:.0f}" for child, mb in m.child_peaks_mb.items())
+        pelican = m.child_peaks_mb.get("pelican")
+        ratio = ""
+        if pelican:
+            ratio = f" (Pelican {pelican / baseline.peak_rss_mb:.2f}x, goal {RSS_GOAL}x)"
+        print(f"  {m.name:38} {steps or '-'}\n  {'':38} {peaks or '-'}{ratio}")
     profile = result["profile"]
     seconds = profile["build_seconds"]
     print(f"\nplugin cost in one cold Pelican build under cProfile ({seconds:.1f} s):")

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
 import sys
 from datetime import datetime
 from pathlib import Path
 
+from . import processes
 from .article import format_datetime
 from .errors import BuildError
 
@@ -41,7 +41,7 @@ def run_pelican(
         format_datetime(publish_time) if publish_time else "",
         json.dumps(overrides or {}),
     ]
-    result = subprocess.run(command, cwd=root, capture_output=True, text=True)
+    result = processes.run(command, "pelican", cwd=root)
     if result.returncode != 0:
         problems = [line.partition("\t")[2] for line in result.stderr.splitlines() if "\t" in line]
         # Pelican's generic "Could not process X" follows our own, more precise message.

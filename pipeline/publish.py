@@ -47,6 +47,7 @@ from .manifest import (
     withdraw_entry,
 )
 from .pages import approved_pages
+from .processes import step, write_stats
 from .record import ArticleRecord, PendingRelease, Record, require_record
 from .releases import (
     KEEP_RELEASES,
@@ -263,8 +264,11 @@ def build_release(
     if preview:
         overrides["NEWSROOM_PREVIEW"] = True
     try:
-        run_pelican(root, "publishconf.py", output, staging / "content", publish_time, overrides)
-        index_changed(output, previous)
+        with step("pelican"):
+            content = staging / "content"
+            run_pelican(root, "publishconf.py", output, content, publish_time, overrides)
+        with step("search"):
+            index_changed(output, previous)
     except BaseException:
         shutil.rmtree(output, ignore_errors=True)
         raise
@@ -409,7 +413,8 @@ def _release_manifest(
     built = staging_dir(config.releases_path, release_id)
     previous = current_release(root)
     try:
-        materialize(record, manifest, pages, staging)
+        with step("materialize"):
+            materialize(record, manifest, pages, staging)
         build_release(
             root,
             staging,
@@ -419,11 +424,12 @@ def _release_manifest(
             reader_cache=cache / "readers",
             page_keys=cache / PAGE_KEYS,
         )
-        known = release_files.load(cache, previous)
-        files = release_files.describe(built, known)
-        verified = frozenset(n for n, e in known.items() if e[0] != "L") if known else None
-        verify_release(built, manifest, files, verified)
-        digest = release_files.digest(files)
+        with step("verify"):
+            known = release_files.load(cache, previous)
+            files = release_files.describe(built, known)
+            verified = frozenset(n for n, e in known.items() if e[0] != "L") if known else None
+            verify_release(built, manifest, files, verified)
+            digest = release_files.digest(files)
     except BaseException:
         shutil.rmtree(built, ignore_errors=True)
         raise
@@ -489,8 +495,10 @@ def publish(
             pending = PendingRelease(
                 release.name, "publish", None, to_json(manifest), digest, actor, at is not None
             )
-            _go_live(root, config, record, release, pending, pages)
+            with step("switch"):
+                _go_live(root, config, record, release, pending, pages)
             remember(build_cache(config), release, key)
+            write_stats()
             return PublishResult(release, manifest)
         finally:
             record.close()

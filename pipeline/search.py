@@ -17,11 +17,11 @@ import importlib.metadata
 import json
 import os
 import re
-import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+from . import processes
 from .errors import BuildError
 
 SEARCH_DIR = "pagefind"
@@ -41,7 +41,7 @@ def _run_pagefind(site: Path, glob: str, output_subdir: str) -> None:
         sys.executable, "-m", "pagefind", "--site", str(site), "--glob", glob,
         "--output-subdir", output_subdir, "--force-language", "vi", "--silent",
     ]  # fmt: skip
-    result = subprocess.run(command, capture_output=True, text=True)
+    result = processes.run(command, "search")
     if result.returncode != 0:
         detail = (result.stderr.strip() or result.stdout.strip() or "?").splitlines()[-1]
         raise BuildError(f"lập chỉ mục tìm kiếm thất bại ({detail})", site)

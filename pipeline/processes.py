@@ -1,0 +1,75 @@
+"""Child processes of a publish (Pelican, Pagefind), with what each cost.
+
+`run` is `subprocess.run(..., capture_output=True, text=True)` that also
+keeps the child's own peak RSS and CPU time (from `wait4`, so one child's
+peak is not mixed with another's). A publish adds them up in `STATS` with
+the time of each step; with NEWSROOM_PUBLISH_STATS set to a path it writes
+them there as JSON (benchmarks/site_bench.py reports them).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import tempfile
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+STATS_VARIABLE = "NEWSROOM_PUBLISH_STATS"
+STATS: dict[str, dict[str, float]] = {"seconds": {}, "peak_rss_mb": {}, "cpu_seconds": {}}
+_lock = threading.Lock()  # Pagefind runs from several threads
+
+
+@dataclass(frozen=True)
+class Finished:
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+def run(command: list[str], label: str, cwd: Path | None = None) -> Finished:
+    """Run `command` to its end; its peak RSS and CPU time are kept under `label`."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        process = subprocess.Popen(command, cwd=cwd, stdout=out, stderr=err)
+        try:
+            _pid, status, usage = os.wait4(process.pid, 0)
+        except BaseException:
+            process.kill()
+            process.wait()
+            raise
+        process.returncode = os.waitstatus_to_exitcode(status)
+        with _lock:
+            peaks, cpu = STATS["peak_rss_mb"], STATS["cpu_seconds"]
+            peaks[label] = max(peaks.get(label, 0.0), usage.ru_maxrss / 1024)
+            cpu[label] = cpu.get(label, 0.0) + usage.ru_utime + usage.ru_stime
+        out.seek(0)
+        err.seek(0)
+        return Finished(
+            process.returncode,
+            out.read().decode("utf-8", errors="replace"),
+            err.read().decode("utf-8", errors="replace"),
+        )
+
+
+@contextmanager
+def step(label: str) -> Iterator[None]:
+    """Time one step of a publish into STATS."""
+    started = time.perf_counter()
+    try:
+        yield
+    finally:
+        seconds = STATS["seconds"]
+        seconds[label] = seconds.get(label, 0.0) + time.perf_counter() - started
+
+
+def write_stats() -> None:
+    """STATS as JSON where NEWSROOM_PUBLISH_STATS says, if it says."""
+    target = os.environ.get(STATS_VARIABLE)
+    if target:
+        rounded = {k: {n: round(v, 3) for n, v in d.items()} for k, d in STATS.items()}
+        Path(target).write_text(json.dumps(rounded, indent=2), "utf-8")
