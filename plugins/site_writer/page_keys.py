@@ -9,7 +9,8 @@ a fingerprint of each noted name's value, and is kept with the names
 (`SITE_WRITER_KEYS`). The next build computes the key again from the same
 names: if it is equal, every value the render read is equal, so the render
 would take the same path and give the same bytes, and the page is taken from
-the previous release (`SITE_WRITER_PREVIOUS`) by hard link instead.
+the previous release (`SITE_WRITER_PREVIOUS`) by hard link instead (Pelican's
+`content_written` signal is not sent for it; no plugin of ours listens to it).
 
 A fingerprint covers a value's whole data, with one limit: an article seen
 through another article (a related story, a neighbour) is fingerprinted
