@@ -20,6 +20,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from .errors import NewsroomError
+
 STATS_VARIABLE = "NEWSROOM_PUBLISH_STATS"
 STATS: dict[str, dict[str, float]] = {"seconds": {}, "peak_rss_mb": {}, "cpu_seconds": {}}
 _lock = threading.Lock()  # Pagefind runs from several threads
@@ -67,9 +69,24 @@ def step(label: str) -> Iterator[None]:
         seconds[label] = seconds.get(label, 0.0) + time.perf_counter() - started
 
 
+def start_stats() -> None:
+    """Fresh figures for one publish (a --watch process publishes many times); a
+    NEWSROOM_PUBLISH_STATS that cannot be written is refused before anything is built."""
+    for figures in STATS.values():
+        figures.clear()
+    target = os.environ.get(STATS_VARIABLE)
+    if target is not None and not Path(target).parent.is_dir():
+        raise NewsroomError(
+            f"{STATS_VARIABLE}: thư mục {Path(target).parent} không tồn tại; hãy tạo thư mục "
+            f"hoặc bỏ biến {STATS_VARIABLE}"
+        )
+
+
 def write_stats() -> None:
-    """STATS as JSON where NEWSROOM_PUBLISH_STATS says, if it says."""
+    """STATS as JSON where NEWSROOM_PUBLISH_STATS says, if it says (whole file by rename)."""
     target = os.environ.get(STATS_VARIABLE)
     if target:
         rounded = {k: {n: round(v, 3) for n, v in d.items()} for k, d in STATS.items()}
-        Path(target).write_text(json.dumps(rounded, indent=2), "utf-8")
+        temporary = Path(f"{target}.tmp")
+        temporary.write_text(json.dumps(rounded, indent=2), "utf-8")
+        os.replace(temporary, target)

@@ -47,7 +47,7 @@ from .manifest import (
     withdraw_entry,
 )
 from .pages import approved_pages
-from .processes import step, write_stats
+from .processes import start_stats, step, write_stats
 from .record import ArticleRecord, PendingRelease, Record, require_record
 from .releases import (
     KEEP_RELEASES,
@@ -474,6 +474,7 @@ def publish(
     config = load_config(root)
     actor = _editor(config, given_actor, "xuất bản")
     _check_at(at)
+    start_stats()
     require_record(config.record_path, current_release(root))
     with publish_lock(config, wait):
         record = Record(config.record_path)

@@ -88,7 +88,22 @@ def load(cache: Path, release: Path | None) -> dict[str, list] | None:
         data = json.loads((cache / FOLDER / f"{release.name}.json").read_text("utf-8"))
     except (OSError, ValueError):
         return None
-    return data if isinstance(data, dict) else None
+    entries = data.items() if isinstance(data, dict) else [(None, None)]
+    if not all(_well_formed(entry) for _name, entry in entries):
+        return None  # damaged: every file is read again
+    return data
+
+
+def _well_formed(entry) -> bool:
+    if not isinstance(entry, list):
+        return False
+    if entry[:1] == ["L"]:
+        return len(entry) == 2 and isinstance(entry[1], str)
+    return (
+        len(entry) == 4
+        and all(isinstance(n, int) for n in entry[:3])
+        and (isinstance(entry[3], str))
+    )
 
 
 def save(cache: Path, release_name: str, files: ReleaseFiles) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import os
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -89,6 +89,7 @@ def _clean_build(root: Path, folder: Path) -> Path:
 
 def test_incremental_publish_equals_clean_build(published, tmp_path):
     first = live(published)
+    first_files = tree(first)
     read_first = _reader_entries(published)
     new_date = datetime(2024, 1, 5, 7, 0, tzinfo=TIMEZONE)
     story(published, "bay-2024", "Câu mới.", new_date, "#aaaa33", section="Biên giới")
@@ -120,6 +121,8 @@ def test_incremental_publish_equals_clean_build(published, tmp_path):
         assert os.path.samefile(incremental / unchanged, first / unchanged), unchanged
     for changed in ("2023/08/01/sau-2023/index.html", "index.html", "chu-de/bien-gioi/index.html"):
         assert not os.path.samefile(incremental / changed, first / changed), changed
+    # Sharing files by hard link never wrote into the release that was live before.
+    assert tree(first) == first_files
 
 
 def _linked_pages(release: Path, previous: Path) -> list[str]:
@@ -144,12 +147,14 @@ def test_changed_config_renders_every_page_again(published):
     assert "Báo mới – " in (again / "2021/03/01/mot-2021/index.html").read_text("utf-8")
 
 
-def test_lost_page_keys_only_make_the_publish_render_everything(published):
+@pytest.mark.parametrize("damage", ["{not json", "[]", '{"version": 1, "build": 7, "pages": 3}'])
+def test_damaged_page_keys_and_file_lists_only_make_the_publish_do_everything(published, damage):
     first = live(published)
-    keys = build_cache(load_config(published)) / PAGE_KEYS
+    cache = build_cache(load_config(published))
+    keys = cache / PAGE_KEYS
     assert (keys / f"{first.name}.json").is_file()
-    for path in keys.iterdir():
-        path.write_text("{not json", "utf-8")
+    for path in [*keys.iterdir(), *(cache / release_files.FOLDER).iterdir()]:
+        path.write_text(damage, "utf-8")
     story(published, "bay-2024", "Câu mới.", datetime(2024, 1, 5, 7, 0, tzinfo=TIMEZONE), None)
     submit_and_approve(published, "bay-2024")
     assert publish(published, LATER, given_actor="hoa") is not None
@@ -157,7 +162,14 @@ def test_lost_page_keys_only_make_the_publish_render_everything(published):
     assert _linked_pages(again, first) == []
     assert (again / "2024/01/05/bay-2024/index.html").is_file()
     # The publish after it reuses again, and keys of pruned releases do not pile up.
-    assert {p.name for p in keys.iterdir()} == {f"{r.name}.json" for r in (first, again)}
+    story(published, "tam-2024", "Câu khác.", datetime(2024, 1, 6, 7, 0, tzinfo=TIMEZONE), None)
+    submit_and_approve(published, "tam-2024")
+    assert publish(published, LATER + timedelta(hours=1), given_actor="hoa") is not None
+    third = live(published)
+    assert "2021/03/01/mot-2021/index.html" in _linked_pages(third, again)
+    kept = {f"{r.name}.json" for r in (first, again, third)}
+    assert {p.name for p in keys.iterdir()} == kept
+    assert {p.name for p in (cache / release_files.FOLDER).iterdir()} == kept
 
 
 PAGE = (
@@ -184,13 +196,11 @@ def test_indexed_part_changes_only_with_indexed_text(change, same):
 def test_broken_references_same_on_one_or_every_core(tmp_path, monkeypatch, per_worker):
     monkeypatch.setattr(verify, "PAGES_PER_WORKER", per_worker)
     release = tmp_path / "release"
-    for name, text in {
+    _write_tree(release, {
         "a/index.html": '<a href="/b/">b</a><a href="/mat-1/">?</a>',
         "b/index.html": '<a href="/a/">a</a>',
         "c/index.html": '<img src="/mat-2.jpg"><a href="../a/">a</a><a href="/mat-3/">?</a>',
-    }.items():
-        (release / name).parent.mkdir(parents=True, exist_ok=True)
-        (release / name).write_text(text, "utf-8")
+    })  # fmt: skip
     assert verify.broken_references(release) == [
         "a/index.html trỏ tới /mat-1/ không tồn tại",
         "c/index.html trỏ tới /mat-2.jpg không tồn tại",

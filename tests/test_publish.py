@@ -14,6 +14,7 @@ from pathlib import Path
 import feedparser
 import pytest
 
+from pipeline import processes
 from pipeline.build import run_pelican
 from pipeline.config import load_config
 from pipeline.errors import BuildError
@@ -407,3 +408,37 @@ def test_verify_refuses_broken_reference_and_unlisted_page_or_photo(tmp_path):
             target.unlink()
         else:
             target.write_text(original)
+
+
+def test_publish_stats_name_each_step_and_each_process_peak(newsroom, tmp_path, monkeypatch):
+    submit_and_approve(newsroom, "tuan-tra-song-bien")
+    target = tmp_path / "stats.json"
+    monkeypatch.setenv("NEWSROOM_PUBLISH_STATS", str(target))
+    assert cli(newsroom, "publish", "--as", "bientapvien") == 0
+    stats = json.loads(target.read_text("utf-8"))
+    assert set(stats["seconds"]) == {"materialize", "pelican", "search", "verify", "switch"}
+    assert set(stats["peak_rss_mb"]) == {"pelican", "search"}
+    assert all(mb > 10 for mb in stats["peak_rss_mb"].values())  # a Python process at least
+    # Each publish counts its own: a --watch process does not add one publish to the last.
+    processes.STATS["seconds"]["pelican"] = 10_000.0
+    submit_and_approve(newsroom, "don-bien-phong")
+    assert cli(newsroom, "publish", "--as", "bientapvien") == 0
+    assert json.loads(target.read_text("utf-8"))["seconds"]["pelican"] < 10_000
+
+
+def test_publish_stats_into_a_missing_folder_is_refused_before_building(
+    newsroom, tmp_path, monkeypatch, capsys
+):
+    submit_and_approve(newsroom, "tuan-tra-song-bien")
+    assert cli(newsroom, "publish", "--as", "bientapvien") == 0
+    before = tree(live(newsroom))
+    missing = tmp_path / "khong-co" / "stats.json"
+    monkeypatch.setenv("NEWSROOM_PUBLISH_STATS", str(missing))
+    submit_and_approve(newsroom, "don-bien-phong")
+    capsys.readouterr()
+    assert cli(newsroom, "publish", "--as", "bientapvien") != 0
+    error = capsys.readouterr().err.strip()
+    assert len(error.splitlines()) == 1
+    assert "NEWSROOM_PUBLISH_STATS" in error and "không tồn tại" in error
+    assert tree(live(newsroom)) == before
+    assert not missing.parent.exists()

@@ -201,3 +201,13 @@ def test_feed_content_links_and_image_candidates_are_absolute(built_site):
     assert not re.search(r'(src|href)="/(?!/)', unescape(text))
     for srcset in re.findall(r'srcset="([^"]*)"', unescape(text)):
         assert all(c.strip().startswith(SITE_URL) for c in srcset.split(","))
+
+
+def test_section_rail_is_on_section_pages_only(built_site):
+    """Archives by date, tag and author do not show each section's newest story, so that they
+    are not rendered again whenever any section has news (plugins/site_writer/page_keys.py)."""
+    assert page(built_site, "chuyen-muc/bien-gioi/").select_one("aside.rail") is not None
+    for url in ["chu-de/bien-gioi-viet-nam-lao/", "2022/11/", "tac-gia/dinh-quang/"]:
+        listing = page(built_site, url)
+        assert listing.select_one("aside.rail") is None, url
+        assert listing.select_one(".list-body .story-list, .list-body li"), url

@@ -224,37 +224,10 @@ def test_identity_from_environment(newsroom, monkeypatch):
 
 def test_staff_add_keeps_comments_and_needs_editor(newsroom, capsys):
     before = (newsroom / "newsroom.toml").read_text("utf-8")
-    assert (
-        cli(
-            newsroom,
-            "staff",
-            "add",
-            "lan",
-            "--name",
-            "Phạm Lan",
-            "--role",
-            "reporter",
-            "--as",
-            "vitoan",
-        )
-        == 2
-    )
+    add_lan = ["staff", "add", "lan", "--name", "Phạm Lan", "--role", "reporter", "--as"]
+    assert cli(newsroom, *add_lan, "vitoan") == 2
     assert "chỉ biên tập viên mới được thêm nhân sự" in _err(capsys)
-    assert (
-        cli(
-            newsroom,
-            "staff",
-            "add",
-            "lan",
-            "--name",
-            "Phạm Lan",
-            "--role",
-            "reporter",
-            "--as",
-            "hoa",
-        )
-        == 0
-    )
+    assert cli(newsroom, *add_lan, "hoa") == 0
     after = (newsroom / "newsroom.toml").read_text("utf-8")
     comments = [line for line in before.splitlines() if line.startswith("#")]
     assert comments == [line for line in after.splitlines() if line.startswith("#")]

@@ -186,11 +186,14 @@ def load(path: str | None, build: str) -> dict[str, tuple[str, list[str]]]:
         return {}
     try:
         data = json.loads(Path(path).read_text("utf-8"))
-    except (OSError, ValueError):
-        return {}
-    if data.get("version") != KEYS_VERSION or data.get("build") != build:
-        return {}
-    return {page: (key, names) for page, (key, names) in data.get("pages", {}).items()}
+        if data.get("version") != KEYS_VERSION or data.get("build") != build:
+            return {}
+        return {
+            page: (str(key), [str(name) for name in names])
+            for page, (key, names) in data["pages"].items()
+        }
+    except (OSError, ValueError, TypeError, AttributeError, KeyError):
+        return {}  # lost or damaged: every page is rendered
 
 
 def save(path: str, build: str, pages: dict[str, tuple[str, list[str]]]) -> None:
