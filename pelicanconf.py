@@ -38,6 +38,7 @@ PLUGINS = [
     "slugs",
     "sections",
     "url_memo",  # each URL formatted once, once slugs and dates are final
+    "archive_lists",  # tag, section, author and period lists in one pass (Pelican: one per list)
     "photos",
     "sanitize",
     "abbreviations",

@@ -1,0 +1,3 @@
+from .archive_lists import register
+
+__all__ = ["register"]

@@ -1,0 +1,100 @@
+"""Pelican's archive lists, built in one pass instead of one pass per list.
+
+Pelican 4.12 builds the list of each tag, section and author page by asking,
+for every article of the site, whether it is in that page's list (`a in
+articles` on a plain list), and each year, month and day archive by walking
+every article of the site. At 10,000 articles that is about 7 s of a build
+spent comparing objects, in every publish (and more with day archives,
+which plain Pelican does not make). Here the lists that Pelican fills answer
+`in` from a set of identities (articles compare by identity), and period
+archives are filled from one walk. Pelican still does all the grouping,
+naming and ordering; the results are the same lists, which the tests check
+against Pelican's own code.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from pelican import signals
+from pelican.generators import ArticlesGenerator
+
+
+class Members(list):
+    """A list whose `in` looks up identities in a set, kept in step with every change."""
+
+    __slots__ = ("_ids",)
+
+    def __init__(self, *args) -> None:
+        super().__init__(*args)
+        self._ids: set[int] | None = None
+
+    def __contains__(self, item) -> bool:
+        if self._ids is None:
+            self._ids = {id(member) for member in self}
+        if id(item) in self._ids:
+            return True
+        # equal but not identical (values that define ==): what a list answers
+        return type(item).__eq__ is not object.__eq__ and list.__contains__(self, item)
+
+    def __reduce_ex__(self, protocol):
+        return (Members, (list(self),))
+
+
+def _changing(name: str):
+    method = getattr(list, name)
+
+    def change(self, *args):
+        self._ids = None
+        return method(self, *args)
+
+    change.__name__ = name
+    return change
+
+
+for _name in (
+    "append",
+    "extend",
+    "insert",
+    "remove",
+    "pop",
+    "clear",
+    "__setitem__",
+    "__delitem__",
+    "__iadd__",
+    "__imul__",
+):
+    setattr(Members, _name, _changing(_name))
+
+
+def use_members(generator) -> None:
+    """Before Pelican sorts articles into tags, sections and authors."""
+    for name in ("tags", "categories", "authors"):
+        found = getattr(generator, name, None)
+        if isinstance(found, dict):
+            members = {key: Members(listed) for key, listed in found.items()}
+            setattr(generator, name, defaultdict(Members, members))
+
+
+_pelican_period_archives = ArticlesGenerator._build_period_archives
+
+
+def period_archives(self, sorted_articles, articles, settings):
+    """Pelican's period archives; each archive's `articles` filled from one walk of the site."""
+    archives = _pelican_period_archives(self, sorted_articles, [], settings)
+    for periods in archives.values():
+        holding: dict[int, list[list]] = defaultdict(list)
+        for archive in periods:
+            for article in archive["dates"]:
+                holding[id(article)].append(archive["articles"])
+        for article in articles:
+            for listed in holding.get(id(article), ()):
+                listed.append(article)
+    return archives
+
+
+ArticlesGenerator._build_period_archives = period_archives
+
+
+def register() -> None:
+    signals.article_generator_pretaxonomy.connect(use_members)

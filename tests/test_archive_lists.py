@@ -1,0 +1,111 @@
+"""Archive lists built in one pass are exactly Pelican's lists."""
+
+from __future__ import annotations
+
+import random
+from collections import defaultdict
+from datetime import datetime, timedelta, timezone
+from operator import attrgetter
+from types import SimpleNamespace
+
+import pytest
+
+from plugins.archive_lists.archive_lists import Members, _pelican_period_archives, use_members
+from plugins.archive_lists.archive_lists import period_archives as one_pass_archives
+
+VN = timezone(timedelta(hours=7))
+SETTINGS = {
+    "YEAR_ARCHIVE_SAVE_AS": "{date:%Y}/index.html",
+    "YEAR_ARCHIVE_URL": "{date:%Y}/",
+    "MONTH_ARCHIVE_SAVE_AS": "{date:%Y}/{date:%m}/index.html",
+    "MONTH_ARCHIVE_URL": "{date:%Y}/{date:%m}/",
+    "DAY_ARCHIVE_SAVE_AS": "{date:%Y}/{date:%m}/{date:%d}/index.html",
+    "DAY_ARCHIVE_URL": "{date:%Y}/{date:%m}/{date:%d}/",
+}
+
+
+def _articles(count: int, seed: int) -> list[SimpleNamespace]:
+    chance = random.Random(seed)
+    start = datetime(2022, 11, 28, 8, tzinfo=VN)
+    return [
+        SimpleNamespace(n=n, date=start + timedelta(hours=chance.randrange(0, 24 * 800)))
+        for n in range(count)
+    ]
+
+
+def _shape(archives) -> dict:
+    """Archives with each article shown by identity, so equal-looking objects cannot pass."""
+    return {
+        granularity: [
+            {key: [id(a) for a in v] if key in ("dates", "articles") else v for key, v in a.items()}
+            for a in periods
+        ]
+        for granularity, periods in archives.items()
+    }
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_period_archives_equal_pelicans_for_every_granularity(seed):
+    articles = _articles(300, seed)
+    dates = sorted(articles, key=attrgetter("date"), reverse=True)
+    ordered = sorted(articles, key=lambda a: (a.date.day, a.n))  # any order: kept as given
+    ours = one_pass_archives(None, dates, ordered, SETTINGS)
+    pelicans = _pelican_period_archives(None, dates, ordered, SETTINGS)
+    assert set(ours) == {"year", "month", "day"}
+    assert _shape(ours) == _shape(pelicans)
+    assert sum(len(a["articles"]) for a in ours["day"]) == 300
+
+
+def test_period_archives_leave_out_articles_not_in_the_dated_list():
+    articles = _articles(40, 9)
+    dates = sorted(articles[:30], key=attrgetter("date"))
+    ours = one_pass_archives(None, dates, articles, SETTINGS)
+    listed = {id(a) for period in ours["year"] for a in period["articles"]}
+    assert listed == {id(a) for a in articles[:30]}
+    assert _shape(ours) == _shape(_pelican_period_archives(None, dates, articles, SETTINGS))
+
+
+def test_members_answer_in_after_every_kind_of_change():
+    a, b, c, d = (SimpleNamespace(n=n) for n in range(4))
+    members = Members([a, b])
+    assert a in members and c not in members
+    members.append(c)
+    assert c in members
+    members.remove(a)
+    assert a not in members
+    members[0] = d  # b replaced
+    assert d in members and b not in members
+    members += [a]
+    assert a in members
+    del members[-1]
+    assert a not in members
+    members.insert(0, b)
+    members.extend([a])
+    assert b in members and a in members
+    members.pop()
+    assert a not in members
+    members[:] = [c]
+    assert members == [c] and d not in members and c in members
+    members.clear()
+    assert c not in members
+
+
+def test_members_compare_values_that_define_equality_as_a_list_does():
+    members = Members(["biên phòng", 3])
+    assert "biên phòng" in members
+    assert "bien phong" not in members
+    assert 3.0 in members  # 3 == 3.0, as in a list
+
+
+def test_tag_section_and_author_lists_answer_in_by_set():
+    first, second = SimpleNamespace(n=1), SimpleNamespace(n=2)
+    generator = SimpleNamespace(
+        tags=defaultdict(list, {"tuần tra": [first]}),
+        categories=defaultdict(list),
+        authors=defaultdict(list),
+    )
+    use_members(generator)
+    generator.categories["biên giới"].append(second)
+    assert isinstance(generator.tags["tuần tra"], Members)
+    assert first in generator.tags["tuần tra"] and second not in generator.tags["tuần tra"]
+    assert second in generator.categories["biên giới"]
