@@ -10,6 +10,8 @@ not marked final (or a build before that point) compute them as Pelican does.
 
 from __future__ import annotations
 
+import os
+
 from pelican import signals
 from pelican.contents import Content
 from pelican.urlwrappers import URLWrapper
@@ -37,6 +39,25 @@ def _remembered(compute):
 
 Content.get_url_setting = _remembered(_content_url)
 URLWrapper._from_settings = _remembered(_wrapper_url)
+
+# A source path relative to the content folder: asked for about nine times per article while
+# it is read (each URL Pelican formats asks again), and fixed by two strings.
+_pelican_relative_path = Content.get_relative_source_path
+_relative_paths: dict[tuple[str, str], str | None] = {}
+
+
+def _relative_source_path(self, source_path: str | None = None) -> str | None:
+    source = source_path or self.source_path
+    folder = self.settings["PATH"]
+    if source is None or not os.path.isabs(folder):  # a relative folder depends on the cwd
+        return _pelican_relative_path(self, source_path)
+    key = (folder, source)
+    if key not in _relative_paths:
+        _relative_paths[key] = _pelican_relative_path(self, source_path)
+    return _relative_paths[key]
+
+
+Content.get_relative_source_path = _relative_source_path
 
 
 CONTENT_LISTS = (
