@@ -1,8 +1,9 @@
 """Machine-readable news: NewsArticle and BreadcrumbList JSON-LD, OpenGraph and Twitter tags.
 
-Python builds every value here; the template `_news_meta.html` only prints
-them. Times carry the +07:00 offset. Images are the lead photo's crops when
-the photos plugin made them (16:9, 4:3, 1:1), else the lead photo itself.
+Python builds every value here, when an article page renders (the filter
+`news_meta`); the template `_news_meta.html` only prints them. Times carry the
++07:00 offset. Images are the lead photo's crops when the photos plugin made
+them (16:9, 4:3, 1:1), else the lead photo itself.
 """
 
 from __future__ import annotations
@@ -157,13 +158,23 @@ def _plain(html: str) -> str:
     return " ".join(unescape(TAGS.sub("", html or "")).split())
 
 
-def attach_meta(generator) -> None:
-    config = generator.settings["NEWSROOM"]
-    for article in generator.articles:
-        if isinstance(article, Article):
-            summary = _plain(article.metadata.get("summary", ""))
-            article.news_meta = build_meta(article, config.site_url, config.site_name, summary)
+def news_meta_filter(settings):
+    """`article|news_meta`: an article page's metadata, built as the page renders, so that a
+    build keeps none for the thousands of articles whose pages it does not render."""
+    config = settings["NEWSROOM"]
+
+    def news_meta(article) -> NewsMeta | None:
+        if not isinstance(article, Article):
+            return None
+        summary = _plain(article.metadata.get("summary", ""))
+        return build_meta(article, config.site_url, config.site_name, summary)
+
+    return news_meta
+
+
+def add_filter(generator) -> None:
+    generator.env.filters["news_meta"] = news_meta_filter(generator.settings)
 
 
 def register() -> None:
-    signals.article_generator_finalized.connect(attach_meta)
+    signals.generator_init.connect(add_filter)
