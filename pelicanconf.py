@@ -42,6 +42,7 @@ PLUGINS = [
     "photos",
     "sanitize",
     "abbreviations",
+    "packed_content",  # article HTML compressed in memory until its page renders
     "related",
     "sitemaps",
     "news_metadata",

@@ -24,6 +24,7 @@ import os
 import shutil
 import traceback
 
+from pelican.contents import Content
 from pelican.utils import get_relative_path, path_to_url, sanitised_join
 from pelican.writers import FileOverwriteFailedError, Writer
 
@@ -39,6 +40,9 @@ SITE_WRITER_PREVIOUS = ""  # the previous release, whose unchanged pages are reu
 SITE_WRITER_PREVIOUS_KEYS = ""  # and its page keys
 _writers: list[ParallelWriter] = []  # writers of this build whose pages are queued
 _fingerprints = Fingerprints()
+# Pelican remembers every article's HTML once shown (`memoized`, for the whole build); a page
+# shows it once, and packed_content keeps it small until then, so it is forgotten after each page.
+_SHOWN_HTML = [Content.__dict__["get_content"], Content.__dict__["get_summary"]]
 
 Call = tuple[tuple, dict]
 Keys = dict[str, tuple[str, list[str]]]  # page -> (key, the names its template looked up)
@@ -120,6 +124,8 @@ class ParallelWriter(Writer):
                 Writer.write_file(self, *args, **kwargs)
             finally:
                 names = page_keys.stop_noting() if build else []
+                for memo in _SHOWN_HTML:
+                    memo.cache.clear()
             key = self._key((args, kwargs), names) if build else None
             if key is not None:
                 keys[name] = (key, names)

@@ -1,0 +1,3 @@
+from .packed_content import register
+
+__all__ = ["register"]
