@@ -41,8 +41,14 @@ SITE_WRITER_PREVIOUS_KEYS = ""  # and its page keys
 _writers: list[ParallelWriter] = []  # writers of this build whose pages are queued
 _fingerprints = Fingerprints()
 # Pelican remembers every article's HTML once shown (`memoized`, for the whole build); a page
-# shows it once, and packed_content keeps it small until then, so it is forgotten after each page.
+# or feed shows it once, and packed_content keeps it small until then, so it is forgotten after.
 _SHOWN_HTML = [Content.__dict__["get_content"], Content.__dict__["get_summary"]]
+
+
+def forget_shown_html() -> None:
+    for memo in _SHOWN_HTML:
+        memo.cache.clear()
+
 
 Call = tuple[tuple, dict]
 Keys = dict[str, tuple[str, list[str]]]  # page -> (key, the names its template looked up)
@@ -124,8 +130,7 @@ class ParallelWriter(Writer):
                 Writer.write_file(self, *args, **kwargs)
             finally:
                 names = page_keys.stop_noting() if build else []
-                for memo in _SHOWN_HTML:
-                    memo.cache.clear()
+                forget_shown_html()
             key = self._key((args, kwargs), names) if build else None
             if key is not None:
                 keys[name] = (key, names)

@@ -18,7 +18,7 @@ from feedgenerator import Enclosure
 from pelican import signals
 
 from .pagination import PAGE_URL, plan_pages
-from .parallel import ParallelWriter, render_all
+from .parallel import ParallelWriter, forget_shown_html, render_all
 
 logger = logging.getLogger(__name__)
 
@@ -107,6 +107,7 @@ def write_feeds(pelican) -> None:
     while _deferred_feeds:
         writer, *arguments = _deferred_feeds.pop(0)
         writer.write_feed_now(*arguments)
+        forget_shown_html()
 
 
 def register() -> None:
