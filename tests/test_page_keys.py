@@ -111,3 +111,15 @@ def test_a_frozen_value_is_known_by_its_repr_unless_it_holds_articles():
     assert Fingerprints().of(_Listing("Tin mới", ["a"])) != Fingerprints().of(
         _Listing("Tin cũ", ["a"])
     )
+
+
+def test_loaded_keys_hold_each_list_of_names_once(tmp_path):
+    names = ["SITENAME", "article", "articles_page"]
+    pages = {f"{n}/index.html": (f"k{n}", list(names)) for n in range(50)}
+    pages["tim-kiem/index.html"] = ("ks", ["SITENAME", "page"])
+    path = tmp_path / "keys.json"
+    page_keys.save(str(path), "build-1", pages)
+    loaded = page_keys.load(str(path), "build-1")
+    assert {page: (key, list(found)) for page, (key, found) in loaded.items()} == pages
+    assert len({id(found) for _key, found in loaded.values()}) == 2  # one tuple per list
+    assert page_keys.load(str(path), "build-2") == {}  # other code: every page renders

@@ -27,6 +27,7 @@ import dataclasses
 import hashlib
 import json
 import os
+import sys
 import types
 from datetime import date, datetime, time, timedelta, tzinfo
 from pathlib import Path, PurePath
@@ -180,7 +181,18 @@ def _digest(kind: str, *parts: bytes) -> bytes:
 # The keys of a release, kept outside it ------------------------------------
 
 
-def load(path: str | None, build: str) -> dict[str, tuple[str, list[str]]]:
+def shared_names(pages: dict) -> dict[str, tuple[str, tuple[str, ...]]]:
+    """`pages` with each list of names as one shared tuple: 16,000 pages look up a few dozen
+    lists of the same names, which JSON would otherwise hold as 16,000 lists of new strings."""
+    lists: dict[tuple[str, ...], tuple[str, ...]] = {}
+    compact = {}
+    for page, (key, names) in pages.items():
+        names = tuple(sys.intern(str(name)) for name in names)
+        compact[page] = (str(key), lists.setdefault(names, names))
+    return compact
+
+
+def load(path: str | None, build: str) -> dict[str, tuple[str, tuple[str, ...]]]:
     """The keys of the previous release, when they were made by this build's code."""
     if not path:
         return {}
@@ -188,15 +200,12 @@ def load(path: str | None, build: str) -> dict[str, tuple[str, list[str]]]:
         data = json.loads(Path(path).read_text("utf-8"))
         if data.get("version") != KEYS_VERSION or data.get("build") != build:
             return {}
-        return {
-            page: (str(key), [str(name) for name in names])
-            for page, (key, names) in data["pages"].items()
-        }
+        return shared_names(data["pages"])
     except (OSError, ValueError, TypeError, AttributeError, KeyError):
         return {}  # lost or damaged: every page is rendered
 
 
-def save(path: str, build: str, pages: dict[str, tuple[str, list[str]]]) -> None:
+def save(path: str, build: str, pages: dict) -> None:
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
     temporary = target.with_name(f".{target.name}.tmp")

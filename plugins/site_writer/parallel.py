@@ -51,7 +51,7 @@ def forget_shown_html() -> None:
 
 
 Call = tuple[tuple, dict]
-Keys = dict[str, tuple[str, list[str]]]  # page -> (key, the names its template looked up)
+Keys = dict[str, tuple[str, tuple[str, ...]]]  # page -> (key, the names its template looked up)
 
 
 class _Capture(logging.Handler):
@@ -174,7 +174,7 @@ class ParallelWriter(Writer):
         workers = min(self.settings.get("SITE_WRITER_WORKERS") or os.cpu_count() or 1, len(calls))
         if workers <= 1:
             keys, self.reused = self._produce(calls, known)
-            self.keys.update(keys)
+            self.keys.update(page_keys.shared_names(keys))
             return
         children = [self._fork(_share(calls, number, workers), known) for number in range(workers)]
         for pid, pipe in children:
@@ -187,7 +187,7 @@ class ParallelWriter(Writer):
                 logger.log(int(level), "%s", message)
             if result:
                 keys, reused = json.loads(result)
-                self.keys.update({k: (v[0], v[1]) for k, v in keys.items()})
+                self.keys.update(page_keys.shared_names(keys))
                 self.reused += reused
             if status != 0 and not lines:
                 logger.error("một tiến trình ghi trang dừng bất thường (mã %s)", status)
