@@ -108,12 +108,17 @@ class Plan:
     scales: tuple[Step, ...]  # widest first, each resized from the one before
     crops: tuple[Step, ...]  # cut from the widest scale
     renditions: tuple[Rendition, ...] = field(default=())
+    # (label, format) -> rendition: pages ask for dozens of renditions of each photo they show
+    _by_label: dict = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        by_label: dict[tuple[str, str], Rendition] = {}
+        for rendition in self.renditions:
+            by_label.setdefault((rendition.label, rendition.format), rendition)
+        object.__setattr__(self, "_by_label", by_label)
 
     def find(self, label: str, fmt: str) -> Rendition | None:
-        for rendition in self.renditions:
-            if rendition.label == label and rendition.format == fmt:
-                return rendition
-        return None
+        return self._by_label.get((label, fmt))
 
 
 def height_for(size: tuple[int, int], width: int) -> int:

@@ -169,7 +169,11 @@ def load_settings(settings) -> PhotoSettings:
 # What the templates see.
 
 
-@dataclass(frozen=True)
+# The views below are kept for every article of a build (its lead photo and crops), so they
+# hold the photo's plan and work their URLs out when a page asks, instead of holding strings.
+
+
+@dataclass(frozen=True, slots=True)
 class PictureSource:
     """One <source> of a <picture>: a format and its srcset."""
 
@@ -177,44 +181,88 @@ class PictureSource:
     srcset: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ImageSet:
     """Everything a <picture> needs: the fallback <img> and a <source> per better format."""
 
-    src: str
-    srcset: str
+    plan: Plan = field(repr=False, compare=False)
+    planned: tuple  # what the plan is made from (source hash, size, lead): its repr, for keys
+    labels: tuple[str, ...]  # the widths shown, e.g. ("480w", "960w")
+    fallback: str  # the label of the <img> JPEG
     sizes: str
-    width: int
-    height: int
-    sources: tuple[PictureSource, ...]
+    siteurl: str
+    better: tuple[str, ...]  # the formats offered before JPEG
+
+    def _srcset(self, fmt: str) -> str:
+        found = [self.plan.find(label, fmt) for label in self.labels]
+        return ", ".join(f"{_url(self.siteurl, r)} {r.width}w" for r in found if r)
+
+    @property
+    def _img(self) -> Rendition:
+        img = self.plan.find(self.fallback, "jpeg")
+        assert img is not None  # the fallback label comes from the plan's own scales
+        return img
+
+    @property
+    def src(self) -> str:
+        return _url(self.siteurl, self._img)
+
+    @property
+    def srcset(self) -> str:
+        return self._srcset("jpeg")
+
+    @property
+    def width(self) -> int:
+        return self._img.width
+
+    @property
+    def height(self) -> int:
+        return self._img.height
+
+    @property
+    def sources(self) -> tuple[PictureSource, ...]:
+        return tuple(PictureSource(FORMATS[f].mime, self._srcset(f)) for f in self.better)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CropImage:
     """A fixed-aspect JPEG of the lead photo, for social cards and search engines."""
 
     label: str  # "social", "16x9", "4x3" or "1x1"
     path: str  # site path without a leading slash, to join to the canonical site URL
-    url: str
+    siteurl: str
     width: int
     height: int
     alt: str
     type: str = "image/jpeg"
 
+    @property
+    def url(self) -> str:
+        return f"{self.siteurl}/{self.path}"
 
-@dataclass(frozen=True)
+
+@dataclass(frozen=True, slots=True)
 class PublishedPhoto:
     """A photo as the templates see it; `url`/`width`/`height` are its fallback JPEG."""
 
-    url: str
     alt: str
-    width: int
-    height: int
     caption: str
     credit: str
-    image: ImageSet | None = None  # the article-size picture
+    image: ImageSet  # the article-size picture
     front: ImageSet | None = None  # the same picture sized for the front-page lead
     thumb: ImageSet | None = None  # small renditions for lists (lead photos only)
+
+    @property
+    def url(self) -> str:
+        return self.image.src
+
+    @property
+    def width(self) -> int:
+        return self.image.width
+
+    @property
+    def height(self) -> int:
+        return self.image.height
 
 
 # Build state: filled while reading, rendered after reading, published when finalized.
@@ -274,22 +322,13 @@ def _url(siteurl: str, rendition: Rendition) -> str:
     return f"{siteurl}/{rendition.name}"
 
 
-def _image_set(plan: Plan, labels: list[str], sizes: str, siteurl: str, fallback: str) -> ImageSet:
-    def srcset(fmt: str) -> str:
-        found = [plan.find(label, fmt) for label in labels]
-        return ", ".join(f"{_url(siteurl, r)} {r.width}w" for r in found if r)
-
-    img = plan.find(fallback, "jpeg")
-    assert img is not None  # the fallback label comes from the plan's own scales
-    better = [f for f in _settings().formats if f != "jpeg"]
-    return ImageSet(
-        src=_url(siteurl, img),
-        srcset=srcset("jpeg"),
-        sizes=sizes,
-        width=img.width,
-        height=img.height,
-        sources=tuple(PictureSource(FORMATS[f].mime, srcset(f)) for f in better),
-    )
+def _image_set(
+    plan: Plan, planned: tuple, labels: list[str], sizes: str, siteurl: str, fallback: str
+) -> ImageSet:
+    better = tuple(f for f in _settings().formats if f != "jpeg")
+    image = ImageSet(plan, planned, tuple(labels), fallback, sizes, siteurl, better)
+    assert image.src  # the fallback label comes from the plan's own scales
+    return image
 
 
 def _fallback_label(widths: list[int], limit: int) -> str:
@@ -300,23 +339,19 @@ def _fallback_label(widths: list[int], limit: int) -> str:
 def published_photo(photo: Photo, entry: SourceEntry, siteurl: str, lead: bool) -> PublishedPhoto:
     """The template view of one photo; a lead photo also gets its list thumbnails."""
     settings = _settings()
-    plan = _plan(entry, lead)
+    plan, planned = _plan(entry, lead), (entry.hash, entry.size, lead)
     article_widths = list(pick_widths(entry.size[0], settings.widths))
     labels = [f"{w}w" for w in sorted(article_widths)]
     fallback = _fallback_label(article_widths, settings.fallback_width)
-    image = _image_set(plan, labels, settings.sizes["article"], siteurl, fallback)
+    image = _image_set(plan, planned, labels, settings.sizes["article"], siteurl, fallback)
     thumb = None
     if lead:
         limit = 2 * max(settings.thumb_widths)
         small = sorted(s.width for s in plan.scales if s.width <= limit) or [plan.scales[-1].width]
-        thumb = _image_set(
-            plan, [f"{w}w" for w in small], settings.sizes["thumb"], siteurl, f"{max(small)}w"
-        )
+        labels = [f"{w}w" for w in small]
+        thumb = _image_set(plan, planned, labels, settings.sizes["thumb"], siteurl, labels[-1])
     return PublishedPhoto(
-        url=image.src,
         alt=photo.alt,
-        width=image.width,
-        height=image.height,
         caption=photo.caption,
         credit=photo.credit,
         image=image,
@@ -333,12 +368,7 @@ def crop_images(photo: Photo, entry: SourceEntry, siteurl: str) -> dict[str, Cro
         rendition = plan.find(step.label, "jpeg")
         assert rendition is not None  # crops are planned as JPEG
         crops[step.label] = CropImage(
-            step.label,
-            rendition.name,
-            _url(siteurl, rendition),
-            rendition.width,
-            rendition.height,
-            photo.alt,
+            step.label, rendition.name, siteurl, rendition.width, rendition.height, photo.alt
         )
     return crops
 
