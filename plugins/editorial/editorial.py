@@ -37,25 +37,32 @@ class WithdrawnNotice:
     withdrawn_at: datetime | None
 
 
-# The manifest of the build in progress (one build per process, see pipeline.pelican_run).
-_current: dict[str, Manifest] = {}
-
-
-_by_source: dict[str, ManifestArticle] = {}  # the manifest's live articles by source path
+# What the build in progress needs of its manifest (one build per process, see
+# pipeline.pelican_run): the live articles by source path until every article is read (then
+# forgotten: 10,000 entries with their file lists), and the withdrawn ones until the end.
+_current: dict[str, bool] = {}
+_by_source: dict[str, ManifestArticle] = {}
+_withdrawn: list[ManifestArticle] = []
 
 
 def load_manifest(pelican) -> None:
     _current.clear()
     _by_source.clear()
+    _withdrawn.clear()
     path = pelican.settings.get("NEWSROOM_MANIFEST")
     if path:
-        _current["manifest"] = read_manifest(Path(path))
-        _by_source.update(_current["manifest"].by_source())
+        manifest: Manifest = read_manifest(Path(path))
+        _current["managed"] = True
+        _by_source.update(manifest.by_source())
+        _withdrawn.extend(manifest.withdrawn)
+
+
+def forget_live_articles(_generator) -> None:
+    _by_source.clear()
 
 
 def apply_manifest(instance) -> None:
-    manifest = _current.get("manifest")
-    if manifest is None or not isinstance(instance, Article):
+    if not _current.get("managed") or not isinstance(instance, Article):
         return
     source = Path(instance.source_path).relative_to(instance.settings["PATH"]).as_posix()
     entry = _by_source.get(source)
@@ -71,11 +78,10 @@ def apply_manifest(instance) -> None:
 
 
 def write_withdrawn(generator, writer) -> None:
-    manifest = _current.get("manifest")
-    if manifest is None:
+    if not _current.get("managed"):
         return
     template = generator.get_template(WITHDRAWN_TEMPLATE)
-    for entry in manifest.withdrawn:
+    for entry in _withdrawn:
         notice = WithdrawnNotice(parse_datetime(entry.withdrawn_at) if entry.withdrawn_at else None)
         writer.write_file(
             f"{entry.url}index.html",
@@ -89,4 +95,5 @@ def write_withdrawn(generator, writer) -> None:
 def register() -> None:
     signals.initialized.connect(load_manifest)
     signals.content_object_init.connect(apply_manifest)
+    signals.article_generator_pretaxonomy.connect(forget_live_articles)
     signals.article_writer_finalized.connect(write_withdrawn)
