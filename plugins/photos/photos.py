@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 import secrets
 import shutil
 import time
@@ -27,6 +28,7 @@ from pathlib import Path
 from markupsafe import Markup
 from pelican import signals
 from pelican.readers import DUPLICATES_DEFINITIONS_ALLOWED, MarkdownReader
+from pelican.utils import SafeDatetime
 
 from pipeline.article import Article, parse_text
 from pipeline.errors import ArticleError, PhotoError
@@ -523,6 +525,20 @@ def _lead_src(article: Article | None) -> str | None:
     return wanted if any(p.src == wanted for p in article.photos) else None
 
 
+PLAIN_DATE = re.compile(r"\d{4}-\d{2}-\d{2}(?:[ _]\d{2}:\d{2}(?::\d{2})?)?")
+
+
+def plain_date(value: str) -> SafeDatetime | None:
+    """A `Date` header in the house form (`2022-11-28 07:00`), read as Pelican's dateutil
+    reads it (a naive SafeDatetime) at a fraction of the cost; None for any other form."""
+    if not PLAIN_DATE.fullmatch(value):
+        return None
+    try:
+        return SafeDatetime.fromisoformat(value.replace("_", " "))
+    except ValueError:
+        return None  # 2022-02-30: Pelican reports it
+
+
 class PhotoMarkdownReader(MarkdownReader):
     """Pelican's Markdown reader with the photo convention, knowing which article it reads.
 
@@ -545,6 +561,13 @@ class PhotoMarkdownReader(MarkdownReader):
         self.settings = {**self.settings, "MARKDOWN": markdown}
         self._raw_meta: dict[str, list[str]] = {}
         self._known: dict[Path, tuple] = {}  # path -> (identity, key, lines, lead, digests)
+
+    def process_metadata(self, name, value):
+        if name == "date" and isinstance(value, str):
+            plain = plain_date(value)
+            if plain is not None:
+                return plain
+        return super().process_metadata(name, value)
 
     def _parse_metadata(self, meta):
         self._raw_meta = {name: list(values) for name, values in meta.items()}
