@@ -25,6 +25,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
+from dateutil import tz as dateutil_tz
 from markupsafe import Markup
 from pelican import signals
 from pelican.readers import DUPLICATES_DEFINITIONS_ALLOWED, MarkdownReader
@@ -525,18 +526,25 @@ def _lead_src(article: Article | None) -> str | None:
     return wanted if any(p.src == wanted for p in article.photos) else None
 
 
-PLAIN_DATE = re.compile(r"\d{4}-\d{2}-\d{2}(?:[ _]\d{2}:\d{2}(?::\d{2})?)?")
+PLAIN_DATE = re.compile(r"\d{4}-\d{2}-\d{2}(?:[ T_]\d{2}:\d{2}(?::\d{2})?(?:[+-]\d{2}:\d{2}|Z)?)?")
 
 
 def plain_date(value: str) -> SafeDatetime | None:
-    """A `Date` header in the house form (`2022-11-28 07:00`), read as Pelican's dateutil
-    reads it (a naive SafeDatetime) at a fraction of the cost; None for any other form."""
+    """A `Date` header in ISO form (`2022-11-28T07:00:00+07:00`, as `newsroom new` writes
+    it), read exactly as Pelican's dateutil reads it (a SafeDatetime, an offset as dateutil's
+    tzoffset) at a fraction of the cost; None for any other form, and for UTC."""
     if not PLAIN_DATE.fullmatch(value):
         return None
     try:
-        return SafeDatetime.fromisoformat(value.replace("_", " "))
+        parsed = SafeDatetime.fromisoformat(value.replace("_", " "))
     except ValueError:
         return None  # 2022-02-30: Pelican reports it
+    offset = parsed.utcoffset()
+    if offset is None:
+        return parsed
+    if not offset:
+        return None  # dateutil makes UTC the machine's local zone when that is UTC: its call
+    return parsed.replace(tzinfo=dateutil_tz.tzoffset(None, offset))
 
 
 class PhotoMarkdownReader(MarkdownReader):
