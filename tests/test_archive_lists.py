@@ -12,6 +12,8 @@ import pytest
 
 from plugins.archive_lists.archive_lists import Members, _pelican_period_archives, use_members
 from plugins.archive_lists.archive_lists import period_archives as one_pass_archives
+from tests.helpers import page, write_article
+from tests.workflow_helpers import publish_all
 
 VN = timezone(timedelta(hours=7))
 SETTINGS = {
@@ -109,3 +111,36 @@ def test_tag_section_and_author_lists_answer_in_by_set():
     assert isinstance(generator.tags["tuần tra"], Members)
     assert first in generator.tags["tuần tra"] and second not in generator.tags["tuần tra"]
     assert second in generator.categories["biên giới"]
+
+
+def test_built_lists_hold_exactly_their_articles_newest_first(empty_project):
+    """A real build: each tag, author, section, year, month and day page lists its articles."""
+    root = empty_project
+    written = [  # slug, day of January 2023, section, authors, tags
+        ("bai-1", 3, "Biên giới", "Minh Tuấn", "tuần tra, mốc quốc giới"),
+        ("bai-2", 3, "Thời sự", "Thu Hà", "hội nghị"),
+        ("bai-3", 4, "Biên giới", "Thu Hà, Minh Tuấn", "tuần tra"),
+        ("bai-4", 9, "Thời sự", "Minh Tuấn", "hội nghị, tuần tra"),
+    ]
+    for number, (slug, day, section, authors, tags) in enumerate(written):
+        moment = datetime(2023, 1, day, 7 + number, tzinfo=VN)
+        write_article(root, slug, moment, section=section, authors=authors, tags=tags)
+    output = publish_all(root)
+
+    def listed(url: str) -> list[str]:
+        links = page(output, url).select(".story-title a")
+        return [a["href"].rstrip("/").rsplit("/", 1)[-1] for a in links]
+
+    def expected(keep) -> list[str]:
+        return [slug for slug, *fields in reversed(written) if keep(*fields)]
+
+    assert listed("chu-de/tuan-tra/") == expected(lambda d, s, a, t: "tuần tra" in t)
+    assert listed("chu-de/hoi-nghi/") == expected(lambda d, s, a, t: "hội nghị" in t)
+    assert listed("tac-gia/thu-ha/") == expected(lambda d, s, a, t: "Thu Hà" in a)
+    assert listed("tac-gia/minh-tuan/") == expected(lambda d, s, a, t: "Minh Tuấn" in a)
+    assert listed("chuyen-muc/thoi-su/") == expected(lambda d, s, a, t: s == "Thời sự")
+    assert listed("2023/") == expected(lambda *_: True)
+    assert listed("2023/01/") == expected(lambda *_: True)
+    assert listed("2023/01/03/") == expected(lambda d, *_: d == 3)
+    assert listed("2023/01/09/") == ["bai-4"]
+    assert not (output / "2023/01/05").exists()
