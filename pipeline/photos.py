@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import json
 import os
 import warnings
 from collections.abc import Iterator
@@ -51,6 +52,28 @@ def source_hash(path: Path | str) -> str:
         digest = hashlib.file_digest(file, "sha256").hexdigest()
     _hashed[name] = (identity, digest)
     return digest
+
+
+def remember_staged(content: Path | str, state_file: Path | str) -> int:
+    """Take the SHA-256 of each file under `content` from the state that `materialize` wrote
+    with it (the hash of the bytes it wrote, and the file's identity just after), so a build
+    reads no staged file that has not been written since. Any later write changes the file's
+    ctime, so `source_hash` reads that file again. Returns how many it took; a lost or damaged
+    state takes none."""
+    try:
+        state = json.loads(Path(state_file).read_text("utf-8"))
+        entries = [
+            (str(path), tuple(int(n) for n in entry[1]), str(entry[2]))
+            for path, entry in state.items()
+            if isinstance(entry, list) and len(entry) == 3 and isinstance(entry[1], list)
+        ]
+    except (OSError, ValueError, TypeError, AttributeError):
+        return 0
+    folders = {os.fspath(content), os.path.realpath(content)}  # as the gate and photos name them
+    for path, identity, digest in entries:
+        for folder in folders:
+            _hashed[os.path.join(folder, path)] = (identity, digest)
+    return len(entries)
 
 
 @contextmanager

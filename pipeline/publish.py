@@ -18,6 +18,7 @@ record's approved revisions.
 from __future__ import annotations
 
 import fcntl
+import hashlib
 import json
 import os
 import shutil
@@ -201,7 +202,10 @@ def _remove_unwanted(content: Path, wanted: dict) -> None:
 def materialize(record: Record, manifest: Manifest, pages: dict[str, bytes], staging: Path) -> Path:
     """Make the staging tree exactly the approved revisions (from the record, never the working
     copy) and the manifest. The tree may hold an earlier publish's files: only files whose
-    approved bytes differ from what this function last wrote there are written again."""
+    approved bytes differ from what this function last wrote there are written again. The
+    state file keeps, per file, the manifest's digest, the identity of the file as written and
+    the SHA-256 of the bytes written, which the build takes instead of reading the file again
+    while its identity holds (`pipeline.photos.remember_staged`)."""
     content = staging / "content"
     content.mkdir(parents=True, exist_ok=True)
     state_path = staging / STATE_NAME
@@ -216,7 +220,10 @@ def materialize(record: Record, manifest: Manifest, pages: dict[str, bytes], sta
     for number, (path, (digest, article)) in enumerate(sorted(wanted.items())):
         target = content / path
         identity = _identity(target)
-        if identity is None or known.get(path) != [digest, identity]:
+        before = known.get(path)
+        if isinstance(before, list) and len(before) == 3 and before[:2] == [digest, identity]:
+            actual = before[2]
+        else:
             if article is None:
                 data = pages[path]
             else:
@@ -224,8 +231,8 @@ def materialize(record: Record, manifest: Manifest, pages: dict[str, bytes], sta
                     loaded = (article.slug, record.load_revision(article.revision or "").files)
                 data = loaded[1][path[len(article.folder) + 1 :]]
             _write(target, data)
-            identity = _identity(target)
-        written[path] = [digest, identity]
+            identity, actual = _identity(target), hashlib.sha256(data).hexdigest()
+        written[path] = [digest, identity, actual]
         if number == 0:
             fault_point("materialize")
     state_path.write_text(json.dumps(written, sort_keys=True), "utf-8")
@@ -252,7 +259,10 @@ def build_release(
     `reader_cache` (plugins/photos/reader_cache.py) when given. With `page_keys` (a folder
     of one key file per release), pages whose inputs did not change since `previous` are
     taken from it (plugins/site_writer/page_keys.py)."""
-    overrides: dict = {"NEWSROOM_MANIFEST": str(staging / MANIFEST_NAME)}
+    overrides: dict = {
+        "NEWSROOM_MANIFEST": str(staging / MANIFEST_NAME),
+        "NEWSROOM_STAGED_STATE": str(staging / STATE_NAME),
+    }
     if reader_cache:
         overrides["PHOTOS_READER_CACHE_PATH"] = str(reader_cache)
     if page_keys:

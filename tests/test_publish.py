@@ -4,10 +4,12 @@ the approval gate, and preview. Every test builds real releases into tmp_path.""
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import subprocess
 import sys
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
@@ -23,6 +25,7 @@ from pipeline.photos import source_hash
 from pipeline.publish import (
     FUTURE_AT_VARIABLE,
     HELD,
+    STATE_NAME,
     build_release,
     materialize,
     page_files,
@@ -285,6 +288,57 @@ def test_gate_stops_build_when_staged_file_altered(newsroom, tmp_path):
     shutil.copytree(_folder(newsroom, "don-bien-phong"), content / "articles" / "don-bien-phong")
     with pytest.raises(BuildError, match="không có trong manifest"):
         build_release(newsroom, staging, tmp_path / "extra", now())
+
+
+def _staged(newsroom: Path, staging: Path, *, wrong_digest_for: str | None = None) -> Path:
+    """The approved content materialized into `staging`; optionally with a manifest whose
+    digest for one file of the article is not the digest of the bytes the record holds."""
+    config = load_config(newsroom)
+    record = Record(config.record_path)
+    try:
+        pages = page_files(record)
+        manifest = plan(record, now(), pages)
+        if wrong_digest_for:
+            articles = tuple(
+                replace(a, files={**a.files, wrong_digest_for: "0" * 64}) for a in manifest.articles
+            )
+            manifest = replace(manifest, articles=articles)
+        return materialize(record, manifest, pages, staging)
+    finally:
+        record.close()
+
+
+def test_staged_state_holds_the_hash_of_every_byte_written(newsroom, tmp_path):
+    submit_and_approve(newsroom, "tuan-tra-song-bien")
+    content = _staged(newsroom, tmp_path / "staging")
+    state = json.loads((tmp_path / "staging" / STATE_NAME).read_text("utf-8"))
+    files = sorted(p for p in content.rglob("*") if p.is_file())
+    assert len(files) >= 2 and sorted(state) == [p.relative_to(content).as_posix() for p in files]
+    for path in files:
+        assert state[path.relative_to(content).as_posix()][2] == source_hash(path)
+
+
+def test_gate_reads_again_a_staged_file_rewritten_with_its_size_and_mtime(newsroom, tmp_path):
+    submit_and_approve(newsroom, "tuan-tra-song-bien")
+    content = _staged(newsroom, tmp_path / "staging")
+    build_release(newsroom, tmp_path / "staging", tmp_path / "ok", now())
+    staged = content / "articles" / "tuan-tra-song-bien" / "index.md"
+    before = staged.stat()
+    text = staged.read_bytes()
+    staged.write_bytes(text.replace(b"a", b"o", 1))  # same size
+    os.utime(staged, ns=(before.st_atime_ns, before.st_mtime_ns))  # same mtime: only ctime moves
+    assert staged.stat().st_size == before.st_size
+    with pytest.raises(BuildError, match=r"cổng duyệt: articles/tuan-tra-song-bien/index\.md khác"):
+        build_release(newsroom, tmp_path / "staging", tmp_path / "altered", now())
+
+
+def test_gate_compares_the_bytes_written_not_the_digest_asked_for(newsroom, tmp_path):
+    """A record whose bytes are not those the manifest approved: materialize writes them, and
+    the hash the build takes from its state is theirs, so the gate stops the build."""
+    submit_and_approve(newsroom, "tuan-tra-song-bien")
+    _staged(newsroom, tmp_path / "staging", wrong_digest_for="index.md")
+    with pytest.raises(BuildError, match=r"cổng duyệt: articles/tuan-tra-song-bien/index\.md khác"):
+        build_release(newsroom, tmp_path / "staging", tmp_path / "wrong", now())
 
 
 def test_plain_public_build_refused_by_gate(newsroom):

@@ -19,7 +19,7 @@ from pelican import signals
 
 from pipeline.faults import fault_point
 from pipeline.manifest import Manifest, read_manifest
-from pipeline.photos import source_hash
+from pipeline.photos import remember_staged, source_hash
 
 logger = logging.getLogger(__name__)
 
@@ -50,6 +50,14 @@ def refuse_unmanaged_build(pelican) -> None:
         target = protected.resolve()
         if output == target or target in output.parents:
             raise SystemExit(f"{REFUSAL}; không ghi đè {protected.name}")
+
+
+def take_staged_hashes(pelican) -> None:
+    """The SHA-256 of each staged file as `newsroom publish` wrote it, so this build reads only
+    files written since (each write changes a file's ctime); the checks below are the same."""
+    state = pelican.settings.get("NEWSROOM_STAGED_STATE")
+    if state:
+        remember_staged(pelican.settings["PATH"], state)
 
 
 def _manifest(settings) -> Manifest | None:
@@ -112,5 +120,6 @@ def check_before_finish(pelican) -> None:
 
 def register() -> None:
     signals.initialized.connect(refuse_unmanaged_build)
+    signals.initialized.connect(take_staged_hashes)
     signals.all_generators_finalized.connect(check_read_content)
     signals.finalized.connect(check_before_finish)
