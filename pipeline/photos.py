@@ -18,6 +18,7 @@ from pathlib import Path
 
 from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
 
+from .article_files import Identity, identity
 from .errors import PhotoError
 
 ALLOWED_FORMATS = {"JPEG", "PNG", "WEBP", "HEIF"}
@@ -36,43 +37,42 @@ class CleanPhoto:
 
 # SHA-256 of files already read in this process, by path and file identity: one build
 # hashes each content file once, though the photos plugin and the approval gate both ask.
-_hashed: dict[str, tuple[tuple[int, int, int, int], str]] = {}
+_hashed: dict[str, tuple[Identity, str]] = {}
 
 
 def source_hash(path: Path | str) -> str:
     """The SHA-256 of a file's bytes; a file written since it was last hashed (any write
     changes its ctime, which user space cannot set back) is read again."""
     name = os.fspath(path)
-    stat = os.stat(name)
-    identity = (stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns)
+    now = identity(os.stat(name))
     known = _hashed.get(name)
-    if known is not None and known[0] == identity:
+    if known is not None and known[0] == now:
         return known[1]
     with open(name, "rb") as file:
         digest = hashlib.file_digest(file, "sha256").hexdigest()
-    _hashed[name] = (identity, digest)
+    _hashed[name] = (now, digest)
     return digest
 
 
 def remember_staged(content: Path | str, state_file: Path | str) -> int:
     """Take the SHA-256 of each file under `content` from the state that `materialize` wrote
-    with it (the hash of the bytes it wrote, and the file's identity just after), so a build
-    reads no staged file that has not been written since. Any later write changes the file's
-    ctime, so `source_hash` reads that file again. Returns how many it took; a lost or damaged
-    state takes none."""
+    with it, where the bytes it wrote were the approved ones (the hash of the bytes equals the
+    manifest's), so a build reads no staged file that has not been written since. Any later
+    write changes the file's ctime, so `source_hash` reads that file again. Returns how many
+    it took; a lost or damaged state takes none."""
     try:
         state = json.loads(Path(state_file).read_text("utf-8"))
         entries = [
-            (str(path), tuple(int(n) for n in entry[1]), str(entry[2]))
+            (str(path), tuple(int(n) for n in entry[1]), entry[2])
             for path, entry in state.items()
-            if isinstance(entry, list) and len(entry) == 3 and isinstance(entry[1], list)
+            if isinstance(entry, list) and len(entry) == 3 and entry[1] and entry[2] == entry[0]
         ]
     except (OSError, ValueError, TypeError, AttributeError):
         return 0
     folders = {os.fspath(content), os.path.realpath(content)}  # as the gate and photos name them
-    for path, identity, digest in entries:
+    for path, written, digest in entries:
         for folder in folders:
-            _hashed[os.path.join(folder, path)] = (identity, digest)
+            _hashed[os.path.join(folder, path)] = (written, digest)
     return len(entries)
 
 

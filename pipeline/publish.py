@@ -31,6 +31,7 @@ from pathlib import Path
 
 from . import release_files
 from .article import format_datetime, parse_datetime
+from .article_files import file_identity
 from .build import run_pelican
 from .build_inputs import code_digest, inputs_key, remember, unchanged
 from .config import Config, load_config
@@ -162,13 +163,11 @@ def build_cache(config: Config) -> Path:
     return config.root / ".cache" / "build"
 
 
-def _identity(path: Path) -> list[int] | None:
-    """What changes whenever a file is written (ctime cannot be set back from user space)."""
-    try:
-        stat = path.stat()
-    except FileNotFoundError:
-        return None
-    return [stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns]
+def _written(path: Path) -> list[int] | None:
+    """The file's identity as the state keeps it (JSON): any write changes it, since ctime
+    cannot be set back from user space."""
+    found = file_identity(path)
+    return list(found) if found else None
 
 
 def _write(path: Path, data: bytes) -> None:
@@ -204,25 +203,28 @@ def materialize(record: Record, manifest: Manifest, pages: dict[str, bytes], sta
     copy) and the manifest. The tree may hold an earlier publish's files: only files whose
     approved bytes differ from what this function last wrote there are written again. The
     state file keeps, per file, the manifest's digest, the identity of the file as written and
-    the SHA-256 of the bytes written, which the build takes instead of reading the file again
-    while its identity holds (`pipeline.photos.remember_staged`)."""
+    the SHA-256 of the bytes written; when those are the approved bytes, the build takes that
+    hash instead of reading the file again while its identity holds
+    (`pipeline.photos.remember_staged`). Anything else in the state only costs a rewrite."""
     content = staging / "content"
     content.mkdir(parents=True, exist_ok=True)
     state_path = staging / STATE_NAME
     try:
         known = json.loads(state_path.read_text("utf-8"))
-    except (FileNotFoundError, ValueError):
+    except (OSError, ValueError):
         known = {}
+    if not isinstance(known, dict):
+        known = {}  # damaged: every file is written again
     wanted = _wanted_files(manifest)
     _remove_unwanted(content, wanted)
     written: dict[str, list] = {}
     loaded: tuple[str, dict[str, bytes]] = ("", {})  # one revision in memory at a time
     for number, (path, (digest, article)) in enumerate(sorted(wanted.items())):
         target = content / path
-        identity = _identity(target)
+        identity = _written(target)
         before = known.get(path)
-        if isinstance(before, list) and len(before) == 3 and before[:2] == [digest, identity]:
-            actual = before[2]
+        if identity is not None and before == [digest, identity, digest]:  # approved bytes
+            actual = digest
         else:
             if article is None:
                 data = pages[path]
@@ -231,7 +233,7 @@ def materialize(record: Record, manifest: Manifest, pages: dict[str, bytes], sta
                     loaded = (article.slug, record.load_revision(article.revision or "").files)
                 data = loaded[1][path[len(article.folder) + 1 :]]
             _write(target, data)
-            identity, actual = _identity(target), hashlib.sha256(data).hexdigest()
+            identity, actual = _written(target), hashlib.sha256(data).hexdigest()
         written[path] = [digest, identity, actual]
         if number == 0:
             fault_point("materialize")

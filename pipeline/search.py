@@ -100,9 +100,10 @@ def _same_pages(site: Path, previous: Path, year: str) -> bool:
 
 def _bundle_version(bundle: Path) -> str | None:
     try:
-        return json.loads((bundle / "pagefind-entry.json").read_text("utf-8")).get("version")
+        entry = json.loads((bundle / "pagefind-entry.json").read_text("utf-8"))
     except (OSError, ValueError):
         return None
+    return entry.get("version") if isinstance(entry, dict) else None
 
 
 def _link_tree(source: Path, target: Path) -> None:

@@ -22,6 +22,7 @@ from pipeline.config import load_config
 from pipeline.manifest import MANIFEST_NAME
 from pipeline.publish import (
     PAGE_KEYS,
+    STATE_NAME,
     build_cache,
     build_release,
     live_manifest,
@@ -170,6 +171,31 @@ def test_damaged_page_keys_and_file_lists_only_make_the_publish_do_everything(pu
     kept = {f"{r.name}.json" for r in (first, again, third)}
     assert {p.name for p in keys.iterdir()} == kept
     assert {p.name for p in (cache / release_files.FOLDER).iterdir()} == kept
+
+
+def _with_wrong_hash(state: dict) -> dict:
+    """The state with one file's recorded hash wrong while its digest and identity still hold."""
+    path = next(p for p in sorted(state) if p.endswith("index.md"))
+    return {**state, path: [*state[path][:2], "0" * 64]}
+
+
+@pytest.mark.parametrize("damage", ["{not json", "[]", '{"a.md": 5}', "wrong hash"])
+def test_damaged_staging_state_only_makes_the_publish_write_and_read_again(published, damage):
+    """The staging state lets a publish skip writing and hashing unchanged files; damaged, it
+    costs that work once, and never a failed publish or a wrong hash."""
+    state = build_cache(load_config(published)) / "staging" / STATE_NAME
+    found = json.loads(state.read_text("utf-8"))
+    assert found and all(len(entry) == 3 for entry in found.values())
+    if damage == "wrong hash":
+        damage = json.dumps(_with_wrong_hash(found))
+    state.write_text(damage, "utf-8")
+    story(published, "bay-2024", "Câu mới.", datetime(2024, 1, 5, 7, 0, tzinfo=TIMEZONE), None)
+    submit_and_approve(published, "bay-2024")
+    assert publish(published, LATER, given_actor="hoa") is not None
+    assert (live(published) / "2024/01/05/bay-2024/index.html").is_file()
+    again = json.loads(state.read_text("utf-8"))
+    assert set(found) < set(again)
+    assert all(entry[2] != "0" * 64 for entry in again.values())  # the wrong hash is gone
 
 
 PAGE = (

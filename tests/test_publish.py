@@ -3,12 +3,14 @@ the approval gate, and preview. Every test builds real releases into tmp_path.""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
 import shutil
 import subprocess
 import sys
+import time
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
@@ -21,7 +23,7 @@ from pipeline.build import run_pelican
 from pipeline.config import load_config
 from pipeline.errors import BuildError
 from pipeline.manifest import Manifest, to_json
-from pipeline.photos import source_hash
+from pipeline.photos import remember_staged, source_hash
 from pipeline.publish import (
     FUTURE_AT_VARIABLE,
     HELD,
@@ -316,6 +318,25 @@ def test_staged_state_holds_the_hash_of_every_byte_written(newsroom, tmp_path):
     assert len(files) >= 2 and sorted(state) == [p.relative_to(content).as_posix() for p in files]
     for path in files:
         assert state[path.relative_to(content).as_posix()][2] == source_hash(path)
+
+
+def test_build_takes_staged_hashes_only_while_files_are_as_written(newsroom, tmp_path):
+    """What the build takes from the state is trusted without reading (shown here with a state
+    that claims other bytes), until the file is written again."""
+    submit_and_approve(newsroom, "tuan-tra-song-bien")
+    content = _staged(newsroom, tmp_path / "staging")
+    state_file = tmp_path / "staging" / STATE_NAME
+    state = json.loads(state_file.read_text("utf-8"))
+    name = next(p for p in state if p.endswith("index.md"))
+    claimed = "c" * 64
+    state[name] = [claimed, state[name][1], claimed]
+    state_file.write_text(json.dumps(state), "utf-8")
+    assert remember_staged(content, state_file) == len(state)
+    staged = content / name
+    assert source_hash(staged) == claimed  # not read: its identity is the one written
+    time.sleep(0.05)  # past the kernel's coarse clock tick, so the write shows in the ctime
+    staged.write_bytes(staged.read_bytes())  # the same bytes, written again
+    assert source_hash(staged) == hashlib.sha256(staged.read_bytes()).hexdigest()
 
 
 def test_gate_reads_again_a_staged_file_rewritten_with_its_size_and_mtime(newsroom, tmp_path):

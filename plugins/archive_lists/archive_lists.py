@@ -37,9 +37,6 @@ class Members(list):
         # equal but not identical (values that define ==): what a list answers
         return type(item).__eq__ is not object.__eq__ and list.__contains__(self, item)
 
-    def __reduce_ex__(self, protocol):
-        return (Members, (list(self),))
-
 
 def _changing(name: str):
     method = getattr(list, name)

@@ -32,6 +32,7 @@ from pelican.readers import DUPLICATES_DEFINITIONS_ALLOWED, MarkdownReader
 from pelican.utils import SafeDatetime
 
 from pipeline.article import Article, parse_text
+from pipeline.article_files import identity
 from pipeline.errors import ArticleError, PhotoError
 from pipeline.figures import FigureExtension, Photo
 from pipeline.photos import probe_image, source_hash
@@ -608,11 +609,10 @@ class PhotoMarkdownReader(MarkdownReader):
     def _prepare(self, path: Path) -> str | None:
         """Set the renderer up for the article at `path`; its reader-cache key (None: no
         cache). What `is_cached` worked out for the same unchanged file is used again."""
-        stat = path.stat()
-        identity = (stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns)
+        now = identity(path.stat())
         known = self._known.pop(path, None)
-        if known is None or known[0] != identity:
-            known = (identity, *self._work_out(path))
+        if known is None or known[0] != now:
+            known = (now, *self._work_out(path))
         _identity, key, lines, lead_src, digests = known
         self.figures.source_dir = path.parent
         self.figures.reset()
@@ -639,9 +639,8 @@ class PhotoMarkdownReader(MarkdownReader):
         """Whether the article's entry is in the reader cache; what it takes to know is kept
         for the read that follows (prefill.py)."""
         path = Path(source_path)
-        stat = path.stat()
-        identity = (stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns)
-        self._known[path] = (identity, *self._work_out(path))
+        now = identity(path.stat())
+        self._known[path] = (now, *self._work_out(path))
         key = self._known[path][1]
         return key is not None and self.cache is not None and self.cache.has(key)
 
