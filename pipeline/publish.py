@@ -155,6 +155,7 @@ def plan(record: Record, moment: datetime, pages: dict[str, bytes]) -> Manifest:
 
 STATE_NAME = ".materialized.json"
 PAGE_KEYS = "page-keys"  # one file per release: what each page was rendered from
+ARTICLES_CACHE = "articles"  # read articles kept whole (plugins/photos/article_cache.py)
 
 
 def build_cache(config: Config) -> Path:
@@ -260,7 +261,8 @@ def build_release(
     time-relative output counts from `publish_time`. Articles read are kept in
     `reader_cache` (plugins/photos/reader_cache.py) when given. With `page_keys` (a folder
     of one key file per release), pages whose inputs did not change since `previous` are
-    taken from it (plugins/site_writer/page_keys.py)."""
+    taken from it (plugins/site_writer/page_keys.py), and, with both, articles are kept
+    whole beside the reader cache (plugins/photos/article_cache.py)."""
     overrides: dict = {
         "NEWSROOM_MANIFEST": str(staging / MANIFEST_NAME),
         "NEWSROOM_STAGED_STATE": str(staging / STATE_NAME),
@@ -268,7 +270,10 @@ def build_release(
     if reader_cache:
         overrides["PHOTOS_READER_CACHE_PATH"] = str(reader_cache)
     if page_keys:
-        overrides["SITE_WRITER_BUILD"] = code_digest(root)
+        build = overrides["SITE_WRITER_BUILD"] = code_digest(root)
+        if reader_cache:
+            overrides["PHOTOS_ARTICLE_CACHE_PATH"] = str(reader_cache.parent / ARTICLES_CACHE)
+            overrides["PHOTOS_ARTICLE_CACHE_BUILD"] = build
         overrides["SITE_WRITER_KEYS"] = str(page_keys / f"{release_name(output)}.json")
         if previous:
             overrides["SITE_WRITER_PREVIOUS"] = str(previous)

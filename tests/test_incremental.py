@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import pickle
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -21,6 +22,7 @@ from pipeline.build import run_pelican
 from pipeline.config import load_config
 from pipeline.manifest import MANIFEST_NAME
 from pipeline.publish import (
+    ARTICLES_CACHE,
     PAGE_KEYS,
     STATE_NAME,
     build_cache,
@@ -71,6 +73,12 @@ def _reader_entries(root: Path) -> int:
     return sum(1 for _ in (build_cache(load_config(root)) / "readers").rglob("*.pickle"))
 
 
+def _articles(root: Path) -> dict:
+    """How many articles the last build took whole from the article cache, and read."""
+    stats = build_cache(load_config(root)) / ARTICLES_CACHE / "stats.json"
+    return json.loads(stats.read_text("utf-8"))
+
+
 def _clean_build(root: Path, folder: Path) -> Path:
     """The live manifest built from nothing: no staging tree, no reader cache, no release."""
     config = load_config(root)
@@ -111,6 +119,8 @@ def test_incremental_publish_equals_clean_build(published, tmp_path):
     # It was incremental: only the new and the corrected article were read again, and the
     # untouched year's search bundle is the first release's, by hard link.
     assert _reader_entries(published) == read_first + 2
+    # and every other article was taken whole from the article cache, to the same bytes.
+    assert _articles(published) == {"kept": 4, "read": 2}
     entry = "pagefind/2021/pagefind-entry.json"
     assert os.path.samefile(incremental / entry, first / entry)
     assert not os.path.samefile(incremental / "pagefind/2023/pagefind-entry.json",
@@ -308,3 +318,64 @@ def test_articles_missing_from_the_reader_cache_are_read_ahead_on_every_core(pub
     assert ahead == alone
     build("again", "readers", PHOTOS_READ_AHEAD_MINIMUM=1, PHOTOS_READ_WORKERS=2)
     assert read_ahead("readers") == {"articles": 0, "workers": 0}  # every entry is there
+
+
+def _rebuild(root: Path, at: datetime = LATER) -> Path:
+    assert publish(root, at, given_actor="hoa", rebuild=True) is not None
+    return live(root)
+
+
+def test_article_kept_whole_only_while_its_files_and_manifest_entry_hold(published):
+    first = live(published)
+    again = _rebuild(published)
+    assert _articles(published) == {"kept": 6, "read": 0}
+    assert tree(again) == tree(first)
+    # The same bytes written again are a new file: the article that names it is read again.
+    photo = next(
+        (build_cache(load_config(published)) / "staging/content/articles").glob("mot-2021/*.jpg")
+    )
+    copy = photo.with_name("copy.tmp")
+    copy.write_bytes(photo.read_bytes())
+    os.replace(copy, photo)
+    _rebuild(published)
+    assert _articles(published) == {"kept": 5, "read": 1}
+    # A change of its manifest entry alone (the editor pins it on the front page) too.
+    assert cli(published, "feature", "hai-2021", "--as", "hoa") == 0
+    pinned = _rebuild(published, LATER + timedelta(hours=1))
+    assert _articles(published) == {"kept": 5, "read": 1}
+    lead = (pinned / "index.html").read_text("utf-8").split("</h2>")[0]
+    assert "hai-2021" in lead
+
+
+def test_reading_that_logged_a_problem_keeps_nothing(published):
+    """An article whose reading reported a problem is read, and reports it, in the next build
+    too, instead of being taken whole without the problem."""
+    cache = build_cache(load_config(published)) / ARTICLES_CACHE
+    toml = published / "newsroom.toml"
+    toml.write_text(toml.read_text("utf-8").replace('"Biên giới"', '"Biên cương"'), "utf-8")
+    for _attempt in range(2):
+        index = (cache / "index.pickle").read_bytes()
+        with pytest.raises(Exception, match='chuyên mục "Biên giới"'):
+            publish(published, LATER, given_actor="hoa", rebuild=True)
+        assert (cache / "index.pickle").read_bytes() == index
+
+
+@pytest.mark.parametrize("damage", ["index", "entries", "foreign"])
+def test_damaged_article_cache_only_makes_the_publish_read_again(published, damage):
+    cache = build_cache(load_config(published)) / ARTICLES_CACHE
+    entries = sorted(cache.glob("*/*.pickle"))
+    assert len(entries) == 6
+    if damage == "index":
+        (cache / "index.pickle").write_bytes(b"not a pickle")
+    for entry in entries:
+        if damage == "entries":
+            entry.write_bytes(entry.read_bytes()[:40])
+        elif damage == "foreign":  # loads, but is not what the cache keeps
+            entry.write_bytes(pickle.dumps({"an": "other thing"}))
+    again = _rebuild(published)
+    assert _articles(published) == {"kept": 0, "read": 6}
+    assert "Câu riêng của bài mot-2021." in (again / "2021/03/01/mot-2021/index.html").read_text(
+        "utf-8"
+    )
+    _rebuild(published, LATER + timedelta(hours=1))
+    assert _articles(published) == {"kept": 6, "read": 0}

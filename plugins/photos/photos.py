@@ -80,6 +80,11 @@ DEFAULTS: dict[str, object] = {
     # Where read articles are kept between builds (see `reader_cache.py`); "" turns it off.
     # `newsroom publish` sets it to a stable folder under .cache/build/.
     "PHOTOS_READER_CACHE_PATH": "",
+    # Where read articles are kept whole, every plugin's per-article work done, between builds
+    # (article_cache.py), and the build's code key they hold for; "" in either turns it off.
+    # `newsroom publish` sets both.
+    "PHOTOS_ARTICLE_CACHE_PATH": "",
+    "PHOTOS_ARTICLE_CACHE_BUILD": "",
     # The `sizes` attribute of each kind of picture, matching theme/static/css/site.css.
     "PHOTOS_SIZES": {
         "article": "(max-width: 48rem) calc(100vw - 2rem), 46rem",
@@ -144,7 +149,7 @@ def check_settings(settings) -> list[str]:
     sizes = value["PHOTOS_SIZES"]
     if not isinstance(sizes, dict) or set(sizes) != {"article", "front", "thumb"}:
         problems.append("PHOTOS_SIZES: cần bảng có đúng các khóa article, front, thumb")
-    for key in ("PHOTOS_CACHE_PATH", "PHOTOS_READER_CACHE_PATH"):
+    for key in ("PHOTOS_CACHE_PATH", "PHOTOS_READER_CACHE_PATH", "PHOTOS_ARTICLE_CACHE_PATH"):
         if not isinstance(value[key], (str, Path)):
             problems.append(f"{key}: cần một đường dẫn")
     return problems
@@ -291,6 +296,7 @@ class BuildState:
     outcomes: list[Outcome] = field(default_factory=list)
     seconds: float = 0.0  # time this plugin spent on photos in this build
     plans: dict[tuple, Plan] = field(default_factory=dict)
+    leads: dict[str, Path] = field(default_factory=dict)  # article path -> its lead photo
 
 
 _state = BuildState()
@@ -302,18 +308,22 @@ def _settings() -> PhotoSettings:
 
 
 def _plan(entry: SourceEntry, lead: bool) -> Plan:
-    """The renditions of a source (pure, so each is planned once per build)."""
-    key = (entry.hash, entry.size, lead)
-    if key not in _state.plans:
-        _state.plans[key] = _new_plan(entry, lead)
-    return _state.plans[key]
+    return plan_for((entry.hash, entry.size, lead))
 
 
-def _new_plan(entry: SourceEntry, lead: bool) -> Plan:
+def plan_for(planned: tuple) -> Plan:
+    """The renditions of a source, by (source hash, size, lead): pure, so each is planned
+    once per build."""
+    if planned not in _state.plans:
+        _state.plans[planned] = _new_plan(*planned)
+    return _state.plans[planned]
+
+
+def _new_plan(digest: str, size: tuple[int, int], lead: bool) -> Plan:
     settings = _settings()
     return plan_renditions(
-        entry.hash,
-        entry.size,
+        digest,
+        size,
         settings.widths,
         settings.formats,
         settings.encoding,
@@ -388,6 +398,37 @@ def _source_entry(
         entry = _state.sources[path] = SourceEntry(path, digest or source_hash(path), size)
     entry.used_by.append((str(article), line))
     return entry
+
+
+# An article's photos as registered: (photo path, line, source hash, size, whether it is the
+# article's lead). What a read registers, so that an article kept whole (article_cache.py)
+# registers them again without reading.
+Registration = tuple[str, int, str, tuple[int, int], bool]
+
+
+def registrations() -> dict[str, list[Registration]]:
+    """The photos each article read so far registered, by article path."""
+    found: dict[str, list[Registration]] = {}
+    for entry in _state.sources.values():
+        for article, line in entry.used_by:
+            lead = _state.leads.get(article) == entry.path
+            found.setdefault(article, []).append(
+                (str(entry.path), line, entry.hash, tuple(entry.size), lead)
+            )
+    return found
+
+
+def planned() -> dict[tuple, Plan]:
+    """This build's plans so far, by what each is made from (source hash, size, lead)."""
+    return _state.plans
+
+
+def register_photos(article: str, photos: list[Registration]) -> None:
+    for path, line, digest, size, lead in photos:
+        entry = _source_entry(Path(path), Path(article), line, digest, size)
+        if lead:
+            entry.lead = True
+            _state.leads[article] = entry.path
 
 
 def picture_of(image: ImageSet, alt: str, priority: str = "lazy") -> etree.Element:
@@ -687,6 +728,7 @@ class PhotoMarkdownReader(MarkdownReader):
             )
             photo, entry = self.renderer.photos[index]
             entry.lead = True
+            _state.leads[str(self.renderer.source_path)] = entry.path
             siteurl = self.settings["SITEURL"]
             metadata["lead_photo"] = published_photo(photo, entry, siteurl, lead=True)
             metadata["photo_crops"] = crop_images(photo, entry, siteurl)
@@ -796,11 +838,15 @@ def publish_renditions(pelican) -> None:
     )
     # `pelican --autoreload` runs again without a new `initialized`: start the next run clean.
     _state.sources.clear()
+    _state.leads.clear()
     _state.outcomes, _state.futures, _state.seconds = [], [], 0.0
 
 
 def register() -> None:
+    from . import article_cache
+
     signals.initialized.connect(start)
+    signals.generator_init.connect(article_cache.start)
     signals.generator_init.connect(add_filter)
     signals.readers_init.connect(use_reader)
     signals.article_generator_init.connect(read_ahead)

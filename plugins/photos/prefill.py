@@ -32,8 +32,13 @@ def _missing(generator, reader) -> list[str]:
     names = generator.get_files(
         generator.settings["ARTICLE_PATHS"], exclude=generator.settings["ARTICLE_EXCLUDES"]
     )
-    paths = [os.path.join(generator.path, name) for name in names if name.endswith(".md")]
-    return [path for path in paths if not reader.is_cached(path)]
+    return [
+        os.path.join(generator.path, name)
+        for name in names
+        if name.endswith(".md")
+        and generator.get_cached_data(name) is None  # kept whole (article_cache.py)
+        and not reader.is_cached(os.path.join(generator.path, name))
+    ]
 
 
 def _read_share(reader, paths: list[str]) -> None:
