@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import re
 import sys
 
@@ -63,5 +64,17 @@ def main(argv: list[str]) -> int:
     return 1 if problems else 0
 
 
+def leave(status: int) -> None:
+    """After a build that succeeded, end the process once its output is flushed, without
+    freeing the build's objects one by one (about 0.7 s at 10,000 articles): every file the
+    build wrote is closed, and every process it started has ended, by then."""
+    if status:
+        sys.exit(status)  # a build that stopped half-way may have left pools to close
+    logging.shutdown()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(0)
+
+
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    leave(main(sys.argv[1:]))
