@@ -206,7 +206,32 @@ def plan_renditions(
     return Plan(source_hash, size, scales, tuple(crop_steps), tuple(renditions))
 
 
-def missing(plan: Plan, cache: Path) -> list[Rendition]:
+class CacheListing:
+    """Which files the rendition cache holds, one folder listing at a time: a build asks
+    about some 200,000 renditions at 10,000 articles, kept in at most 256 folders."""
+
+    def __init__(self, cache: Path) -> None:
+        self.cache = cache
+        self._folders: dict[str, set[str]] = {}
+
+    def has(self, cache_name: str) -> bool:
+        folder, _slash, name = cache_name.rpartition("/")
+        names = self._folders.get(folder)
+        if names is None:
+            try:
+                with os.scandir(self.cache / folder) as entries:
+                    names = {entry.name for entry in entries if entry.is_file()}
+            except OSError:
+                names = set()
+            self._folders[folder] = names
+        return name in names
+
+
+def missing(plan: Plan, cache: Path, listing: CacheListing | None = None) -> list[Rendition]:
+    """The renditions of `plan` not in the cache (asked of `listing`, when given, which
+    lists each folder once)."""
+    if listing is not None:
+        return [r for r in plan.renditions if not listing.has(r.cache_name)]
     return [r for r in plan.renditions if not (cache / r.cache_name).is_file()]
 
 

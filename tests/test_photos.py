@@ -258,6 +258,12 @@ def test_rendition_cache_rebuild_decodes_only_changed_photos(
     assert (warm["decoded"], warm["encoded"]) == (0, 0)
     assert warm["reused"] == warm["published"] == cold["published"]
 
+    # A rendition deleted from the cache by hand is made again, and only that one.
+    deleted = next(cache.glob("*/*.avif"))
+    deleted.unlink()
+    preview(empty_project)
+    assert (_stats(cache)["encoded"], deleted.is_file()) == (1, True)
+
     detailed_photo(two.parent / "hai.jpg", (520, 400), seed=13)
     output = preview(empty_project)
     changed = _stats(cache)

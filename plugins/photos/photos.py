@@ -39,6 +39,7 @@ from pipeline.photos import probe_image, source_hash
 from pipeline.renditions import (
     CROPS,
     FORMATS,
+    CacheListing,
     Encoding,
     Job,
     Outcome,
@@ -758,9 +759,10 @@ def submit_renders(generators) -> None:
     started = time.perf_counter()
     settings = _settings()
     jobs = []
+    listing = CacheListing(settings.cache)
     for entry in _state.sources.values():
         entry.plan = _plan(entry, entry.lead)
-        if missing(entry.plan, settings.cache):
+        if missing(entry.plan, settings.cache, listing):
             jobs.append(Job(entry.path, entry.plan, settings.cache, settings.encoding))
     jobs.sort(key=lambda job: job.plan.size[0] * job.plan.size[1], reverse=True)
     workers = min(settings.workers, len(jobs))

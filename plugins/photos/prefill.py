@@ -52,8 +52,25 @@ def _read_share(reader, paths: list[str]) -> None:
     os._exit(0)
 
 
+def _walk_once(generator) -> None:
+    """The articles generator walks its folders once per set of arguments: this module,
+    Pelican's check for disabled readers and its reading each walk the 10,000 article
+    folders otherwise (the content does not change during a build; the gate checks it)."""
+    walk = generator.get_files
+    walks: dict[tuple, set[str]] = {}
+
+    def get_files(paths, exclude=None, extensions=None) -> set[str]:
+        key = (repr(paths), repr(exclude), repr(extensions))
+        if key not in walks:
+            walks[key] = walk(paths, exclude=exclude, extensions=extensions)
+        return set(walks[key])
+
+    generator.get_files = get_files
+
+
 def read_ahead(generator) -> None:
     """`article_generator_init`: fill the reader cache on every core, before any read."""
+    _walk_once(generator)
     reader = _reader(generator)
     if reader is None:
         return
