@@ -51,6 +51,10 @@ def _pages(site: Path, year: str) -> list[str]:
     return sorted(p.relative_to(site).as_posix() for p in (site / year).rglob("*.html"))
 
 
+# Article pages are <year>/<month>/<day>/<slug>/index.html (pipeline.manifest.article_url);
+# only they carry `data-pagefind-body`. Pagefind is given only those paths: the day, month
+# and year lists it would read and skip are about a fifth of a year's pages.
+ARTICLE_PAGES = "*/*/*/index.html"
 BODY_ATTRIBUTE = "data-pagefind-body"
 TAG_NAME = re.compile(r"<([a-zA-Z][a-zA-Z0-9]*)")
 PAGEFIND_ATTRIBUTE = "data-pagefind-"
@@ -148,7 +152,7 @@ def index_site(site: Path, years: list[str] | None = None) -> list[str]:
     # One Pagefind per year, as many at once as there are cores (each is one process).
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
         runs = [
-            pool.submit(_run_pagefind, site, f"{year}/**/*.html", f"{SEARCH_DIR}/{year}")
+            pool.submit(_run_pagefind, site, f"{year}/{ARTICLE_PAGES}", f"{SEARCH_DIR}/{year}")
             for year in wanted
         ]
         for run in runs:

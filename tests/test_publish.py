@@ -35,6 +35,7 @@ from pipeline.publish import (
     watch,
 )
 from pipeline.record import Record
+from pipeline.releases import KEEP_RELEASES, PRUNED, list_releases
 from pipeline.vietnamese import TIMEZONE
 from pipeline.workflow import now
 from tests.helpers import page, write_photo
@@ -517,3 +518,28 @@ def test_publish_stats_into_a_missing_folder_is_refused_before_building(
     assert "NEWSROOM_PUBLISH_STATS" in error and "không tồn tại" in error
     assert tree(live(newsroom)) == before
     assert not missing.parent.exists()
+
+
+def _settled(folder: Path, seconds: float = 30) -> list[str]:
+    """The folder's entries once no release is still being deleted (or the time is up)."""
+    deadline = time.monotonic() + seconds
+    while any(p.name.startswith(PRUNED) for p in folder.iterdir()):
+        if time.monotonic() > deadline:
+            break
+        time.sleep(0.05)
+    return sorted(p.name for p in folder.iterdir())
+
+
+def test_old_releases_leave_the_list_at_once_and_the_disk_soon_after(newsroom):
+    submit_and_approve(newsroom, "tuan-tra-song-bien")
+    releases = newsroom / "releases"
+    for _number in range(KEEP_RELEASES):
+        assert cli(newsroom, "publish", "--as", "bientapvien", "--rebuild") == 0
+    first = list_releases(releases)[0]
+    leftover = releases / f"{PRUNED}bi-ngat"  # a deletion that was interrupted
+    (leftover / "2024").mkdir(parents=True)
+    (leftover / "2024" / "index.html").write_text("cũ", "utf-8")
+    assert cli(newsroom, "publish", "--as", "bientapvien", "--rebuild") == 0
+    kept = list_releases(releases)
+    assert len(kept) == KEEP_RELEASES and first not in kept and live(newsroom) in kept
+    assert _settled(releases) == [release.name for release in kept]
