@@ -191,12 +191,16 @@ def _wanted_files(manifest: Manifest) -> dict[str, tuple[str, ManifestArticle | 
 
 
 def _remove_unwanted(content: Path, wanted: dict) -> None:
-    for path in sorted(content.rglob("*"), reverse=True):
-        if path.is_dir():
-            if not any(path.iterdir()):
-                path.rmdir()
-        elif path.relative_to(content).as_posix() not in wanted:
-            path.unlink()
+    """Every file and link under `content` that the manifest does not list goes, and then
+    every folder left empty (deepest first)."""
+    for folder, dirs, files in os.walk(content, topdown=False):
+        relative = os.path.relpath(folder, content)
+        prefix = "" if relative == "." else relative.replace(os.sep, "/") + "/"
+        for name in [*files, *(d for d in dirs if os.path.islink(os.path.join(folder, d)))]:
+            if prefix + name not in wanted:
+                os.unlink(os.path.join(folder, name))
+        if relative != "." and not os.listdir(folder):
+            os.rmdir(folder)
 
 
 def materialize(record: Record, manifest: Manifest, pages: dict[str, bytes], staging: Path) -> Path:

@@ -47,8 +47,18 @@ def _run_pagefind(site: Path, glob: str, output_subdir: str) -> None:
         raise BuildError(f"lập chỉ mục tìm kiếm thất bại ({detail})", site)
 
 
+def _files(top: Path, suffix: str = "") -> list[str]:
+    """The files under `top` whose names end with `suffix`, as sorted paths relative to it."""
+    found = []
+    for folder, _dirs, names in os.walk(top):
+        relative = os.path.relpath(folder, top)
+        prefix = "" if relative == "." else relative.replace(os.sep, "/") + "/"
+        found += [prefix + name for name in names if name.endswith(suffix)]
+    return sorted(found)
+
+
 def _pages(site: Path, year: str) -> list[str]:
-    return sorted(p.relative_to(site).as_posix() for p in (site / year).rglob("*.html"))
+    return [f"{year}/{page}" for page in _files(site / year, ".html")]
 
 
 # Article pages are <year>/<month>/<day>/<slug>/index.html (pipeline.manifest.article_url);
@@ -111,13 +121,10 @@ def _bundle_version(bundle: Path) -> str | None:
 
 
 def _link_tree(source: Path, target: Path) -> None:
-    for path in sorted(source.rglob("*")):
-        destination = target / path.relative_to(source)
-        if path.is_dir():
-            destination.mkdir(parents=True, exist_ok=True)
-        else:
-            destination.parent.mkdir(parents=True, exist_ok=True)
-            os.link(path, destination)
+    for name in _files(source):
+        destination = target / name
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        os.link(source / name, destination)
 
 
 def reusable_years(site: Path, previous: Path | None) -> list[str]:
