@@ -50,6 +50,8 @@ DANGEROUS_URL = re.compile(
 REMOTE_IMAGE = re.compile(
     r"<\s*(?:img|source)\b[^>]*\b(?:src|srcset)\s*=\s*[\"']?\s*(?:https?:)?//", re.I
 )
+# Pelican's links that copy a file of the article folder into the site as it is.
+FILE_LINK = re.compile(r"[{|](?:static|attach)[|}][^\s)\]\"'>]*")
 ROMAN = re.compile(r"^[IVXLCDM]+$")
 TOKEN = re.compile(r"(?<![\w-])([^\W\d_][\w-]*\w|[^\W\d_]{2})(?![\w-])")
 DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -187,6 +189,19 @@ def raw_html(article: Article, context: Context) -> Problems:
             yield (line, f'có mã HTML hoặc liên kết nguy hiểm "{found}" trong bài; hãy xóa')
 
 
+def file_links(article: Article, context: Context) -> Problems:
+    """`{static}anh.jpg` or `{attach}…` would publish the file itself: an original photo with
+    its GPS position and camera data (plugins/sanitize drops such links and fails the build)."""
+    body = CODE_BLOCK.sub(_blank_keep_lines, CODE_SPAN.sub(_blank_keep_lines, article.body))
+    for match in FILE_LINK.finditer(html.unescape(body)):
+        line = article.body_line + body.count("\n", 0, match.start())
+        yield (
+            line,
+            f'liên kết "{match.group(0)}" sẽ đăng nguyên tệp gốc (ảnh gốc còn vị trí GPS và '
+            "thông tin máy ảnh); ảnh chỉ được đăng bằng cú pháp ảnh của bài: hãy xóa liên kết này",
+        )
+
+
 def _blank_keep_lines(match: re.Match[str]) -> str:
     """Code is shown, not run: blank it out but keep its line breaks for line numbers."""
     return re.sub(r"[^\n]", " ", match.group(0))
@@ -264,6 +279,7 @@ RULES: dict[str, tuple[str, Rule]] = {
     "E107": (ERROR, not_nfc),
     "E108": (ERROR, raw_html),
     "E109": (ERROR, slug_problems),
+    "E112": (ERROR, file_links),
     "W201": (WARNING, missing_credits),
     "W202": (WARNING, undefined_abbreviations),
 }

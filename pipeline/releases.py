@@ -89,7 +89,11 @@ def prune(releases: Path, keep: int, live: Path) -> None:
     doomed = sorted(releases.glob(f"{PRUNED}*"))
     for release in old:
         trash = releases / f"{PRUNED}{release.name}"
-        os.replace(release, trash)
+        try:
+            os.replace(release, trash)
+        except OSError:  # the site is live already: deleting an old release must not fail it
+            shutil.rmtree(release, ignore_errors=True)
+            continue
         doomed.append(trash)
     if doomed:
         _delete_later(doomed)

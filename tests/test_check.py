@@ -113,6 +113,13 @@ BREAKERS: dict[str, list[tuple[str, Callable[[Path], None]]]] = {
         ("collision", _collide),
         ("bad slug", lambda p: _replace_line(p, "Slug:", "Slug: Bài Sạch")),
     ],
+    "E112": [
+        (
+            "static link",
+            lambda p: p.write_text(p.read_text("utf-8") + "\n[Ảnh gốc]({static}tuan-tra.jpg)\n"),
+        ),
+        ("attach link", lambda p: p.write_text(p.read_text("utf-8") + "\n[Tệp](|attach|a.pdf)\n")),
+    ],
     "E110": [("gps", _gps_photo)],
     "E111": [("broken image", _broken_photo)],
     "W201": [("no credit", lambda p: _replace_line(p, "Ảnh: Minh Tuấn", ""))],

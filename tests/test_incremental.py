@@ -360,14 +360,18 @@ def test_reading_that_logged_a_problem_keeps_nothing(published):
         assert (cache / "index.pickle").read_bytes() == index
 
 
-@pytest.mark.parametrize("damage", ["index", "entries", "foreign"])
+@pytest.mark.parametrize("damage", ["index", "index shape", "entries", "foreign"])
 def test_damaged_article_cache_only_makes_the_publish_read_again(published, damage):
     cache = build_cache(load_config(published)) / ARTICLES_CACHE
     entries = sorted(cache.glob("*/*.pickle"))
     assert len(entries) == 6
     if damage == "index":
         (cache / "index.pickle").write_bytes(b"not a pickle")
-    for entry in entries:
+    elif damage == "index shape":  # loads, with the right format, but wrong entries
+        index = pickle.loads((cache / "index.pickle").read_bytes())
+        index["articles"] = {name: 5 for name in index["articles"]}
+        (cache / "index.pickle").write_bytes(pickle.dumps(index))
+    for entry in entries if damage in ("entries", "foreign") else []:
         if damage == "entries":
             entry.write_bytes(entry.read_bytes()[:40])
         elif damage == "foreign":  # loads, but is not what the cache keeps

@@ -7,9 +7,10 @@ from datetime import datetime
 import pytest
 
 from pipeline.build import run_pelican
+from pipeline.errors import BuildError
 from pipeline.vietnamese import TIMEZONE
 from plugins.sanitize.sanitize import sanitize_html
-from tests.helpers import page, write_article
+from tests.helpers import page, write_article, write_photo
 
 
 @pytest.mark.parametrize(
@@ -68,3 +69,28 @@ def test_built_page_escapes_titles_and_drops_raw_html(empty_project):
     assert soup.find("h1").get_text() == title
     assert soup.find("meta", property="og:title")["content"] == title
     assert soup.find("meta", property="og:description")["content"] == "Tin <b> tóm tắt."
+
+
+@pytest.mark.parametrize(
+    "link", ["{static}anh.jpg", "|attach|anh.jpg", " {static}/articles/x/anh.jpg"]
+)
+def test_sanitize_html_drops_links_that_would_publish_a_file_as_it_is(link):
+    refused: list[str] = []
+    html = f'<p><a href="{link}">Ảnh gốc</a> <img src="{link}" alt=""></p>'
+    assert sanitize_html(html, refused) == '<p><a>Ảnh gốc</a> <img alt=""></p>'
+    assert refused == [link.strip()] * 2
+
+
+def test_build_with_a_link_to_the_original_photo_fails_and_copies_nothing(empty_project):
+    """`[…]({static}anh.jpg)` would publish the original photo, GPS and camera data included."""
+    article = write_article(
+        empty_project,
+        "anh-goc",
+        datetime(2023, 3, 1, 8, tzinfo=TIMEZONE),
+        body="![Ảnh tuần tra](anh.jpg)\nChú thích.\nẢnh: Minh Tuấn\n\n[Ảnh gốc]({static}anh.jpg)",
+    )
+    write_photo(article.parent / "anh.jpg")
+    output = empty_project / "built"
+    with pytest.raises(BuildError, match=r"anh-goc/index\.md: liên kết \{static\}anh\.jpg sẽ đăng"):
+        run_pelican(empty_project, "pelicanconf.py", output)
+    assert not output.exists() or not list(output.rglob("anh.jpg"))

@@ -24,7 +24,9 @@ read, and reports it, again. A lost or damaged entry is a miss.
 
 from __future__ import annotations
 
+import atexit
 import hashlib
+import importlib.metadata
 import io
 import json
 import logging
@@ -61,6 +63,7 @@ PER_RELEASE = frozenset(
 
 _cache: ArticleCache | None = None
 _writing: list[int] = []  # forked processes storing articles
+atexit.register(lambda: wait())
 
 
 class _Problems(logging.Handler):
@@ -75,7 +78,12 @@ class _Problems(logging.Handler):
 
 
 def _settings_digest(settings: dict) -> bytes:
+    """The code key, Python and every installed distribution (a kept article holds what they
+    made: markup, dates, slugs), and the settings."""
     digest = hashlib.sha256(f"{FORMAT}\n{settings['PHOTOS_ARTICLE_CACHE_BUILD']}".encode())
+    digest.update(sys.version.encode())
+    found = {(d.metadata["Name"] or "", d.version) for d in importlib.metadata.distributions()}
+    digest.update(repr(sorted(found)).encode())
     for name in sorted(settings):
         if name in PER_RELEASE:
             continue
@@ -127,7 +135,7 @@ class ArticleCache:
         manifest = read_manifest(Path(settings["NEWSROOM_MANIFEST"]))
         self.entries = {name: repr(entry).encode() for name, entry in manifest.by_source().items()}
         self.base = _settings_digest(settings)
-        reader = generator.readers.readers.get("md")
+        reader = self.reader = generator.readers.readers.get("md")
         self.shared: dict[str, object] = {
             "settings": settings,
             "context": generator.context,
@@ -146,7 +154,7 @@ class ArticleCache:
         try:
             with open(self.folder / INDEX, "rb") as file:
                 index = pickle.load(file)
-        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ValueError):
+        except Exception:  # lost, damaged or made by other code: every article is read
             return {}
         if not (isinstance(index, dict) and index.get("format") == FORMAT):
             return {}
@@ -173,26 +181,28 @@ class ArticleCache:
         """Pelican's `get_cached_data`: the article kept whole, when its stamp still holds."""
         if name in self.kept:
             return self.kept[name]
-        known = self.index.get(name)
-        if not (isinstance(known, tuple) and len(known) == 2):
-            return default
-        stamp, photo_files = known
-        if self.stamp(name, photo_files) != stamp:
-            return default
         try:
+            stamp, photo_files = self.index[name]
+            if self.stamp(name, photo_files) != stamp:
+                return default
             with open(self._entry_path(stamp), "rb") as file:
                 registered, article = _Unpickler(file, self.shared).load()
             if not isinstance(article, Article):
                 return default
             photos.register_photos(article.source_path, registered)
-        except Exception:  # lost, damaged or made by other code: read the article again
+        except Exception:  # not kept, lost, damaged or made by other code: read it again
             return default
         self.kept[name] = article
         return article
 
     def put(self, name: str, article) -> None:
-        """Pelican's `cache_data`: an article read in this build."""
-        self.read[name] = article
+        """Pelican's `cache_data`: an article just read, stamped with the identity its files
+        have now (the photos it registered are the reader's of this read)."""
+        renderer = getattr(self.reader, "renderer", None)  # None: not our reader, not kept
+        registered = renderer.photos if renderer is not None else []
+        photo_files = sorted({str(entry.path) for _photo, entry in registered})
+        stamp = self.stamp(name, photo_files) if renderer is not None else None
+        self.read[name] = (article, stamp, photo_files)
 
     # Storing ---------------------------------------------------------------
 
@@ -209,11 +219,9 @@ class ArticleCache:
         registered = photos.registrations()
         index = {name: before[name] for name in kept}
         fresh = []
-        for name, article in read.items():
+        for name, (article, stamp, photo_files) in read.items():
             mine = registered.get(article.source_path, [])
-            photo_files = sorted({path for path, *_rest in mine})
-            stamp = self.stamp(name, photo_files)
-            if stamp is not None:
+            if stamp is not None and photo_files == sorted({path for path, *_rest in mine}):
                 index[name] = (stamp, photo_files)
                 fresh.append((name, stamp, mine, article))
         self.entries = {}
@@ -247,6 +255,8 @@ class ArticleCache:
     def _prune(self, stamps: set[str]) -> None:
         for folder in self.folder.iterdir():
             if not folder.is_dir():
+                if folder.name.endswith(".tmp"):  # a write that was cut short
+                    folder.unlink(missing_ok=True)
                 continue
             for entry in folder.iterdir():
                 if entry.name.removesuffix(".pickle") not in stamps:
@@ -261,7 +271,10 @@ def _write(path: Path, data: bytes) -> None:
 
 
 def _write_stats(folder: Path, kept: int, read: int) -> None:
-    _write(folder / STATS, json.dumps({"kept": kept, "read": read}).encode())
+    try:
+        _write(folder / STATS, json.dumps({"kept": kept, "read": read}).encode())
+    except OSError:
+        pass  # the figures are for people and tests; the build does not depend on them
 
 
 def start(generator) -> None:
@@ -290,8 +303,9 @@ def start(generator) -> None:
     signals.finalized.connect(wait)
 
 
-def wait(_pelican) -> None:
-    """`finalized`: the build ends once its articles are stored."""
+def wait(_pelican=None) -> None:
+    """`finalized` (and the end of a process whose build stopped half-way): the build ends
+    once its articles are stored."""
     while _writing:
         try:
             os.waitpid(_writing.pop(), 0)

@@ -11,6 +11,9 @@ add their own markup (abbreviations).
 
 from __future__ import annotations
 
+import logging
+import re
+
 import nh3
 from pelican import signals
 from pelican.contents import Content
@@ -41,7 +44,13 @@ SANITIZE_ATTRIBUTES = {
     "ol": {"start"},
 }
 SANITIZE_URL_SCHEMES = {"http", "https", "mailto"}
+# Pelican's intrasite links that copy a file of the article folder into the site as it is
+# (`{static}anh.jpg`, `|attach|anh.jpg`): an original photo with its GPS position and camera
+# data. Photos reach readers only as renditions, through the photo syntax.
+FILE_LINK = re.compile(r"\s*[{|](static|attach)[|}]")
 LOADING_ATTRIBUTES = {("img", "src"), ("img", "srcset"), ("source", "srcset")}
+
+logger = logging.getLogger(__name__)
 
 
 def _is_remote(url: str) -> bool:
@@ -57,7 +66,22 @@ def _keep_local_images(tag: str, attribute: str, value: str) -> str | None:
     return None if any(_is_remote(c) for c in candidates if c) else value
 
 
-def sanitize_html(html: str) -> str:
+def _allowed(refused: list[str]):
+    """The attribute filter: images stay local, and a link that would publish a file of the
+    article folder as it is (Pelican's `{static}` and `{attach}`) is dropped and noted."""
+
+    def allowed(tag: str, attribute: str, value: str) -> str | None:
+        if FILE_LINK.match(value):
+            refused.append(value.strip())
+            return None
+        return _keep_local_images(tag, attribute, value)
+
+    return allowed
+
+
+def sanitize_html(html: str, refused: list[str] | None = None) -> str:
+    """`html` with only our tags and attributes; file links are dropped (and added to
+    `refused`, when given)."""
     if not html:
         return html
     return nh3.clean(
@@ -65,7 +89,7 @@ def sanitize_html(html: str) -> str:
         tags=SANITIZE_TAGS,
         attributes=SANITIZE_ATTRIBUTES,
         url_schemes=SANITIZE_URL_SCHEMES,
-        attribute_filter=_keep_local_images,
+        attribute_filter=_allowed(refused if refused is not None else []),
         link_rel=None,
         strip_comments=True,
     )
@@ -74,10 +98,18 @@ def sanitize_html(html: str) -> str:
 def sanitize_content(instance) -> None:
     if not isinstance(instance, Content):
         return
-    instance._content = sanitize_html(instance._content)
+    refused: list[str] = []
+    instance._content = sanitize_html(instance._content, refused)
     summary = instance.metadata.get("summary")
     if summary:
-        instance.metadata["summary"] = instance._summary = sanitize_html(summary)
+        instance.metadata["summary"] = instance._summary = sanitize_html(summary, refused)
+    if refused:
+        logger.error(
+            "%s: liên kết %s sẽ đăng nguyên tệp gốc (ảnh gốc còn vị trí GPS và thông tin máy "
+            "ảnh); ảnh chỉ được đăng bằng cú pháp ảnh của bài: hãy xóa liên kết này",
+            instance.source_path,
+            refused[0],
+        )
 
 
 def register() -> None:
