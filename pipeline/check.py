@@ -50,8 +50,9 @@ DANGEROUS_URL = re.compile(
 REMOTE_IMAGE = re.compile(
     r"<\s*(?:img|source)\b[^>]*\b(?:src|srcset)\s*=\s*[\"']?\s*(?:https?:)?//", re.I
 )
-# Pelican's links that copy a file of the article folder into the site as it is.
-FILE_LINK = re.compile(r"[{|](?:static|attach)[|}][^\s)\]\"'>]*")
+# Pelican's links to a file of the content: `{static}`/`{attach}` copy it into the site
+# as it is; `{filename}` links the page made from it.
+FILE_LINK = re.compile(r"[{|](static|attach|filename)[|}]([^\s)\]\"'>]*)")
 ROMAN = re.compile(r"^[IVXLCDM]+$")
 TOKEN = re.compile(r"(?<![\w-])([^\W\d_][\w-]*\w|[^\W\d_]{2})(?![\w-])")
 DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -191,15 +192,25 @@ def raw_html(article: Article, context: Context) -> Problems:
 
 def file_links(article: Article, context: Context) -> Problems:
     """`{static}anh.jpg` or `{attach}…` would publish the file itself: an original photo with
-    its GPS position and camera data (plugins/sanitize drops such links and fails the build)."""
+    its GPS position and camera data (plugins/sanitize drops such links and fails the build).
+    `{filename}` may link another article (its .md file), nothing else."""
     body = CODE_BLOCK.sub(_blank_keep_lines, CODE_SPAN.sub(_blank_keep_lines, article.body))
-    for match in FILE_LINK.finditer(html.unescape(body)):
-        line = article.body_line + body.count("\n", 0, match.start())
-        yield (
-            line,
-            f'liên kết "{match.group(0)}" sẽ đăng nguyên tệp gốc (ảnh gốc còn vị trí GPS và '
-            "thông tin máy ảnh); ảnh chỉ được đăng bằng cú pháp ảnh của bài: hãy xóa liên kết này",
-        )
+    decoded = html.unescape(body)
+    for match in FILE_LINK.finditer(decoded):
+        line = article.body_line + decoded.count("\n", 0, match.start())
+        if match.group(1) in ("static", "attach"):
+            yield (
+                line,
+                f'liên kết "{match.group(0)}" sẽ đăng nguyên tệp gốc (ảnh gốc còn vị trí GPS và '
+                "thông tin máy ảnh); ảnh chỉ được đăng bằng cú pháp ảnh của bài: hãy xóa liên "
+                "kết này",
+            )
+        elif not match.group(2).split("#")[0].split("?")[0].endswith(".md"):
+            yield (
+                line,
+                f'liên kết "{match.group(0)}" không dẫn tới bài nào; {{filename}} chỉ dùng để '
+                "dẫn tới tệp index.md của một bài khác: hãy sửa hoặc xóa liên kết này",
+            )
 
 
 def _blank_keep_lines(match: re.Match[str]) -> str:

@@ -119,6 +119,10 @@ BREAKERS: dict[str, list[tuple[str, Callable[[Path], None]]]] = {
             lambda p: p.write_text(p.read_text("utf-8") + "\n[Ảnh gốc]({static}tuan-tra.jpg)\n"),
         ),
         ("attach link", lambda p: p.write_text(p.read_text("utf-8") + "\n[Tệp](|attach|a.pdf)\n")),
+        (
+            "filename link to a photo",
+            lambda p: p.write_text(p.read_text("utf-8") + "\n[x]({filename}a.jpg)\n"),
+        ),
     ],
     "E110": [("gps", _gps_photo)],
     "E111": [("broken image", _broken_photo)],
@@ -171,6 +175,7 @@ def test_check_every_rule_is_covered():
         "\nCác QP-AN và CBCS trong bảng chú giải.\n",  # in the glossary
         "\nĐại hội XIII của Đảng.\n",  # a Roman numeral is no abbreviation
         "\n`<script>` và `HTML` là mã, không phải thẻ.\n",  # a code span is text
+        "\nXem [bài trước]({filename}/articles/2023/03/bai-truoc/index.md#doan-2).\n",
     ],
 )
 def test_check_text_that_passes(empty_project: Path, extra: str):
