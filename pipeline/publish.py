@@ -37,6 +37,7 @@ from .build_inputs import code_digest, inputs_key, remember, unchanged
 from .config import Config, load_config
 from .errors import NewsroomError
 from .faults import AFTER_SWITCH, fault_point
+from .files import write_atomic
 from .manifest import (
     MANIFEST_NAME,
     CorrectionNotice,
@@ -171,14 +172,6 @@ def _written(path: Path) -> list[int] | None:
     return list(found) if found else None
 
 
-def _write(path: Path, data: bytes) -> None:
-    """Whole-file replace by rename, so a killed publish never leaves a half-written file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.tmp")
-    temporary.write_bytes(data)
-    os.replace(temporary, path)
-
-
 def _wanted_files(manifest: Manifest) -> dict[str, tuple[str, ManifestArticle | None]]:
     """Content path -> (SHA-256, the article it belongs to; None for a static page)."""
     wanted: dict[str, tuple[str, ManifestArticle | None]] = {
@@ -237,7 +230,7 @@ def materialize(record: Record, manifest: Manifest, pages: dict[str, bytes], sta
                 if loaded[0] != article.slug:
                     loaded = (article.slug, record.load_revision(article.revision or "").files)
                 data = loaded[1][path[len(article.folder) + 1 :]]
-            _write(target, data)
+            write_atomic(target, data)  # a killed publish leaves no half-written file
             identity, actual = _written(target), hashlib.sha256(data).hexdigest()
         written[path] = [digest, identity, actual]
         if number == 0:

@@ -17,7 +17,6 @@ import hashlib
 import io
 import math
 import os
-import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,6 +24,7 @@ from pathlib import Path
 from PIL import Image
 
 from .errors import PhotoError
+from .files import write_atomic
 from .photos import clean_image, open_image
 
 # Bump when rendering changes in a way that changes bytes, to retire old cache files.
@@ -279,14 +279,6 @@ SAVERS: dict[str, Callable[[Image.Image, io.BytesIO, int, Job], None]] = {
 }
 
 
-def _write_atomic(target: Path, data: bytes) -> None:
-    """Write by rename, so a reader (or a parallel build) never sees half a file."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    temporary = target.with_name(f".{target.name}.{secrets.token_hex(4)}.tmp")
-    temporary.write_bytes(data)
-    os.replace(temporary, target)
-
-
 def _flatten(image: Image.Image) -> Image.Image:
     """RGB on white: the JPEG fallback has no alpha, and every format shows the same picture."""
     if image.mode == "RGB":
@@ -305,7 +297,7 @@ def _encode_step(image: Image.Image, step: Step, todo: dict, job: Job) -> int:
             continue
         buffer = io.BytesIO()
         SAVERS[fmt](image, buffer, job.encoding.quality_of(fmt), job)
-        _write_atomic(job.cache / rendition.cache_name, buffer.getvalue())
+        write_atomic(job.cache / rendition.cache_name, buffer.getvalue())
         count += 1
     return count
 

@@ -32,7 +32,6 @@ import json
 import logging
 import os
 import pickle
-import secrets
 import sys
 from pathlib import Path
 
@@ -41,6 +40,7 @@ from pelican.contents import Article
 from pelican.generators import ArticlesGenerator
 
 from pipeline.article_files import identity
+from pipeline.files import write_atomic
 from pipeline.manifest import read_manifest
 from pipeline.renditions import Plan
 
@@ -234,11 +234,11 @@ class ArticleCache:
             return
         try:  # the child: write, and leave without cleanup
             logging.disable(logging.CRITICAL)
-            self._write(index, fresh)
+            self._write_entries(index, fresh)
         finally:
             os._exit(0)
 
-    def _write(self, index: dict, fresh: list) -> None:
+    def _write_entries(self, index: dict, fresh: list) -> None:
         shared = {id(obj): name for name, obj in self.shared.items()}
         plans = {id(plan): planned for planned, plan in photos.planned().items()}
         for name, stamp, registered, article in fresh:
@@ -248,8 +248,8 @@ class ArticleCache:
             except Exception:  # a value that cannot be kept: the article is read next time
                 del index[name]
                 continue
-            _write(self._entry_path(stamp), buffer.getvalue())
-        _write(self.folder / INDEX, pickle.dumps({"format": FORMAT, "articles": index}))
+            write_atomic(self._entry_path(stamp), buffer.getvalue())
+        write_atomic(self.folder / INDEX, pickle.dumps({"format": FORMAT, "articles": index}))
         self._prune({stamp for stamp, _files in index.values()})
 
     def _prune(self, stamps: set[str]) -> None:
@@ -263,16 +263,9 @@ class ArticleCache:
                     entry.unlink(missing_ok=True)
 
 
-def _write(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
-    temporary.write_bytes(data)
-    os.replace(temporary, path)
-
-
 def _write_stats(folder: Path, kept: int, read: int) -> None:
     try:
-        _write(folder / STATS, json.dumps({"kept": kept, "read": read}).encode())
+        write_atomic(folder / STATS, json.dumps({"kept": kept, "read": read}).encode())
     except OSError:
         pass  # the figures are for people and tests; the build does not depend on them
 

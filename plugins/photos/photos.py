@@ -35,6 +35,7 @@ from pipeline.article import Article, parse_text
 from pipeline.article_files import identity
 from pipeline.errors import ArticleError, PhotoError
 from pipeline.figures import FigureExtension, Photo
+from pipeline.files import write_atomic
 from pipeline.photos import probe_image, source_hash
 from pipeline.renditions import (
     CROPS,
@@ -791,11 +792,8 @@ def _link(source: Path, target: Path) -> None:
 
 
 def _write_stats(settings: PhotoSettings, stats: dict) -> None:
-    settings.cache.mkdir(parents=True, exist_ok=True)
-    target = settings.cache / STATS_NAME
-    temporary = target.with_name(f".{STATS_NAME}.{secrets.token_hex(4)}.tmp")
-    temporary.write_text(json.dumps(stats, indent=2, ensure_ascii=False), "utf-8")
-    os.replace(temporary, target)
+    text = json.dumps(stats, indent=2, ensure_ascii=False)
+    write_atomic(settings.cache / STATS_NAME, text.encode("utf-8"))
 
 
 def publish_renditions(pelican) -> None:

@@ -15,9 +15,7 @@ unreadable entry is a miss.
 from __future__ import annotations
 
 import hashlib
-import os
 import pickle
-import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,6 +23,7 @@ import markdown
 import pelican
 
 from pipeline.figures import Photo
+from pipeline.files import write_atomic
 
 # The code whose change changes the HTML of a read article.
 _CODE = [
@@ -87,8 +86,4 @@ class ReaderCache:
         return cached if isinstance(cached, CachedRead) else None
 
     def store(self, key: str, entry: CachedRead) -> None:
-        path = self._path(key)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
-        temporary.write_bytes(pickle.dumps(entry, protocol=pickle.HIGHEST_PROTOCOL))
-        os.replace(temporary, path)
+        write_atomic(self._path(key), pickle.dumps(entry, protocol=pickle.HIGHEST_PROTOCOL))

@@ -1,0 +1,26 @@
+"""Whole-file writes by rename: the old file or the new one, never half, never a leftover."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from pipeline.files import write_atomic
+
+
+def test_write_atomic_replaces_the_whole_file_and_leaves_no_temporary(tmp_path: Path):
+    target = tmp_path / "a" / "b.json"
+    write_atomic(target, b"old")
+    write_atomic(target, b"new")
+    assert target.read_bytes() == b"new"
+    assert [p.name for p in target.parent.iterdir()] == ["b.json"]
+
+
+def test_failed_write_keeps_the_old_file_and_leaves_no_temporary(tmp_path: Path):
+    target = tmp_path / "b.json"
+    write_atomic(target, b"old")
+    with pytest.raises(TypeError):
+        write_atomic(target, "not bytes")  # type: ignore[arg-type]
+    assert target.read_bytes() == b"old"
+    assert [p.name for p in tmp_path.iterdir()] == ["b.json"]
