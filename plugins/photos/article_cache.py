@@ -143,7 +143,8 @@ class ArticleCache:
         }
         self.index = self._load_index()
         self.kept: dict[str, object] = {}  # name -> article given back whole
-        self.read: dict[str, object] = {}  # name -> article Pelican read in this build
+        # name -> (article Pelican read in this build, its stamp, the photo files it registered)
+        self.read: dict[str, tuple] = {}
         self.problems = _Problems()
         logging.getLogger().addHandler(self.problems)
 
