@@ -47,15 +47,27 @@ def _target(page: str, reference: str) -> str:
     return "" if target == "." else target
 
 
+def _names_a_file(page: str, reference: str, files: frozenset[str]) -> bool:
+    target = _target(page, reference)
+    return target in files or posixpath.join(target, "index.html") in files
+
+
 def _broken_in(release: Path, files: frozenset[str], pages: list[str]) -> dict[str, list[str]]:
+    # A site-root reference (`/chu-de/…/`) names the same file from every page, and every
+    # page repeats the menus' and lists' ones: each is resolved once.
+    from_root: dict[str, bool] = {}
     found = {}
     for page in pages:
-        problems = [
-            f"{page} trỏ tới {reference} không tồn tại"
-            for reference in _references((release / page).read_text("utf-8"))
-            if _target(page, reference) not in files
-            and posixpath.join(_target(page, reference), "index.html") not in files
-        ]
+        problems = []
+        for reference in _references((release / page).read_text("utf-8")):
+            if reference.startswith("/"):
+                exists = from_root.get(reference)
+                if exists is None:
+                    exists = from_root[reference] = _names_a_file(page, reference, files)
+            else:
+                exists = _names_a_file(page, reference, files)
+            if not exists:
+                problems.append(f"{page} trỏ tới {reference} không tồn tại")
         if problems:
             found[page] = problems
     return found

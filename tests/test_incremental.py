@@ -244,6 +244,20 @@ def test_broken_references_same_on_one_or_every_core(tmp_path, monkeypatch, per_
     ]
 
 
+def test_a_relative_reference_is_resolved_from_each_page_that_holds_it(tmp_path):
+    # Site-root references are resolved once for all pages; relative ones never are.
+    release = tmp_path / "release"
+    _write_tree(release, {
+        "x/index.html": '<a href="sub/">1</a><a href="/x/sub/">2</a>',
+        "x/sub/index.html": "",
+        "y/index.html": '<a href="sub/">1</a><a href="/x/sub/">2</a><a href="/y/sub/">3</a>',
+    })  # fmt: skip
+    assert verify.broken_references(release) == [
+        "y/index.html trỏ tới sub/ không tồn tại",
+        "y/index.html trỏ tới /y/sub/ không tồn tại",
+    ]
+
+
 def _write_tree(root: Path, files: dict[str, str]) -> None:
     for name, text in files.items():
         (root / name).parent.mkdir(parents=True, exist_ok=True)
