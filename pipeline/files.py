@@ -8,11 +8,25 @@ import secrets
 from pathlib import Path
 
 
-def write_atomic(target: Path, data: bytes) -> None:
+def _temporary(target: Path) -> Path:
     target.parent.mkdir(parents=True, exist_ok=True)
-    temporary = target.with_name(f".{target.name}.{secrets.token_hex(4)}.tmp")
+    return target.with_name(f".{target.name}.{secrets.token_hex(4)}.tmp")
+
+
+def write_atomic(target: Path, data: bytes) -> None:
+    temporary = _temporary(target)
     try:
         temporary.write_bytes(data)
         os.replace(temporary, target)
     finally:
         temporary.unlink(missing_ok=True)  # only left when the write failed
+
+
+def link_atomic(source: Path, target: Path) -> None:
+    """`target` made another name of `source`'s file, put in place by rename like a write."""
+    temporary = _temporary(target)
+    try:
+        os.link(source, temporary)
+        os.replace(temporary, target)
+    finally:
+        temporary.unlink(missing_ok=True)  # left when it failed, or when it was that file

@@ -37,7 +37,7 @@ from .build_inputs import code_digest, inputs_key, remember, unchanged
 from .config import Config, load_config
 from .errors import NewsroomError
 from .faults import AFTER_SWITCH, fault_point
-from .files import write_atomic
+from .files import link_atomic, write_atomic
 from .manifest import (
     MANIFEST_NAME,
     CorrectionNotice,
@@ -203,7 +203,12 @@ def materialize(record: Record, manifest: Manifest, pages: dict[str, bytes], sta
     state file keeps, per file, the manifest's digest, the identity of the file as written and
     the SHA-256 of the bytes written; when those are the approved bytes, the build takes that
     hash instead of reading the file again while its identity holds
-    (`pipeline.photos.remember_staged`). Anything else in the state only costs a rewrite."""
+    (`pipeline.photos.remember_staged`). Anything else in the state only costs a rewrite.
+
+    Files of equal bytes written by one call are one file under several names (hard links),
+    as the record keeps them once: a photo used by many articles is written once. Only files
+    written by the same call share one, so that a later publish that writes or removes a
+    file never changes the identity (ctime) of a file it did not write."""
     content = staging / "content"
     content.mkdir(parents=True, exist_ok=True)
     state_path = staging / STATE_NAME
@@ -216,13 +221,14 @@ def materialize(record: Record, manifest: Manifest, pages: dict[str, bytes], sta
     wanted = _wanted_files(manifest)
     _remove_unwanted(content, wanted)
     written: dict[str, list] = {}
+    fresh: dict[str, Path] = {}  # SHA-256 -> the file this call wrote with those bytes
     loaded: tuple[str, dict[str, bytes]] = ("", {})  # one revision in memory at a time
     for number, (path, (digest, article)) in enumerate(sorted(wanted.items())):
         target = content / path
         identity = _written(target)
         before = known.get(path)
         if identity is not None and before == [digest, identity, digest]:  # approved bytes
-            actual = digest
+            written[path] = before
         else:
             if article is None:
                 data = pages[path]
@@ -230,14 +236,30 @@ def materialize(record: Record, manifest: Manifest, pages: dict[str, bytes], sta
                 if loaded[0] != article.slug:
                     loaded = (article.slug, record.load_revision(article.revision or "").files)
                 data = loaded[1][path[len(article.folder) + 1 :]]
-            write_atomic(target, data)  # a killed publish leaves no half-written file
-            identity, actual = _written(target), hashlib.sha256(data).hexdigest()
-        written[path] = [digest, identity, actual]
+            actual = hashlib.sha256(data).hexdigest()
+            _write_or_link(target, data, fresh.get(actual))
+            fresh.setdefault(actual, target)
+            written[path] = [digest, None, actual]  # its identity once every link is made
         if number == 0:
             fault_point("materialize")
+    for path, entry in written.items():
+        if entry[1] is None:
+            entry[1] = _written(content / path)
     state_path.write_text(json.dumps(written, sort_keys=True), "utf-8")
     (staging / MANIFEST_NAME).write_text(to_json(manifest), "utf-8")
     return content
+
+
+def _write_or_link(target: Path, data: bytes, same: Path | None) -> None:
+    """`data` at `target`, as another name of `same` (a file of those bytes) when there is
+    one; a killed publish leaves no half-written file either way."""
+    if same is not None:
+        try:
+            link_atomic(same, target)
+            return
+        except OSError:
+            pass  # too many names for one file, or no hard links here: write
+    write_atomic(target, data)
 
 
 # 2. Build ------------------------------------------------------------------

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 
-from pipeline.files import write_atomic
+from pipeline.files import link_atomic, write_atomic
 
 
 def test_write_atomic_replaces_the_whole_file_and_leaves_no_temporary(tmp_path: Path):
@@ -24,3 +25,13 @@ def test_failed_write_keeps_the_old_file_and_leaves_no_temporary(tmp_path: Path)
         write_atomic(target, "not bytes")  # type: ignore[arg-type]
     assert target.read_bytes() == b"old"
     assert [p.name for p in tmp_path.iterdir()] == ["b.json"]
+
+
+def test_link_atomic_makes_the_target_another_name_of_the_source(tmp_path: Path):
+    source, target = tmp_path / "a.jpg", tmp_path / "b" / "c.jpg"
+    write_atomic(source, b"photo")
+    write_atomic(target, b"old")
+    link_atomic(source, target)
+    assert os.path.samefile(source, target) and target.read_bytes() == b"photo"
+    link_atomic(source, target)  # already that file: nothing changes, nothing is left
+    assert sorted(p.name for p in tmp_path.rglob("*")) == ["a.jpg", "b", "c.jpg"]

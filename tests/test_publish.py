@@ -19,6 +19,7 @@ import feedparser
 import pytest
 
 from pipeline import processes
+from pipeline.article_files import file_identity
 from pipeline.build import run_pelican
 from pipeline.config import load_config
 from pipeline.errors import BuildError
@@ -319,6 +320,40 @@ def test_staged_state_holds_the_hash_of_every_byte_written(newsroom, tmp_path):
     assert len(files) >= 2 and sorted(state) == [p.relative_to(content).as_posix() for p in files]
     for path in files:
         assert state[path.relative_to(content).as_posix()][2] == source_hash(path)
+
+
+def test_equal_photos_are_staged_once_and_a_later_publish_leaves_them_alone(newsroom, tmp_path):
+    """Photos of equal bytes written by one materialize are one file (a photo used by many
+    articles is written once); a later one never makes them a name of its new files, since
+    that would change their identity (ctime) and cost the next build a read of each."""
+    shared = tmp_path / "shared.jpg"
+    write_photo(shared, color="#335577")
+
+    def with_shared_photo(slug: str, sentence: str) -> Path:
+        story(newsroom, slug, sentence, photo_color="#000000")
+        shutil.copy(shared, _folder(newsroom, slug) / "anh.jpg")
+        submit_and_approve(newsroom, slug)
+        return Path("articles") / slug / "anh.jpg"
+
+    staging = tmp_path / "staging"
+    first = [
+        with_shared_photo("tuan-tra-song-bien", "Tổ tuần tra đi dọc sông biên giới."),
+        with_shared_photo("don-bien-phong", "Đồn Biên phòng đón Tết cùng dân bản."),
+    ]
+    content = _staged(newsroom, staging)
+    assert os.path.samefile(content / first[0], content / first[1])
+    assert (content / first[0]).read_bytes() == shared.read_bytes()
+    state = json.loads((staging / STATE_NAME).read_text("utf-8"))
+    for path in content.rglob("*.*"):  # each identity as it is once every name is made
+        assert state[path.relative_to(content).as_posix()][1] == list(file_identity(path))
+    before = {path: (content / path).stat() for path in first}
+    later = with_shared_photo("bai-moi", "Bài mới dùng lại ảnh cũ.")
+    content = _staged(newsroom, staging)
+    assert (content / later).read_bytes() == shared.read_bytes()
+    assert not os.path.samefile(content / later, content / first[0])
+    for path, stat in before.items():
+        now_stat = (content / path).stat()
+        assert (now_stat.st_ino, now_stat.st_ctime_ns) == (stat.st_ino, stat.st_ctime_ns)
 
 
 def test_build_takes_staged_hashes_only_while_files_are_as_written(newsroom, tmp_path):
