@@ -222,7 +222,7 @@ def materialize(record: Record, manifest: Manifest, pages: dict[str, bytes], sta
     _remove_unwanted(content, wanted)
     written: dict[str, list] = {}
     fresh: dict[str, Path] = {}  # SHA-256 -> the file this call wrote with those bytes
-    loaded: tuple[str, dict[str, bytes]] = ("", {})  # one revision in memory at a time
+    loaded: tuple[str, dict[str, bytes], dict[str, str]] = ("", {}, {})  # one at a time
     for number, (path, (digest, article)) in enumerate(sorted(wanted.items())):
         target = content / path
         identity = _written(target)
@@ -232,11 +232,12 @@ def materialize(record: Record, manifest: Manifest, pages: dict[str, bytes], sta
         else:
             if article is None:
                 data = pages[path]
+                actual = hashlib.sha256(data).hexdigest()
             else:
                 if loaded[0] != article.slug:
-                    loaded = (article.slug, record.load_revision(article.revision or "").files)
-                data = loaded[1][path[len(article.folder) + 1 :]]
-            actual = hashlib.sha256(data).hexdigest()
+                    loaded = (article.slug, *record.load_verified(article.revision or ""))
+                name = path[len(article.folder) + 1 :]
+                data, actual = loaded[1][name], loaded[2][name]  # the hash of these bytes
             _write_or_link(target, data, fresh.get(actual))
             fresh.setdefault(actual, target)
             written[path] = [digest, None, actual]  # its identity once every link is made

@@ -247,6 +247,10 @@ class Record:
             )
 
     def load_revision(self, revision: str) -> Revision:
+        return Revision(revision, self.load_verified(revision)[0])
+
+    def load_verified(self, revision: str) -> tuple[dict[str, bytes], dict[str, str]]:
+        """A revision's files and the SHA-256 of each, checked against its name."""
         rows = self.db.execute(
             "SELECT f.path, b.data FROM revision_files f JOIN blobs b ON b.hash = f.blob "
             "WHERE f.revision = ? ORDER BY f.path",
@@ -255,10 +259,10 @@ class Record:
         if not rows:
             raise NewsroomError(f"sổ biên tập không có bản {revision[:12]}", self.path)
         files = {path: bytes(data) for path, data in rows}
-        loaded = Revision(revision, files)
-        if revision_hash(loaded.file_hashes) != revision:
+        hashes = {path: file_hash(data) for path, data in files.items()}
+        if revision_hash(hashes) != revision:
             raise NewsroomError(f"bản {revision[:12]} trong sổ biên tập bị hỏng", self.path)
-        return loaded
+        return files, hashes
 
     def store_blob(self, data: bytes) -> str:
         digest = file_hash(data)
