@@ -10,7 +10,7 @@ articles that share it are the candidates.
 from __future__ import annotations
 
 import heapq
-from collections import Counter, defaultdict
+from collections import defaultdict
 
 from pelican import signals
 
@@ -45,19 +45,17 @@ def choose_related(articles: list) -> dict[str, list]:
     for position, article in enumerate(ordered):
         section = sections[position]
         features = _features(article)
-        scores: Counter = Counter()
+        scores: dict[int, int] = {}
         for feature in features:
             weight = RELATED_WEIGHTS[feature[0]]
             for other in by_feature[feature][-RELATED_WINDOW:]:
-                scores[other] += weight
+                scores[other] = scores.get(other, 0) + weight
         for other in by_section[section][-RELATED_MAX:]:
-            scores[other] += 0
-        best = heapq.nlargest(
-            RELATED_MAX,
-            scores,
-            key=lambda other: (scores[other] + (sections[other] == section), other),
-        )
-        related[article.slug] = [ordered[other] for other in best]
+            scores.setdefault(other, 0)
+        ranked = [(score + (sections[other] == section), other) for other, score in scores.items()]
+        related[article.slug] = [
+            ordered[other] for _rank, other in heapq.nlargest(RELATED_MAX, ranked)
+        ]
         for feature in features:
             by_feature[feature].append(position)
         by_section[section].append(position)
