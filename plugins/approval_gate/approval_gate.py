@@ -71,14 +71,16 @@ def _manifest(settings) -> Manifest | None:
 def _content_hashes(content: Path) -> dict[str, str]:
     """Every file under `content` with its SHA-256 (each read once per build: source_hash)."""
     hashes = {}
-    for folder, _dirs, files in os.walk(content):
-        relative = os.path.relpath(folder, content)
-        for name in files:
-            path = os.path.join(folder, name)
-            if os.path.isfile(path):
-                key = name if relative == "." else f"{relative}/{name}".replace(os.sep, "/")
-                hashes[key] = source_hash(path)
-    return dict(sorted(hashes.items()))
+    folders = [(os.fspath(content), "")]
+    while folders:
+        folder, prefix = folders.pop()
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    folders.append((entry.path, f"{prefix}{entry.name}/"))
+                elif entry.is_file():  # the file type from the listing: no stat for most
+                    hashes[prefix + entry.name] = source_hash(entry.path)
+    return hashes
 
 
 def _check_files(settings) -> None:
