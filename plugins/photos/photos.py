@@ -52,6 +52,7 @@ from pipeline.renditions import (
     render_to_cache,
 )
 
+from .prefill import finish as finish_reading_ahead
 from .prefill import read_ahead
 from .reader_cache import CachedRead, ReaderCache
 
@@ -850,5 +851,6 @@ def register() -> None:
     signals.generator_init.connect(add_filter)
     signals.readers_init.connect(use_reader)
     signals.article_generator_init.connect(read_ahead)
+    signals.article_generator_pretaxonomy.connect(finish_reading_ahead)
     signals.all_generators_finalized.connect(submit_renders)
     signals.finalized.connect(publish_renditions)
