@@ -300,6 +300,7 @@ class BuildState:
     seconds: float = 0.0  # time this plugin spent on photos in this build
     plans: dict[tuple, Plan] = field(default_factory=dict)
     leads: dict[str, Path] = field(default_factory=dict)  # article path -> its lead photo
+    pictures: dict[tuple, Markup] = field(default_factory=dict)  # picture_filter's, made once
 
 
 _state = BuildState()
@@ -465,12 +466,20 @@ def picture_element(published: PublishedPhoto, lead: bool) -> etree.Element:
 
 
 def picture_filter(image: ImageSet | None, alt: str = "", priority: str = "lazy") -> Markup:
-    """Jinja filter: `{{ article.lead_photo.thumb|picture("", "lazy") }}` in list templates."""
+    """Jinja filter: `{{ article.lead_photo.thumb|picture("", "lazy") }}` in list templates.
+
+    An article's thumbnail is on every list that shows it (its section, tags, author, days,
+    the newest rail): each is made once per build. Equal views are views of one photo plan,
+    whose renditions are all known by the time pages are written."""
     if image is None:
         return Markup("")
-    return Markup(
-        etree.tostring(picture_of(image, alt, priority), encoding="unicode", method="html")
-    )
+    key = (image, alt, priority)
+    made = _state.pictures.get(key)
+    if made is None:
+        made = _state.pictures[key] = Markup(
+            etree.tostring(picture_of(image, alt, priority), encoding="unicode", method="html")
+        )
+    return made
 
 
 def add_filter(generator) -> None:
