@@ -121,17 +121,22 @@ _ahead: list[tuple[_Ahead, object]] = []  # the read-ahead of this build, and it
 
 
 def _walk_once(generator) -> None:
-    """The articles generator walks its folders once per set of arguments: this module,
+    """The articles generator walks its folders once per set of folders: this module,
     Pelican's check for disabled readers and its reading each walk the 10,000 article
-    folders otherwise (the content does not change during a build; the gate checks it)."""
+    folders otherwise (the content does not change during a build; the gate checks it).
+    One walk takes every file, and each call keeps those of the extensions it asks for,
+    as Pelican's own `_include_path` would."""
     walk = generator.get_files
     walks: dict[tuple, set[str]] = {}
 
     def get_files(paths, exclude=None, extensions=None) -> set[str]:
-        key = (repr(paths), repr(exclude), repr(extensions))
+        key = (repr(paths), repr(exclude))
         if key not in walks:
-            walks[key] = walk(paths, exclude=exclude, extensions=extensions)
-        return set(walks[key])
+            walks[key] = walk(paths, exclude=exclude, extensions=False)
+        if extensions is False:
+            return set(walks[key])
+        wanted = tuple(generator.readers.extensions if extensions is None else extensions)
+        return {name for name in walks[key] if os.path.splitext(name)[1][1:] in wanted}
 
     generator.get_files = get_files
 
