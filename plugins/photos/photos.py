@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import logging
+import operator
 import os
 import re
 import secrets
@@ -22,7 +23,7 @@ import shutil
 import time
 import xml.etree.ElementTree as etree
 from concurrent.futures import Future, ProcessPoolExecutor
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
 
 from dateutil import tz as dateutil_tz
@@ -185,6 +186,20 @@ def load_settings(settings) -> PhotoSettings:
 # hold the photo's plan and work their URLs out when a page asks, instead of holding strings.
 
 
+def _pickled_by_fields(cls):
+    """A frozen slots dataclass pickled as its class and field values: loading calls the
+    class, instead of `dataclasses`' generic `__setstate__`, which looks every field up
+    again for each object (80,000 views when 10,000 articles come from the article cache)."""
+    values = operator.attrgetter(*(f.name for f in fields(cls)))
+
+    def __reduce__(self):
+        return cls, values(self)
+
+    cls.__reduce__ = __reduce__
+    return cls
+
+
+@_pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class PictureSource:
     """One <source> of a <picture>: a format and its srcset."""
@@ -193,6 +208,7 @@ class PictureSource:
     srcset: str
 
 
+@_pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class ImageSet:
     """Everything a <picture> needs: the fallback <img> and a <source> per better format."""
@@ -236,6 +252,7 @@ class ImageSet:
         return tuple(PictureSource(FORMATS[f].mime, self._srcset(f)) for f in self.better)
 
 
+@_pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class CropImage:
     """A fixed-aspect JPEG of the lead photo, for social cards and search engines."""
@@ -253,6 +270,7 @@ class CropImage:
         return f"{self.siteurl}/{self.path}"
 
 
+@_pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class PublishedPhoto:
     """A photo as the templates see it; `url`/`width`/`height` are its fallback JPEG."""
