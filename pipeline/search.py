@@ -18,7 +18,6 @@ import json
 import os
 import re
 import sys
-import threading
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -128,47 +127,29 @@ def _link_tree(source: Path, target: Path) -> None:
         os.link(source / name, destination)
 
 
-def _reusable(site: Path, previous: Path | None, year: str, version: str) -> bool:
-    """Whether the previous bundle of `year` is exactly what indexing it again would give."""
-    return (
-        previous is not None
-        and _bundle_version(previous / SEARCH_DIR / year) == version
+def reusable_years(site: Path, previous: Path | None) -> list[str]:
+    """Years whose previous bundle is exactly what indexing them again would give."""
+    if previous is None or not previous.is_dir():
+        return []
+    version = importlib.metadata.version("pagefind")
+    return [
+        year
+        for year in article_years(site)
+        if _bundle_version(previous / SEARCH_DIR / year) == version
         and _same_pages(site, previous, year)
-    )
+    ]
 
 
 def index_changed(site: Path, previous: Path | None) -> list[str]:
     """Index only the years that changed since `previous` (a release); link the others'
-    bundles from it. Returns the years indexed.
-
-    Each year is checked, then linked or indexed, on a thread of its own, with as many
-    Pagefinds at once as there are cores: a changed year's Pagefind starts as soon as that
-    year is checked, while the others are checked and linked beside it."""
-    years = article_years(site)
-    version = importlib.metadata.version("pagefind")
-    if previous is not None and not previous.is_dir():
-        previous = None
-    cores = threading.BoundedSemaphore(os.cpu_count() or 1)
-
-    def one(year: str) -> bool:
-        if _reusable(site, previous, year, version):
-            assert previous is not None
-            _link_tree(previous / SEARCH_DIR / year, site / SEARCH_DIR / year)
-            return False
-        with cores:
-            _run_pagefind(site, f"{year}/{ARTICLE_PAGES}", f"{SEARCH_DIR}/{year}")
-        return True
-
-    with ThreadPoolExecutor(max_workers=max(1, len(years))) as pool:
-        runs = [pool.submit(one, year) for year in years]
-        indexed = [year for year, run in zip(years, runs, strict=True) if run.result()]
-    _write_years(site, years)
-    return indexed
-
-
-def _write_years(site: Path, years: list[str]) -> None:
-    (site / SEARCH_DIR).mkdir(exist_ok=True)
-    (site / SEARCH_DIR / YEARS_FILE).write_text(json.dumps(years), "utf-8")
+    bundles from it. Returns the years indexed."""
+    reused = reusable_years(site, previous)
+    for year in reused:
+        assert previous is not None
+        _link_tree(previous / SEARCH_DIR / year, site / SEARCH_DIR / year)
+    changed = [year for year in article_years(site) if year not in reused]
+    index_site(site, changed)
+    return changed
 
 
 def index_site(site: Path, years: list[str] | None = None) -> list[str]:
@@ -183,5 +164,6 @@ def index_site(site: Path, years: list[str] | None = None) -> list[str]:
         ]
         for run in runs:
             run.result()  # the first failure, in year order
-    _write_years(site, all_years)
+    (site / SEARCH_DIR).mkdir(exist_ok=True)
+    (site / SEARCH_DIR / YEARS_FILE).write_text(json.dumps(all_years), "utf-8")
     return all_years
