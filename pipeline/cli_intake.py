@@ -10,7 +10,6 @@ import argparse
 from pathlib import Path
 
 from .check import check_paths
-from .importer import import_files
 from .new_article import new_article
 from .photo_add import add_photo
 
@@ -21,6 +20,8 @@ def _cmd_new(args: argparse.Namespace) -> int:
 
 
 def _cmd_import(args: argparse.Namespace) -> int:
+    from .importer import import_files  # Word and HTML readers: loaded only to import
+
     prepared = import_files(
         args.root, args.files, dry_run=args.dry_run, encoding=args.encoding, section=args.section
     )
