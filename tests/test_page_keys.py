@@ -8,6 +8,7 @@ fingerprint covers.
 from __future__ import annotations
 
 import copy
+import json
 from dataclasses import dataclass
 
 import pytest
@@ -119,6 +120,7 @@ def test_loaded_keys_hold_each_list_of_names_once(tmp_path):
     pages["tim-kiem/index.html"] = ("ks", ["SITENAME", "page"])
     path = tmp_path / "keys.json"
     page_keys.save(str(path), "build-1", pages)
+    assert len(json.loads(path.read_text("utf-8"))["lists"]) == 2  # written once each, too
     loaded = page_keys.load(str(path), "build-1")
     assert {page: (key, list(found)) for page, (key, found) in loaded.items()} == pages
     assert len({id(found) for _key, found in loaded.values()}) == 2  # one tuple per list

@@ -36,7 +36,7 @@ from jinja2.runtime import Context
 from pelican.contents import Content
 from pelican.urlwrappers import URLWrapper
 
-KEYS_VERSION = 1
+KEYS_VERSION = 2  # 2: each list of names once
 CONTENT_DEPTH = 2  # the page's own article, and articles it shows; deeper ones by URL only
 # Constant in one build, global, or a cache of values derived from the others (url_memo),
 # which fills as pages render and so differs from page to page.
@@ -183,13 +183,28 @@ def _digest(kind: str, *parts: bytes) -> bytes:
 
 def shared_names(pages: dict) -> dict[str, tuple[str, tuple[str, ...]]]:
     """`pages` with each list of names as one shared tuple: 16,000 pages look up a few dozen
-    lists of the same names, which JSON would otherwise hold as 16,000 lists of new strings."""
+    lists of the same names, which would otherwise be 16,000 lists of new strings."""
     lists: dict[tuple[str, ...], tuple[str, ...]] = {}
     compact = {}
     for page, (key, names) in pages.items():
         names = tuple(sys.intern(str(name)) for name in names)
         compact[page] = (str(key), lists.setdefault(names, names))
     return compact
+
+
+def pack(pages: dict) -> dict:
+    """Page keys as JSON data that holds each list of names once (and so loads as one)."""
+    lists: dict[tuple[str, ...], int] = {}
+    packed = {
+        page: [key, lists.setdefault(tuple(names), len(lists))]
+        for page, (key, names) in pages.items()
+    }
+    return {"lists": [list(names) for names in lists], "pages": packed}
+
+
+def unpack(data: dict) -> dict[str, tuple[str, tuple[str, ...]]]:
+    lists = [tuple(sys.intern(str(name)) for name in names) for names in data["lists"]]
+    return {str(page): (str(key), lists[number]) for page, (key, number) in data["pages"].items()}
 
 
 def load(path: str | None, build: str) -> dict[str, tuple[str, tuple[str, ...]]]:
@@ -200,8 +215,8 @@ def load(path: str | None, build: str) -> dict[str, tuple[str, tuple[str, ...]]]
         data = json.loads(Path(path).read_text("utf-8"))
         if data.get("version") != KEYS_VERSION or data.get("build") != build:
             return {}
-        return shared_names(data["pages"])
-    except (OSError, ValueError, TypeError, AttributeError, KeyError):
+        return unpack(data)
+    except (OSError, ValueError, TypeError, AttributeError, KeyError, IndexError):
         return {}  # lost or damaged: every page is rendered
 
 
@@ -209,6 +224,7 @@ def save(path: str, build: str, pages: dict) -> None:
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
     temporary = target.with_name(f".{target.name}.tmp")
-    data = {"version": KEYS_VERSION, "build": build, "pages": dict(sorted(pages.items()))}
-    temporary.write_text(json.dumps(data, separators=(",", ":")), "utf-8")
+    data = {"version": KEYS_VERSION, "build": build, **pack(pages)}
+    with temporary.open("w", encoding="utf-8") as file:  # in pieces, at the build's peak
+        json.dump(data, file, separators=(",", ":"), sort_keys=True)
     os.replace(temporary, target)

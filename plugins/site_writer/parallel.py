@@ -186,9 +186,9 @@ class ParallelWriter(Writer):
                 level, _tab, message = line.partition("\t")
                 logger.log(int(level), "%s", message)
             if result:
-                keys, reused = json.loads(result)
-                self.keys.update(page_keys.shared_names(keys))
-                self.reused += reused
+                packed = json.loads(result)
+                self.keys.update(page_keys.unpack(packed))
+                self.reused += packed["reused"]
             if status != 0 and not lines:
                 logger.error("một tiến trình ghi trang dừng bất thường (mã %s)", status)
 
@@ -201,15 +201,17 @@ class ParallelWriter(Writer):
         os.close(reader)  # the child: produce its share, report, and leave without cleanup
         capture = _Capture()
         logging.getLogger().addHandler(capture)
-        result: tuple[Keys, int] = ({}, 0)
+        result = {"lists": [], "pages": {}, "reused": 0}
         try:
-            result = self._produce(calls, known)
+            keys, reused = self._produce(calls, known)
+            result = {**page_keys.pack(keys), "reused": reused}
         except BaseException as error:  # reported to the build, which fails
             detail = traceback.format_exception_only(type(error), error)[-1].strip()
             capture.lines.append(f"{logging.ERROR}\t{detail}")
         with os.fdopen(writer, "w", encoding="utf-8") as pipe:
             pipe.write("".join(line.replace("\n", " ") + "\n" for line in capture.lines))
-            pipe.write("\0" + json.dumps(result))
+            pipe.write("\0")
+            json.dump(result, pipe)  # in pieces: no second copy of every key at the peak
         os._exit(1 if capture.lines else 0)
 
 
