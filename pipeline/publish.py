@@ -206,9 +206,12 @@ def materialize(record: Record, manifest: Manifest, pages: dict[str, bytes], sta
     (`pipeline.photos.remember_staged`). Anything else in the state only costs a rewrite.
 
     Files of equal bytes written by one call are one file under several names (hard links),
-    as the record keeps them once: a photo used by many articles is written once. Only files
-    written by the same call share one, so that a later publish that writes or removes a
-    file never changes the identity (ctime) of a file it did not write."""
+    as the record keeps them once: a photo used by many articles is written once. Each name
+    made changes the file's ctime, so the identity of every name of it is taken again at
+    once. Only files written by the same call share one: a later publish never gives a new
+    name to a file it did not write. (Replacing or removing one name of a shared file still
+    changes the others' ctime; the next publish then writes them again: a cost, never a
+    file trusted that was not written.)"""
     content = staging / "content"
     content.mkdir(parents=True, exist_ok=True)
     state_path = staging / STATE_NAME
@@ -221,7 +224,7 @@ def materialize(record: Record, manifest: Manifest, pages: dict[str, bytes], sta
     wanted = _wanted_files(manifest)
     _remove_unwanted(content, wanted)
     written: dict[str, list] = {}
-    fresh: dict[str, Path] = {}  # SHA-256 -> the file this call wrote with those bytes
+    names: dict[str, list[str]] = {}  # SHA-256 -> the names this call gave one file of them
     loaded: tuple[str, dict[str, bytes], dict[str, str]] = ("", {}, {})  # one at a time
     for number, (path, (digest, article)) in enumerate(sorted(wanted.items())):
         target = content / path
@@ -238,29 +241,29 @@ def materialize(record: Record, manifest: Manifest, pages: dict[str, bytes], sta
                     loaded = (article.slug, *record.load_verified(article.revision or ""))
                 name = path[len(article.folder) + 1 :]
                 data, actual = loaded[1][name], loaded[2][name]  # the hash of these bytes
-            _write_or_link(target, data, fresh.get(actual))
-            fresh.setdefault(actual, target)
-            written[path] = [digest, None, actual]  # its identity once every link is made
+            same = names.get(actual, [])
+            if not (same and _linked(content / same[0], target)):
+                write_atomic(target, data)  # a killed publish leaves no half-written file
+                same = names[actual] = []
+            same.append(path)
+            identity = _written(target)
+            for other in same:  # one file: one identity, which this name just changed
+                written[other] = [wanted[other][0], identity, actual]
         if number == 0:
             fault_point("materialize")
-    for path, entry in written.items():
-        if entry[1] is None:
-            entry[1] = _written(content / path)
     state_path.write_text(json.dumps(written, sort_keys=True), "utf-8")
     (staging / MANIFEST_NAME).write_text(to_json(manifest), "utf-8")
     return content
 
 
-def _write_or_link(target: Path, data: bytes, same: Path | None) -> None:
-    """`data` at `target`, as another name of `same` (a file of those bytes) when there is
-    one; a killed publish leaves no half-written file either way."""
-    if same is not None:
-        try:
-            link_atomic(same, target)
-            return
-        except OSError:
-            pass  # too many names for one file, or no hard links here: write
-    write_atomic(target, data)
+def _linked(source: Path, target: Path) -> bool:
+    """`target` made another name of `source`, unless the file system refuses (too many
+    names for one file, or no hard links): then the caller writes it."""
+    try:
+        link_atomic(source, target)
+    except OSError:
+        return False
+    return True
 
 
 # 2. Build ------------------------------------------------------------------
