@@ -47,6 +47,17 @@ def _target(page: str, reference: str) -> str:
     return "" if target == "." else target
 
 
+def _from_root(reference: str) -> bool:
+    """A site-root reference, the same from every page: not one that urlsplit reads as naming
+    a host once it drops the tabs and line breaks in it (`/&#9;/host`)."""
+    return (
+        reference.startswith("/")
+        and "\t" not in reference
+        and "\n" not in reference
+        and "\r" not in reference
+    )
+
+
 def _names_a_file(page: str, reference: str, files: frozenset[str]) -> bool:
     target = _target(page, reference)
     return target in files or posixpath.join(target, "index.html") in files
@@ -60,7 +71,7 @@ def _broken_in(release: Path, files: frozenset[str], pages: list[str]) -> dict[s
     for page in pages:
         problems = []
         for reference in _references((release / page).read_text("utf-8")):
-            if reference.startswith("/"):
+            if _from_root(reference):
                 exists = from_root.get(reference)
                 if exists is None:
                     exists = from_root[reference] = _names_a_file(page, reference, files)

@@ -36,6 +36,7 @@ from pipeline.record import Record
 from pipeline.releases import tree_digest
 from pipeline.search import indexed_part
 from pipeline.vietnamese import TIMEZONE
+from plugins.photos import prefill
 from tests.workflow_helpers import cli, live, make_newsroom, story, submit_and_approve, tree
 
 AT = datetime(2025, 3, 1, 8, 0, tzinfo=TIMEZONE)
@@ -258,6 +259,17 @@ def test_a_relative_reference_is_resolved_from_each_page_that_holds_it(tmp_path)
     ]
 
 
+@pytest.mark.parametrize("order", [["a/b.html", "index.html"], ["index.html", "a/b.html"]])
+def test_a_reference_read_as_naming_a_host_is_resolved_from_each_page(tmp_path, order):
+    # urlsplit drops the tab, so "/&#9;/example.com" names a host: its path is the page's own.
+    release = tmp_path / "release"
+    link = '<a href="/&#9;/example.com">?</a>'
+    _write_tree(release, {"index.html": link, "a/b.html": link})
+    names = release_files.describe(release).names()
+    found = verify._broken_in(release, names, order)
+    assert found == {"a/b.html": ["a/b.html trỏ tới /\t/example.com không tồn tại"]}
+
+
 def _write_tree(root: Path, files: dict[str, str]) -> None:
     for name, text in files.items():
         (root / name).parent.mkdir(parents=True, exist_ok=True)
@@ -333,6 +345,29 @@ def test_articles_missing_from_the_reader_cache_are_read_ahead_on_every_core(pub
     again = build("again", "readers", PHOTOS_READ_AHEAD_MINIMUM=1, PHOTOS_READ_WORKERS=2)
     assert read_ahead("readers") == {"articles": 0, "workers": 2}  # every entry is there
     assert again == alone
+
+
+class _Cached:
+    """A reader whose every entry is in its cache."""
+
+    def is_cached(self, path: str) -> bool:
+        return True
+
+
+def test_a_reader_whose_build_went_away_leaves_without_running_the_build():
+    # A build that stops half-way closes its end of the pipe: the reading process must
+    # leave at once, never return into the build's code it was forked from.
+    out, into = os.pipe()
+    os.close(out)
+    pid = os.fork()
+    if pid == 0:
+        try:
+            prefill._read_share(_Cached(), ["a.md", "b.md"], into)
+        finally:
+            os._exit(3)  # only if it returned or raised
+    os.close(into)
+    _pid, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0
 
 
 def _rebuild(root: Path, at: datetime = LATER) -> Path:

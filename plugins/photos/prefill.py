@@ -48,16 +48,18 @@ def _to_read(generator) -> list[str]:
 def _read_share(reader, paths: list[str], pipe: int) -> None:
     """In a forked process: read and store each article missing from the reader cache, say
     so after each one, then leave without cleanup."""
-    logging.disable(logging.CRITICAL)
-    for path in paths:
-        try:
-            said = HAD if reader.is_cached(path) else READ
-            if said == READ:
-                reader.read(path)
-        except BaseException:  # the build's own read reports it
-            said = FAILED
-        os.write(pipe, said)
-    os._exit(0)
+    try:
+        logging.disable(logging.CRITICAL)
+        for path in paths:
+            try:
+                said = HAD if reader.is_cached(path) else READ
+                if said == READ:
+                    reader.read(path)
+            except BaseException:  # the build's own read reports it
+                said = FAILED
+            os.write(pipe, said)
+    finally:  # the build went away (a closed pipe), or anything else: leave, never return
+        os._exit(0)
 
 
 class _Ahead:

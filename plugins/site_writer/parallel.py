@@ -203,16 +203,18 @@ class ParallelWriter(Writer):
         logging.getLogger().addHandler(capture)
         result = {"lists": [], "pages": {}, "reused": 0}
         try:
-            keys, reused = self._produce(calls, known)
-            result = {**page_keys.pack(keys), "reused": reused}
-        except BaseException as error:  # reported to the build, which fails
-            detail = traceback.format_exception_only(type(error), error)[-1].strip()
-            capture.lines.append(f"{logging.ERROR}\t{detail}")
-        with os.fdopen(writer, "w", encoding="utf-8") as pipe:
-            pipe.write("".join(line.replace("\n", " ") + "\n" for line in capture.lines))
-            pipe.write("\0")
-            json.dump(result, pipe)  # in pieces: no second copy of every key at the peak
-        os._exit(1 if capture.lines else 0)
+            try:
+                keys, reused = self._produce(calls, known)
+                result = {**page_keys.pack(keys), "reused": reused}
+            except BaseException as error:  # reported to the build, which fails
+                detail = traceback.format_exception_only(type(error), error)[-1].strip()
+                capture.lines.append(f"{logging.ERROR}\t{detail}")
+            with os.fdopen(writer, "w", encoding="utf-8") as pipe:
+                pipe.write("".join(line.replace("\n", " ") + "\n" for line in capture.lines))
+                pipe.write("\0")
+                json.dump(result, pipe)  # in pieces: no second copy of every key at the peak
+        finally:  # the build went away (a closed pipe), or anything else: leave, never return
+            os._exit(1 if capture.lines else 0)
 
 
 SHARE_BLOCK = 256  # pages handed out together: neighbours in time share most fingerprints
