@@ -224,7 +224,7 @@ def materialize(record: Record, manifest: Manifest, pages: dict[str, bytes], sta
     wanted = _wanted_files(manifest)
     _remove_unwanted(content, wanted)
     written: dict[str, list] = {}
-    names: dict[str, list[str]] = {}  # SHA-256 -> the names this call gave one file of them
+    names: dict[str, tuple[str, list]] = {}  # SHA-256 -> a file of those bytes, its identity
     loaded: tuple[str, dict[str, bytes], dict[str, str]] = ("", {}, {})  # one at a time
     for number, (path, (digest, article)) in enumerate(sorted(wanted.items())):
         target = content / path
@@ -241,14 +241,13 @@ def materialize(record: Record, manifest: Manifest, pages: dict[str, bytes], sta
                     loaded = (article.slug, *record.load_verified(article.revision or ""))
                 name = path[len(article.folder) + 1 :]
                 data, actual = loaded[1][name], loaded[2][name]  # the hash of these bytes
-            same = names.get(actual, [])
-            if not (same and _linked(content / same[0], target)):
+            same = names.get(actual)
+            if same is None or not _linked(content / same[0], target):
                 write_atomic(target, data)  # a killed publish leaves no half-written file
-                same = names[actual] = []
-            same.append(path)
-            identity = _written(target)
-            for other in same:  # one file: one identity, which this name just changed
-                written[other] = [wanted[other][0], identity, actual]
+                same = names[actual] = (path, [])
+            identity = same[1]  # one file, one identity: every name's entry holds this list
+            identity[:] = _written(target) or ()  # which this name just changed
+            written[path] = [digest, identity, actual]
         if number == 0:
             fault_point("materialize")
     state_path.write_text(json.dumps(written, sort_keys=True), "utf-8")
