@@ -3,6 +3,7 @@ half of it."""
 
 from __future__ import annotations
 
+import json
 import os
 import secrets
 from pathlib import Path
@@ -30,3 +31,12 @@ def link_atomic(source: Path, target: Path) -> None:
         os.replace(temporary, target)
     finally:
         temporary.unlink(missing_ok=True)  # left when it failed, or when it was that file
+
+
+def write_figures(target: Path, figures: dict) -> None:
+    """Counts kept for people and tests (how many articles a build kept or read ahead):
+    written whole, and never the reason the work they count fails."""
+    try:
+        write_atomic(target, json.dumps(figures).encode())
+    except OSError:
+        pass

@@ -250,8 +250,8 @@ def materialize(record: Record, manifest: Manifest, pages: dict[str, bytes], sta
             written[path] = [digest, identity, actual]
         if number == 0:
             fault_point("materialize")
-    state_path.write_text(json.dumps(written, sort_keys=True), "utf-8")
-    (staging / MANIFEST_NAME).write_text(to_json(manifest), "utf-8")
+    write_atomic(state_path, json.dumps(written, sort_keys=True).encode("utf-8"))
+    write_atomic(staging / MANIFEST_NAME, to_json(manifest).encode("utf-8"))
     return content
 
 

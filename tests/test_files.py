@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
 import pytest
 
-from pipeline.files import link_atomic, write_atomic
+from pipeline.files import link_atomic, write_atomic, write_figures
 
 
 def test_write_atomic_replaces_the_whole_file_and_leaves_no_temporary(tmp_path: Path):
@@ -35,3 +36,12 @@ def test_link_atomic_makes_the_target_another_name_of_the_source(tmp_path: Path)
     assert os.path.samefile(source, target) and target.read_bytes() == b"photo"
     link_atomic(source, target)  # already that file: nothing changes, nothing is left
     assert sorted(p.name for p in tmp_path.rglob("*")) == ["a.jpg", "b", "c.jpg"]
+
+
+def test_figures_that_cannot_be_written_never_fail_the_work_they_count(tmp_path: Path):
+    write_figures(tmp_path / "stats.json", {"kept": 3, "read": 1})
+    assert json.loads((tmp_path / "stats.json").read_text("utf-8")) == {"kept": 3, "read": 1}
+    blocked = tmp_path / "a-file"
+    blocked.write_text("not a folder", "utf-8")
+    write_figures(blocked / "stats.json", {"kept": 0, "read": 0})  # no error, nothing left
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a-file", "stats.json"]

@@ -40,7 +40,7 @@ from pelican.contents import Article
 from pelican.generators import ArticlesGenerator
 
 from pipeline.article_files import identity
-from pipeline.files import write_atomic
+from pipeline.files import write_atomic, write_figures
 from pipeline.manifest import read_manifest
 from pipeline.renditions import Plan
 
@@ -212,7 +212,7 @@ class ArticleCache:
         no longer in it, in a forked process while the build goes on (the fork sees the
         articles exactly as they are now). Nothing is kept when reading logged a problem."""
         logging.getLogger().removeHandler(self.problems)
-        _write_stats(self.folder, len(self.kept), len(self.read))
+        write_figures(self.folder / STATS, {"kept": len(self.kept), "read": len(self.read)})
         kept, read, before = self.kept, self.read, self.index
         self.kept, self.read, self.index = {}, {}, {}  # the build goes on without them
         if self.problems.count or (not read and set(kept) == set(before)):
@@ -262,13 +262,6 @@ class ArticleCache:
             for entry in folder.iterdir():
                 if entry.name.removesuffix(".pickle") not in stamps:
                     entry.unlink(missing_ok=True)
-
-
-def _write_stats(folder: Path, kept: int, read: int) -> None:
-    try:
-        write_atomic(folder / STATS, json.dumps({"kept": kept, "read": read}).encode())
-    except OSError:
-        pass  # the figures are for people and tests; the build does not depend on them
 
 
 def start(generator) -> None:

@@ -16,10 +16,11 @@ exactly as without read-ahead.
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 from pathlib import Path
+
+from pipeline.files import write_figures
 
 STATS = "read-ahead.json"  # in the reader cache: how many articles the last build read ahead
 READ, HAD, FAILED = b"r", b"k", b"f"  # what a process says of each article of its share
@@ -178,7 +179,4 @@ def finish(_sender=None) -> None:
 
 
 def _record(reader, articles: int, workers: int) -> None:
-    folder = Path(reader.cache.folder)
-    folder.mkdir(parents=True, exist_ok=True)
-    stats = {"articles": articles, "workers": workers}
-    (folder / STATS).write_text(json.dumps(stats), "utf-8")
+    write_figures(Path(reader.cache.folder) / STATS, {"articles": articles, "workers": workers})
