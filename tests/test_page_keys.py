@@ -15,7 +15,7 @@ import pytest
 from jinja2 import DictLoader, Environment
 from pelican.contents import Article
 from pelican.settings import DEFAULT_CONFIG
-from pelican.urlwrappers import Tag
+from pelican.urlwrappers import Category, Tag
 
 from plugins.site_writer import page_keys
 from plugins.site_writer.page_keys import Fingerprints, RecordingContext, Unkeyable
@@ -76,6 +76,28 @@ def test_articles_two_steps_away_count_by_their_url_only():
     assert Fingerprints().of(page) == before
     further.slug = "bai-khac"  # its URL changed
     assert Fingerprints().of(page) != before
+
+
+def test_an_article_walked_once_keeps_what_each_depth_shows_of_it():
+    page, shown, further = _article("Bai ba"), _article("Bai hai"), _article("Bai mot")
+    page.related, shown.related = [shown], [further]  # `further` is on shown's page only
+    prints = Fingerprints()
+    own, through = prints.of(shown), prints.of(page)  # `shown` at depth 0, then at depth 1
+    reverse = Fingerprints()
+    assert (reverse.of(page), reverse.of(shown)) == (through, own)  # order does not matter
+    further.title = "Bai mot da sua"
+    after = Fingerprints()
+    assert after.of(page) == through  # two steps from page's own article: its URL only
+    assert after.of(shown) != own
+
+
+def test_tags_of_different_articles_count_by_value():
+    settings = copy.deepcopy(DEFAULT_CONFIG)
+    first, second = _article("Bai mot"), _article("Bai hai")
+    first.tags, second.tags = [Tag("biên giới", settings)], [Tag("biên giới", settings)]
+    prints = Fingerprints()
+    assert prints.of(first.tags) == prints.of(second.tags)
+    assert prints.of([Tag("biên giới", settings)]) != prints.of([Category("biên giới", settings)])
 
 
 def test_a_tag_counts_by_its_name_and_slug_not_by_cached_state():

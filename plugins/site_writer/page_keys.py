@@ -71,91 +71,141 @@ class Unkeyable(Exception):
     """A value whose fingerprint would not stand for its data: render the page."""
 
 
+_HOLE = b"@"  # where an article sits in a value's shape (no other token is this one byte)
+Shape = tuple[bytes, tuple]  # a digest with a hole for each article, and those articles
+
+
 class Fingerprints:
     """Fingerprints of a build's values, each computed once (the values live until the build
-    ends, so their ids stay theirs)."""
+    ends, so their ids stay theirs).
+
+    A value's shape is its digest with a hole wherever an article sits, and the articles in
+    those holes, in order; it does not depend on how deep the value is seen, so each value's
+    data is walked once per build (it was walked at each depth). A fingerprint at a depth
+    fills the holes with the articles' fingerprints at that depth; an article's own holes are
+    one level deeper, and from CONTENT_DEPTH on an article counts by its URL only."""
 
     def __init__(self) -> None:
-        self._memo: dict[tuple[int, int], bytes] = {}  # values that reach an article, by depth
-        self._free: dict[int, bytes] = {}  # values that reach none: the same at every depth
-        self._open: set[tuple[int, int]] = set()
-        self._reached = 0  # grows each time a fingerprint reaches an article
+        self._shapes: dict[int, Shape] = {}  # by id: every value with parts (articles too)
+        self._filled: dict[tuple[int, int], bytes] = {}  # (id, depth): values with holes
+        self._open: set[int] = set()
+        self._wrappers: dict[tuple, Shape] = {}
 
     def of(self, value, depth: int = 0) -> bytes:
         """A token for `value`: its text for a scalar, a digest of its parts otherwise."""
-        kind = type(value)
-        if kind is str:
-            return b"s" + value.encode("utf-8", "surrogatepass")
-        if value is None or kind in (bool, int, float):
-            return kind.__name__.encode() + repr(value).encode()
-        free = self._free.get(id(value))
-        if free is not None:
-            return free
+        token = _scalar(value)
+        if token is not None:
+            return token
+        if isinstance(value, Content):
+            return self._article(value, depth)
+        digest, holes = self._shape(value)
+        if not holes:
+            return digest
         key = (id(value), depth)
-        known = self._memo.get(key)
-        if known is not None:
-            self._reached += 1
-            return known
-        if key in self._open:  # a cycle that no article breaks (articles go deeper)
-            raise Unkeyable(f"vòng tham chiếu qua {kind.__name__}")
-        self._open.add(key)
-        before = self._reached
-        try:
-            digest = self._compute(value, depth)
-        finally:
-            self._open.discard(key)
-        if self._reached == before and not isinstance(value, Content):
-            self._free[id(value)] = digest
-        else:
-            self._memo[key] = digest
-            self._reached += 1
-        return digest
+        known = self._filled.get(key)
+        if known is None:
+            known = self._filled[key] = self._fill(digest, holes, depth)
+        return known
 
-    def _compute(self, value, depth: int) -> bytes:
+    def _article(self, article: Content, depth: int) -> bytes:
+        key = (id(article), depth)
+        known = self._filled.get(key)
+        if known is None:
+            if depth >= CONTENT_DEPTH:
+                kind = type(article)
+                name = f"{kind.__module__}.{kind.__qualname__}"
+                known = _digest(name, str(getattr(article, "url", "")).encode())
+            else:
+                digest, holes = self._shape(article)
+                known = self._fill(digest, holes, depth + 1)
+            self._filled[key] = known
+        return known
+
+    def _fill(self, digest: bytes, holes: tuple, depth: int) -> bytes:
+        """A shape's fingerprint at `depth`: its holes filled with the articles seen there."""
+        if not holes:
+            return digest
+        return _digest("filled", digest, *(self._article(article, depth) for article in holes))
+
+    def _part(self, value) -> Shape:
+        token = _scalar(value)
+        if token is not None:
+            return token, ()
+        if isinstance(value, Content):
+            return _HOLE, (value,)
+        return self._shape(value)
+
+    def _shape(self, value) -> Shape:
+        known = self._shapes.get(id(value))
+        if known is not None:
+            return known
+        if id(value) in self._open:  # a cycle that no article breaks
+            raise Unkeyable(f"vòng tham chiếu qua {type(value).__name__}")
+        self._open.add(id(value))
+        try:
+            shape = self._shapes[id(value)] = self._compute(value)
+        finally:
+            self._open.discard(id(value))
+        return shape
+
+    def _parts(self, name: str, values, labels=None) -> Shape:
+        tokens, holes = [], []
+        for index, value in enumerate(values):
+            token, inner = self._part(value)
+            tokens.append(token if labels is None else labels[index] + token)
+            holes.extend(inner)
+        return _digest(name, *tokens), tuple(holes)
+
+    def _compute(self, value) -> Shape:
         kind = type(value)
         name = f"{kind.__module__}.{kind.__qualname__}"
         if isinstance(value, str):  # Markup
-            return _digest(name, value.encode("utf-8", "surrogatepass"))
+            return _digest(name, value.encode("utf-8", "surrogatepass")), ()
         if isinstance(value, Content):
-            if depth >= CONTENT_DEPTH:
-                return _digest(name, str(getattr(value, "url", "")).encode())
-            return self._members(name, _attributes(value), depth + 1)
+            return self._members(name, _attributes(value))
         if isinstance(value, (list, tuple)):
             if all(type(item) in _SCALARS for item in value):  # one repr, not one token each
-                return _digest(name, repr(value).encode("utf-8", "surrogatepass"))
-            return _digest(name, *(self.of(item, depth) for item in value))
+                return _digest(name, repr(value).encode("utf-8", "surrogatepass")), ()
+            return self._parts(name, value)
         if isinstance(value, dict):
-            return _digest(name, *(self.of(k, depth) + self.of(v, depth) for k, v in value.items()))
+            return self._parts(name, [part for pair in value.items() for part in pair])
         if isinstance(value, (set, frozenset)):
-            return _digest(name, *sorted(self.of(item, depth) for item in value))
+            shapes = sorted((self._part(item) for item in value), key=_set_order)
+            return _digest(name, *(token for token, _ in shapes)), tuple(
+                article for _, inner in shapes for article in inner
+            )
         if isinstance(value, (bytes, bytearray)):
-            return _digest(name, bytes(value))
+            return _digest(name, bytes(value)), ()
         if isinstance(value, (datetime, date, time, timedelta, tzinfo, PurePath)):
-            return _digest(name, repr(value).encode())
+            return _digest(name, repr(value).encode()), ()
         if isinstance(value, (types.FunctionType, types.BuiltinFunctionType, type)):
-            return _digest(name, f"{value.__module__}.{value.__qualname__}".encode())
+            return _digest(name, f"{value.__module__}.{value.__qualname__}".encode()), ()
         if isinstance(value, types.MethodType):
-            return _digest(name, value.__func__.__qualname__.encode(), self.of(value.__self__))
+            return self._parts(name, [value.__func__.__qualname__, value.__self__])
         if isinstance(value, URLWrapper):  # a tag, author or section: all else derives from these
-            return _digest(name, self.of(value.name), self.of(value.slug))
+            # (each article has its own objects for the same tags: one digest per tag)
+            identity = (name, value.name, value.slug)
+            known = self._wrappers.get(identity)
+            if known is None:
+                known = self._wrappers[identity] = self._parts(name, [value.name, value.slug])
+            return known
         if dataclasses.is_dataclass(value):
             if kind.__dataclass_params__.frozen:  # an immutable value: its repr shows it all,
                 text = repr(value)  # unless it holds an object shown by address
                 if " at 0x" not in text:
-                    return _digest(name, text.encode("utf-8", "surrogatepass"))
+                    return _digest(name, text.encode("utf-8", "surrogatepass")), ()
             fields = {f.name: getattr(value, f.name) for f in dataclasses.fields(value)}
-            return self._members(name, fields, depth)
+            return self._members(name, fields)
         if hasattr(value, "__dict__") and not isinstance(value, types.ModuleType):
-            return self._members(name, _attributes(value), depth)
+            return self._members(name, _attributes(value))
         text = repr(value)
         if " at 0x" in text or " object at " in text:
             raise Unkeyable(f"không lấy được dấu vân tay của {name}")
-        return _digest(name, text.encode("utf-8", "surrogatepass"))
+        return _digest(name, text.encode("utf-8", "surrogatepass")), ()
 
-    def _members(self, name: str, members: dict, depth: int) -> bytes:
-        return _digest(
-            name, *(key.encode() + b"=" + self.of(v, depth) for key, v in members.items())
-        )
+    def _members(self, name: str, members: dict) -> Shape:
+        labels = [key.encode() + b"=" for key in members]
+        return self._parts(name, list(members.values()), labels)
 
     def page(self, build: str, call: str, names: list[str], lookup) -> str:
         """The key of one page: the build, the call that asked for it, and each name's value."""
@@ -170,12 +220,26 @@ def _attributes(value) -> dict:
     return {k: v for k, v in sorted(vars(value).items()) if k not in SKIPPED_ATTRIBUTES}
 
 
+def _scalar(value) -> bytes | None:
+    """A scalar's token (its text), or None for any other value."""
+    kind = type(value)
+    if kind is str:
+        return b"s" + value.encode("utf-8", "surrogatepass")
+    if value is None or kind is bool or kind is int or kind is float:
+        return kind.__name__.encode() + repr(value).encode()
+    return None
+
+
+def _set_order(shape: Shape) -> tuple:
+    """A set's members in an order of their data (a set's own order differs between runs);
+    articles by where they come from."""
+    token, holes = shape
+    return token, [(str(getattr(a, "source_path", "")), str(getattr(a, "url", ""))) for a in holes]
+
+
 def _digest(kind: str, *parts: bytes) -> bytes:
-    hasher = hashlib.blake2b(kind.encode(), digest_size=16)
-    for part in parts:
-        hasher.update(len(part).to_bytes(8, "little"))
-        hasher.update(part)
-    return hasher.digest()
+    data = b"".join([len(part).to_bytes(8, "little") + part for part in parts])
+    return hashlib.blake2b(kind.encode() + data, digest_size=16).digest()
 
 
 # The keys of a release, kept outside it ------------------------------------
