@@ -17,6 +17,13 @@ plus the search indexer on its own (every year, and one year), and a
 per-plugin profile of one cold Pelican build (benchmarks/plugin_profile.py).
 Prints a table and writes benchmarks/results/site_bench-<N>.json.
 
+The output a run leaves (plain Pelican's site; our releases, build cache and
+record) is set aside by rename before the next run and deleted once every size
+is measured, for both alike: on a file system mounted with `discard`
+(this host's ext4), making files in the minute after a large deletion is up
+to ten times slower, so deleting the previous run's tree just before the
+next would time the disk's trimming, not the build.
+
     python benchmarks/site_bench.py [--articles 1000 [--articles 10000]] [--repeat 3]
 """
 
@@ -57,6 +64,7 @@ RESULTS = REPO / "benchmarks" / "results"
 REPORTER, EDITOR = "dinhquang", "bientapvien"
 NEWSROOM = [str(Path(sys.executable).parent / "newsroom")]
 STAMP = "corpus.json"
+SET_ASIDE = "set-aside"  # under the corpus's work folder; emptied once every size is measured
 
 
 @dataclass
@@ -131,6 +139,20 @@ def _checkpoint(record: Path) -> None:
     connection.close()
 
 
+def set_aside(corpus: Corpus, target: Path) -> None:
+    """`target` out of the way by rename, deleted by `empty_set_aside` (see the docstring)."""
+    if target.is_symlink() or target.is_file():
+        target.unlink()
+    elif target.exists():
+        folder = corpus.work / SET_ASIDE
+        folder.mkdir(exist_ok=True)
+        target.rename(folder / f"{time.time_ns()}-{target.name}")
+
+
+def empty_set_aside(corpus: Corpus) -> None:
+    shutil.rmtree(corpus.work / SET_ASIDE, ignore_errors=True)
+
+
 def reset(corpus: Corpus) -> None:
     """Back to the approved corpus: no release, no build cache, the pristine record."""
     for path in corpus.added:
@@ -140,11 +162,7 @@ def reset(corpus: Corpus) -> None:
         path.write_bytes(data)
     corpus.edited.clear()
     for name in ("releases", "output", ".cache/build", "var"):
-        target = corpus.ours / name
-        if target.is_symlink() or target.is_file():
-            target.unlink()
-        else:
-            shutil.rmtree(target, ignore_errors=True)
+        set_aside(corpus, corpus.ours / name)
     corpus.record.parent.mkdir(parents=True)
     shutil.copy2(corpus.pristine_record, corpus.record)
 
@@ -208,9 +226,9 @@ def measure_search(corpus: Corpus, repeat: int) -> list[Measurement]:
     years = sorted(p.name for p in live.iterdir() if p.name.isdigit())
 
     def fresh_copy() -> None:
-        shutil.rmtree(scratch, ignore_errors=True)
+        set_aside(corpus, scratch)
         subprocess.run(["cp", "-al", str(live), str(scratch)], check=True)
-        shutil.rmtree(scratch / "pagefind", ignore_errors=True)
+        set_aside(corpus, scratch / "pagefind")
 
     def index(years_arg: str) -> list[str]:
         code = (
@@ -229,7 +247,7 @@ def measure_search(corpus: Corpus, repeat: int) -> list[Measurement]:
             fresh_copy,
         ),
     ]
-    shutil.rmtree(scratch, ignore_errors=True)
+    set_aside(corpus, scratch)
     return results
 
 
@@ -250,6 +268,7 @@ def profile_plugins(corpus: Corpus) -> dict:
 
 def bench_size(articles: int, repeat: int) -> dict:
     corpus = prepare(articles)
+    empty_set_aside(corpus)  # left by an interrupted run; normally empty
     plain_out = corpus.plain / "output"
     baseline = measure(
         "plain Pelican (baseline)",
@@ -257,7 +276,7 @@ def bench_size(articles: int, repeat: int) -> dict:
          str(REPO / "benchmarks" / "plain_pelicanconf.py"), "-o", str(plain_out), "-q"],
         corpus.plain,
         repeat,
-        lambda: shutil.rmtree(plain_out, ignore_errors=True),
+        lambda: set_aside(corpus, plain_out),
     )  # fmt: skip
     print(f"[{articles}] {baseline.name}: {baseline.median:.1f} s", flush=True)
     # Renditions into the photo cache once (measured by photos_bench.py), then from scratch.
@@ -287,7 +306,7 @@ def bench_size(articles: int, repeat: int) -> dict:
     )
     search = measure_search(corpus, repeat)
     profile = profile_plugins(corpus)
-    reset(corpus)
+    reset(corpus)  # what it sets aside is deleted once every size is measured (main)
     return {
         "articles": articles,
         "baseline": baseline,
@@ -373,12 +392,15 @@ def main() -> None:
     parser.add_argument("--articles", type=int, action="append")
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
-    for articles in args.articles or [1000, 10000]:
+    sizes = args.articles or [1000, 10000]
+    for articles in sizes:
         data = report(bench_size(articles, max(3, args.repeat)))
         RESULTS.mkdir(parents=True, exist_ok=True)
         out = RESULTS / f"site_bench-{articles}.json"
         out.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", "utf-8")
         print(f"JSON: {out}")
+    for articles in sizes:  # after every timed run of every size
+        shutil.rmtree(WORK / f"n{articles}" / SET_ASIDE, ignore_errors=True)
 
 
 if __name__ == "__main__":
