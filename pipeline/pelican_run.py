@@ -19,6 +19,8 @@ import os
 import re
 import sys
 
+from pipeline import heap
+
 
 class _Collector(logging.Handler):
     def __init__(self) -> None:
@@ -54,6 +56,8 @@ def build(
         collector.problems.append(f"ERROR\t{error}")
     except Exception as error:
         collector.problems.append(f"ERROR\t{type(error).__name__}: {error}")
+    finally:
+        heap.release()  # the build's objects are garbage once it ends (pipeline/heap.py)
     return collector.problems
 
 

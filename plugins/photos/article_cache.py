@@ -39,6 +39,7 @@ from pelican import signals
 from pelican.contents import Article
 from pelican.generators import ArticlesGenerator
 
+from pipeline import heap
 from pipeline.article_files import identity
 from pipeline.files import write_atomic, write_figures
 from pipeline.manifest import read_manifest
@@ -226,6 +227,7 @@ class ArticleCache:
                 index[name] = (stamp, photo_files)
                 fresh.append((name, stamp, mine, article))
         self.entries = {}
+        heap.settle()
         try:
             pid = os.fork()
         except OSError:

@@ -20,6 +20,7 @@ import logging
 import os
 from pathlib import Path
 
+from pipeline import heap
 from pipeline.files import write_figures
 
 STATS = "read-ahead.json"  # in the reader cache: how many articles the last build read ahead
@@ -75,6 +76,7 @@ class _Ahead:
         self.read = 0
 
     def start(self, reader, paths: list[str]) -> None:
+        heap.settle()  # each process leaves the build's objects as they are
         for number in range(self.workers):
             out, into = os.pipe()
             pid = os.fork()
@@ -151,7 +153,8 @@ def read_ahead(generator) -> None:
     reader = _reader(generator)
     if reader is None:
         return
-    names = _to_read(generator)
+    with heap.loading():  # the kept articles, loaded for the whole build
+        names = _to_read(generator)
     workers = min(generator.settings.get("PHOTOS_READ_WORKERS") or os.cpu_count() or 1, 64)
     minimum = generator.settings.get("PHOTOS_READ_AHEAD_MINIMUM", 16)
     if len(names) < max(minimum, 1) or workers <= 1:
@@ -160,6 +163,7 @@ def read_ahead(generator) -> None:
     ahead = _Ahead(names, workers)
     ahead.start(reader, [os.path.join(generator.path, name) for name in names])
     _ahead.append((ahead, reader))
+    heap.hold()  # Pelican builds its articles from the entries read ahead: until `finish`
     asked = generator.get_cached_data
 
     def get_cached_data(name, default=None):
@@ -176,6 +180,7 @@ def finish(_sender=None) -> None:
     while _ahead:
         ahead, reader = _ahead.pop()
         _record(reader, ahead.finish(), ahead.workers)
+        heap.resume()
 
 
 def _record(reader, articles: int, workers: int) -> None:

@@ -86,7 +86,9 @@ class Fingerprints:
     one level deeper, and from CONTENT_DEPTH on an article counts by its URL only."""
 
     def __init__(self) -> None:
-        self._shapes: dict[int, Shape] = {}  # by id: every value with parts (articles too)
+        # by id, every value with parts (articles too): its digest alone when it has no hole
+        # (most values: a rendering process keeps a few hundred thousand)
+        self._shapes: dict[int, bytes | Shape] = {}
         self._filled: dict[tuple[int, int], bytes] = {}  # (id, depth): values with holes
         self._open: set[int] = set()
         self._wrappers: dict[tuple, Shape] = {}
@@ -138,12 +140,13 @@ class Fingerprints:
     def _shape(self, value) -> Shape:
         known = self._shapes.get(id(value))
         if known is not None:
-            return known
+            return (known, ()) if type(known) is bytes else known
         if id(value) in self._open:  # a cycle that no article breaks
             raise Unkeyable(f"vòng tham chiếu qua {type(value).__name__}")
         self._open.add(id(value))
         try:
-            shape = self._shapes[id(value)] = self._compute(value)
+            shape = self._compute(value)
+            self._shapes[id(value)] = shape if shape[1] else shape[0]
         finally:
             self._open.discard(id(value))
         return shape

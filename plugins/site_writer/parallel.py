@@ -28,6 +28,8 @@ from pelican.contents import Content
 from pelican.utils import get_relative_path, path_to_url, sanitised_join
 from pelican.writers import FileOverwriteFailedError, Writer
 
+from pipeline import heap
+
 from . import page_keys
 from .page_keys import Fingerprints, RecordingContext, Unkeyable
 
@@ -176,6 +178,7 @@ class ParallelWriter(Writer):
             keys, self.reused = self._produce(calls, known)
             self.keys.update(page_keys.shared_names(keys))
             return
+        heap.settle()  # the processes share the build's objects without copying them
         children = [self._fork(_share(calls, number, workers), known) for number in range(workers)]
         for pid, pipe in children:
             with os.fdopen(pipe, "r", encoding="utf-8") as reader:
