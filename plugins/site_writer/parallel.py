@@ -5,7 +5,7 @@ Pelican renders and writes each page as a generator asks for it, on one
 core. Here each page is only claimed when asked for (so two pages on one
 path still fail the build, exactly as in Pelican), and rendered when the
 build is finalized, by `SITE_WRITER_WORKERS` forked processes (0: one per
-core) that each take every n-th page. Forking shares the articles, the
+core) that each take the pages of one stretch of time (`_share`). Forking shares the articles, the
 templates and the context as they are, so a page's bytes do not depend on
 which process wrote it. Every warning or error a process logs is logged
 again by the build, so it fails the build as before.
@@ -220,14 +220,30 @@ class ParallelWriter(Writer):
             os._exit(1 if capture.lines else 0)
 
 
-SHARE_BLOCK = 256  # pages handed out together: neighbours in time share most fingerprints
+def _when(call: Call) -> float:
+    """When a page's news happened: its article's date, or its list's newest article's; pages
+    with neither (search, the front page's own blocks) count as newest."""
+    kwargs = call[1]
+    shown = kwargs.get("article")
+    if shown is None:
+        listing = kwargs.get("listing")
+        items = getattr(listing, "items", None) or kwargs.get("articles") or kwargs.get("dates")
+        shown = items[0] if isinstance(items, (list, tuple)) and items else None
+    date = getattr(shown, "date", None)
+    try:
+        return date.timestamp()
+    except (AttributeError, TypeError, ValueError, OverflowError):
+        return float("inf")
 
 
 def _share(calls: list, number: int, workers: int) -> list:
-    """The `number`th process's pages: every `workers`th block of consecutive pages, so that
-    each process meets the same articles again (and fingerprints them once) while the
-    processes still get pages of every kind."""
-    return [c for i, c in enumerate(calls) if (i // SHARE_BLOCK) % workers == number]
+    """The `number`th process's pages: one stretch of time, as many pages as each other
+    process's. A page shows articles of about its own time (a list shows consecutive
+    ones, related stories are recent earlier ones, neighbours are next to it), so each
+    process fingerprints about its own share of the articles, not nearly all of them."""
+    order = sorted(range(len(calls)), key=lambda index: _when(calls[index]))
+    mine = order[number * len(calls) // workers : (number + 1) * len(calls) // workers]
+    return [calls[index] for index in sorted(mine)]
 
 
 def _link(source: str, target: str) -> bool:
