@@ -23,11 +23,13 @@ import json
 import os
 import shutil
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor, wait
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import TypeVar
 
 from . import release_files
 from .article import format_datetime, parse_datetime
@@ -65,15 +67,17 @@ from .releases import (
     tree_digest,
 )
 from .revisions import file_hash
-from .search import index_changed
+from .search import SEARCH_DIR, index_changed
 from .staff import PermissionDenied, resolve_actor
-from .verify import verify_release
+from .verify import verify_beside, verify_later
 from .workflow import WorkflowError, now
 
 LOCK_NAME = "publish.lock"
 # Tests that simulate the clock set this to publish "as at" a future moment; never in production,
 # where a future --at would break every embargo before its time.
 FUTURE_AT_VARIABLE = "NEWSROOM_ALLOW_FUTURE_AT"
+
+T = TypeVar("T")
 
 
 class PublishBusy(NewsroomError):
@@ -277,9 +281,11 @@ def build_release(
     previous: Path | None = None,
     reader_cache: Path | None = None,
     page_keys: Path | None = None,
-) -> None:
+    beside_search: Callable[[], T] | None = None,
+) -> T | None:
     """Pelican with publishconf.py over the staging tree (the gate checks the manifest), then
-    the search index of the years that changed since `previous` (the live release);
+    the search index of the years that changed since `previous` (the live release), while
+    `beside_search()` runs (it must not read the search folder; its result is returned);
     time-relative output counts from `publish_time`. Articles read are kept in
     `reader_cache` (plugins/photos/reader_cache.py) when given. With `page_keys` (a folder
     of one key file per release), pages whose inputs did not change since `previous` are
@@ -306,11 +312,32 @@ def build_release(
         with step("pelican"):
             content = staging / "content"
             run_pelican(root, "publishconf.py", output, content, publish_time, overrides)
-        with step("search"):
-            index_changed(output, previous)
+        return _search_beside(output, previous, beside_search)
     except BaseException:
         shutil.rmtree(output, ignore_errors=True)
         raise
+
+
+def _search_beside(output: Path, previous: Path | None, work: Callable[[], T] | None) -> T | None:
+    """The search index (Pagefind processes, mostly on one core for one year) and `work` on
+    this thread at once; the index is always finished before anything else happens to
+    `output`, and `work`'s failure is the one reported when both fail."""
+
+    def search() -> None:
+        with step("search"):
+            index_changed(output, previous)
+
+    if work is None:
+        search()
+        return None
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        indexing = pool.submit(search)
+        try:
+            result = work()
+        finally:
+            wait([indexing])
+    indexing.result()
+    return result
 
 
 # 4. Switch and record ------------------------------------------------------
@@ -451,10 +478,18 @@ def _release_manifest(
     staging = cache / "staging"
     built = staging_dir(config.releases_path, release_id)
     previous = current_release(root)
+    known = release_files.load(cache, previous)
+    verified = frozenset(n for n, e in known.items() if e[0] != "L") if known else None
+
+    def verify_pages() -> tuple[release_files.ReleaseFiles, list]:
+        with step("verify"):
+            files = release_files.describe(built, known, skip=SEARCH_DIR)
+            return files, verify_beside(built, manifest, files, verified, SEARCH_DIR)
+
     try:
         with step("materialize"):
             materialize(record, manifest, pages, staging)
-        build_release(
+        pages_files, waiting = build_release(
             root,
             staging,
             built,
@@ -462,12 +497,12 @@ def _release_manifest(
             previous=previous,
             reader_cache=cache / "readers",
             page_keys=cache / PAGE_KEYS,
+            beside_search=verify_pages,
         )
         with step("verify"):
-            known = release_files.load(cache, previous)
-            files = release_files.describe(built, known)
-            verified = frozenset(n for n, e in known.items() if e[0] != "L") if known else None
-            verify_release(built, manifest, files, verified)
+            search_files = release_files.describe(built, known, folder=SEARCH_DIR)
+            files = release_files.joined(pages_files, search_files)
+            verify_later(files, waiting)
             digest = release_files.digest(files)
     except BaseException:
         shutil.rmtree(built, ignore_errors=True)

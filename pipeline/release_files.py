@@ -32,15 +32,20 @@ class ReleaseFiles:
         return frozenset(name for name, entry in self.entries.items() if entry[0] != "L")
 
 
-def _walk(root: Path) -> list[tuple[str, os.DirEntry]]:
-    found, stack = [], [("", str(root))]
+def _walk(root: Path, folder: str = "", skip: str = "") -> list[tuple[str, os.DirEntry]]:
+    """The files under `folder` of `root` (all of it by default) but its top folder `skip`."""
+    prefix = f"{folder}/" if folder else ""
+    if folder and not os.path.isdir(os.path.join(root, folder)):
+        return []
+    found, stack = [], [(prefix, os.path.join(root, folder))]
     while stack:
-        prefix, folder = stack.pop()
-        with os.scandir(folder) as entries:
+        prefix, path = stack.pop()
+        with os.scandir(path) as entries:
             for entry in entries:
                 name = f"{prefix}{entry.name}"
                 if entry.is_dir(follow_symlinks=False):
-                    stack.append((f"{name}/", entry.path))
+                    if name != skip:
+                        stack.append((f"{name}/", entry.path))
                 else:
                     found.append((name, entry))
     return sorted(found, key=lambda item: item[0])
@@ -51,11 +56,14 @@ def _sha256(path: str) -> str:
         return hashlib.file_digest(file, "sha256").hexdigest()
 
 
-def describe(release: Path, previous: dict[str, list] | None = None) -> ReleaseFiles:
-    """Every file of `release`; entries of `previous` with the same identity are reused."""
+def describe(
+    release: Path, previous: dict[str, list] | None = None, folder: str = "", skip: str = ""
+) -> ReleaseFiles:
+    """Every file of `release` (only those under its `folder`, none under its top folder
+    `skip`, when given); entries of `previous` with the same identity are reused."""
     previous = previous or {}
     entries, reused = {}, set()
-    for name, entry in _walk(release):
+    for name, entry in _walk(release, folder, skip):
         if entry.is_symlink():
             entries[name] = ["L", os.readlink(entry.path)]
             continue
@@ -68,6 +76,12 @@ def describe(release: Path, previous: dict[str, list] | None = None) -> ReleaseF
         else:
             entries[name] = [*identity, _sha256(entry.path)]
     return ReleaseFiles(entries, frozenset(reused))
+
+
+def joined(first: ReleaseFiles, second: ReleaseFiles) -> ReleaseFiles:
+    """Two descriptions of separate parts of one release, as one (in name order)."""
+    entries = dict(sorted({**first.entries, **second.entries}.items()))
+    return ReleaseFiles(entries, first.reused | second.reused)
 
 
 def digest(files: ReleaseFiles) -> str:

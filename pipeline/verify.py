@@ -64,12 +64,13 @@ def _names_a_file(page: str, reference: str, files: frozenset[str]) -> bool:
 
 
 def _broken_in(release: Path, files: frozenset[str], pages: list[str]) -> dict[str, list[str]]:
+    """page -> the references in it that name no file of `files`."""
     # A site-root reference (`/chu-de/…/`) names the same file from every page, and every
     # page repeats the menus' and lists' ones: each is resolved once.
     from_root: dict[str, bool] = {}
     found = {}
     for page in pages:
-        problems = []
+        unresolved = []
         for reference in _references((release / page).read_text("utf-8")):
             if _from_root(reference):
                 exists = from_root.get(reference)
@@ -78,10 +79,14 @@ def _broken_in(release: Path, files: frozenset[str], pages: list[str]) -> dict[s
             else:
                 exists = _names_a_file(page, reference, files)
             if not exists:
-                problems.append(f"{page} trỏ tới {reference} không tồn tại")
-        if problems:
-            found[page] = problems
+                unresolved.append(reference)
+        if unresolved:
+            found[page] = unresolved
     return found
+
+
+def _problem(page: str, reference: str) -> str:
+    return f"{page} trỏ tới {reference} không tồn tại"
 
 
 def _forked(work, count: int) -> list:
@@ -121,6 +126,16 @@ def broken_references(
     """Every internal reference that resolves to no file, in page order; large releases are
     checked on every core. With `files` and the file names of the `previous` (verified)
     release, pages taken unchanged from it are not read again, unless a file went away."""
+    return [_problem(page, ref) for page, ref in _unresolved(release, files, previous)]
+
+
+def _unresolved(
+    release: Path,
+    files: ReleaseFiles | None = None,
+    previous: frozenset[str] | None = None,
+    workers: int | None = None,
+) -> list[tuple[str, str]]:
+    """(page, reference) for every reference that names no file of `files`, in page order."""
     files = files or describe(release)
     names = files.names()
     pages = sorted(name for name in names if name.endswith(".html"))
@@ -130,7 +145,8 @@ def broken_references(
         gone = [name for name in previous - names if not name.startswith(f"{SEARCH_DIR}/")]
         if not gone:
             pages = [page for page in pages if page not in files.reused]
-    workers = min(os.cpu_count() or 1, max(1, len(pages) // PAGES_PER_WORKER))
+    if workers is None:
+        workers = min(os.cpu_count() or 1, max(1, len(pages) // PAGES_PER_WORKER))
     fault_point("verify")
     if workers <= 1:
         found = _broken_in(release, names, pages)
@@ -139,7 +155,7 @@ def broken_references(
         found = {}
         for part in _forked(lambda n: _broken_in(release, names, shares[n]), workers):
             found.update(part)
-    return [problem for page in pages for problem in found.get(page, [])]
+    return [(page, reference) for page in pages for reference in found.get(page, [])]
 
 
 def unapproved_files(release: Path, manifest: Manifest, files: ReleaseFiles | None = None):
@@ -170,9 +186,38 @@ def verify_release(
     """Stop a release with a broken reference or an unaccounted page or photo. `files` and
     `previous` (see broken_references) let an incremental publish skip unchanged pages."""
     files = files or describe(release)
-    problems = broken_references(release, files, previous) + unapproved_files(
-        release, manifest, files
+    _stop_for(
+        broken_references(release, files, previous) + unapproved_files(release, manifest, files)
     )
+
+
+def verify_beside(
+    release: Path,
+    manifest: Manifest,
+    files: ReleaseFiles,
+    previous: frozenset[str] | None,
+    later: str,
+) -> list[tuple[str, str]]:
+    """`verify_release` while the release's top folder `later` (the search bundles) is still
+    being written, on one core (the writing takes the others): `files` describes the rest.
+    References into `later` are not judged here; they are returned, for `verify_later`."""
+    waiting, problems = [], []
+    for page, reference in _unresolved(release, files, previous, workers=1):
+        if (_target(page, reference) + "/").startswith(f"{later}/"):
+            waiting.append((page, reference))
+        else:
+            problems.append(_problem(page, reference))
+    _stop_for(problems + unapproved_files(release, manifest, files))
+    return waiting
+
+
+def verify_later(files: ReleaseFiles, waiting: list[tuple[str, str]]) -> None:
+    """The references `verify_beside` left, against the whole release's `files`."""
+    names = files.names()
+    _stop_for([_problem(p, r) for p, r in waiting if not _names_a_file(p, r, names)])
+
+
+def _stop_for(problems: list[str]) -> None:
     if problems:
         more = f" (và {len(problems) - 1} lỗi khác)" if len(problems) > 1 else ""
         raise BuildError(

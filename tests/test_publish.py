@@ -18,7 +18,7 @@ from pathlib import Path
 import feedparser
 import pytest
 
-from pipeline import processes
+from pipeline import processes, release_files
 from pipeline.article_files import file_identity
 from pipeline.build import run_pelican
 from pipeline.config import load_config
@@ -578,3 +578,72 @@ def test_old_releases_leave_the_list_at_once_and_the_disk_soon_after(newsroom):
     kept = list_releases(releases)
     assert len(kept) == KEEP_RELEASES and first not in kept and live(newsroom) in kept
     assert _settled(releases) == [release.name for release in kept]
+
+
+def test_verify_beside_search_leaves_only_references_into_the_search_folder_for_later(tmp_path):
+    from pipeline.manifest import Manifest
+    from pipeline.verify import verify_beside, verify_later
+
+    manifest = Manifest(at="2024-05-06T07:00:00+07:00", articles=())
+    release = tmp_path / "release"
+    (release / "tim-kiem").mkdir(parents=True)
+    (release / "tim-kiem" / "index.html").write_text(
+        '<link href="/pagefind/2024/ui.css"><a href="/">Trang chủ</a>'
+    )
+    (release / "index.html").write_text('<a href="/tim-kiem/">Tìm</a>')
+    (release / "pagefind").mkdir()  # being written: not yet described
+    pages = release_files.describe(release, skip="pagefind")
+    assert "pagefind/2024/ui.css" not in pages.names()
+    waiting = verify_beside(release, manifest, pages, None, "pagefind")
+    assert waiting == [("tim-kiem/index.html", "/pagefind/2024/ui.css")]
+    with pytest.raises(
+        BuildError, match=re.escape("tim-kiem/index.html trỏ tới /pagefind/2024/ui.css")
+    ):
+        verify_later(pages, waiting)  # the indexer did not write it
+    (release / "pagefind" / "2024").mkdir()
+    (release / "pagefind" / "2024" / "ui.css").write_text("body{}")
+    whole = release_files.joined(pages, release_files.describe(release, folder="pagefind"))
+    verify_later(whole, waiting)
+    assert list(whole.entries) == sorted(whole.entries)
+    assert release_files.digest(whole) == release_files.digest(release_files.describe(release))
+    (release / "index.html").write_text('<a href="/khong-co/">?</a>')
+    with pytest.raises(BuildError, match=re.escape("index.html trỏ tới /khong-co/")):
+        verify_beside(
+            release, manifest, release_files.describe(release, skip="pagefind"), None, "pagefind"
+        )
+
+
+def _one_article_site(site: Path) -> None:
+    page = site / "2024" / "05" / "06" / "bai" / "index.html"
+    page.parent.mkdir(parents=True)
+    page.write_text(
+        '<html lang="vi"><body><main data-pagefind-body><h1>Tuần tra biên giới</h1>'
+        "<p>Bộ đội biên phòng tuần tra.</p></main></body></html>",
+        "utf-8",
+    )
+
+
+def test_a_check_that_fails_beside_search_is_reported_once_the_index_is_written(tmp_path):
+    from pipeline.publish import _search_beside
+
+    site = tmp_path / "site"
+    _one_article_site(site)
+
+    def check() -> None:
+        raise BuildError("kiểm tra bản phát hành thất bại")
+
+    with pytest.raises(BuildError, match="kiểm tra bản phát hành thất bại"):
+        _search_beside(site, None, check)
+    assert (site / "pagefind" / "years.json").read_text("utf-8") == '["2024"]'
+
+
+def test_a_search_that_fails_beside_a_good_check_fails_the_build(tmp_path):
+    from pipeline.publish import _search_beside
+
+    site = tmp_path / "site"
+    _one_article_site(site)
+    (site / "pagefind").write_text("không phải thư mục")
+    checked = []
+    with pytest.raises(BuildError, match="lập chỉ mục tìm kiếm thất bại"):
+        _search_beside(site, None, lambda: checked.append("đã kiểm tra") or "kết quả")
+    assert checked == ["đã kiểm tra"]
