@@ -647,3 +647,17 @@ def test_a_search_that_fails_beside_a_good_check_fails_the_build(tmp_path):
     with pytest.raises(BuildError, match="lập chỉ mục tìm kiếm thất bại"):
         _search_beside(site, None, lambda: checked.append("đã kiểm tra") or "kết quả")
     assert checked == ["đã kiểm tra"]
+
+
+def test_a_manifest_changed_in_any_way_is_read_again(tmp_path):
+    from pipeline.files import write_atomic
+    from pipeline.manifest import read_manifest
+
+    path = tmp_path / "manifest.json"
+    for day in ("06", "07"):  # replaced by rename, as a publish writes it
+        manifest = Manifest(f"2024-05-{day}T07:00:00+07:00", ())
+        write_atomic(path, to_json(manifest).encode("utf-8"))
+        assert read_manifest(path) == manifest
+    rewritten = Manifest("2024-05-08T07:00:00+07:00", ())  # same size, written in place
+    path.write_text(to_json(rewritten), "utf-8")
+    assert read_manifest(path) == rewritten
