@@ -4,13 +4,20 @@ from __future__ import annotations
 
 import random
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from operator import attrgetter
 from types import SimpleNamespace
 
 import pytest
 
-from plugins.archive_lists.archive_lists import Members, _pelican_period_archives, use_members
+from plugins.archive_lists.archive_lists import (
+    Members,
+    _pelican_generate_tags,
+    _pelican_period_archives,
+    generate_tags,
+    use_members,
+)
 from plugins.archive_lists.archive_lists import period_archives as one_pass_archives
 from tests.helpers import page, write_article
 from tests.workflow_helpers import publish_all
@@ -144,3 +151,42 @@ def test_built_lists_hold_exactly_their_articles_newest_first(empty_project):
     assert listed("2023/01/03/") == expected(lambda d, *_: d == 3)
     assert listed("2023/01/09/") == ["bai-4"]
     assert not (output / "2023/01/05").exists()
+
+
+@dataclass(frozen=True)
+class _Tag:
+    slug: str
+
+    @property
+    def save_as(self) -> str:
+        return f"chu-de/{self.slug}/index.html"
+
+    url = page_name = save_as
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_tag_pages_get_pelicans_dates_for_every_tag(seed):
+    chance = random.Random(seed)
+    articles = _articles(60, seed)
+    tags = defaultdict(Members)
+    for slug in ("bien-gioi", "bien-dao", "tuan-tra", "le", "dan-van"):
+        tags[_Tag(slug)].extend(a for a in articles if chance.random() < 0.4)
+    tags[_Tag("")]  # no articles, and a slug that makes no page of its own
+    hidden = SimpleNamespace(n=-1, date=articles[0].date)  # listed under a tag, not dated
+    tags[_Tag("le")].append(hidden)
+    dated = sorted(articles, key=attrgetter("date"), reverse=True)
+
+    def pages(generate) -> list:
+        written = []
+        site = SimpleNamespace(
+            dates=dated, tags=tags, context={}, articles=articles, get_template=lambda n: n
+        )
+        generate(site, lambda *args, **kwargs: written.append((args, kwargs)))
+        return [
+            (args, {k: [id(a) for a in v] if k == "dates" else v for k, v in kwargs.items()})
+            for args, kwargs in written
+        ]
+
+    ours = pages(generate_tags)
+    assert ours == pages(_pelican_generate_tags)
+    assert [len(kwargs["dates"]) for _args, kwargs in ours][-1] == 0

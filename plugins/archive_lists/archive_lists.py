@@ -7,17 +7,22 @@ every article of the site. At 10,000 articles that is about 6 s of a build
 spent comparing objects, in every publish (and more with day archives,
 which plain Pelican does not make). Here the lists that Pelican fills answer
 `in` from a set of identities (articles compare by identity), and period
-archives are filled from one walk. Pelican still does all the grouping,
+archives are filled from one walk, and each tag's date-ordered list from one
+index of the site's order. Pelican still does all the grouping,
 naming and ordering; the results are the same lists, which the tests check
 against Pelican's own code.
 """
 
 from __future__ import annotations
 
+import logging
 from collections import defaultdict
 
 from pelican import signals
 from pelican.generators import ArticlesGenerator
+from pelican.writers import FileOverwriteFailedError
+
+logger = logging.getLogger(__name__)
 
 
 class Members(list):
@@ -91,6 +96,30 @@ def period_archives(self, sorted_articles, articles, settings):
 
 
 ArticlesGenerator._build_period_archives = period_archives
+_pelican_generate_tags = ArticlesGenerator.generate_tags
+
+
+def generate_tags(self, write) -> None:
+    """Pelican's tag pages, each with its `dates` (the tag's articles in the order of the
+    site's `dates`) taken from one index of that order: Pelican tests every article of the
+    site for each tag (200 tags and 10,000 articles: two million tests)."""
+    place = {id(article): number for number, article in enumerate(self.dates)}
+    template = self.get_template("tag")
+    for tag, articles in self.tags.items():
+        numbers = sorted({place[id(a)] for a in articles if id(a) in place})
+        dates = [self.dates[number] for number in numbers]
+        try:
+            write(tag.save_as, template, self.context, tag=tag, url=tag.url, articles=articles,
+                  dates=dates, template_name="tag", blog=True, page_name=tag.page_name,
+                  all_articles=self.articles)  # fmt: skip
+        except FileOverwriteFailedError:
+            if tag.slug:  # as Pelican: a tag whose slug is empty has no page of its own
+                logger.error('Failed to write Tag page for "%s".', tag)
+                raise
+            logger.info('Tag "%s" has an invalid slug; skipping writing tag page...', tag)
+
+
+ArticlesGenerator.generate_tags = generate_tags
 
 
 def register() -> None:
