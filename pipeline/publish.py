@@ -282,10 +282,12 @@ def build_release(
     reader_cache: Path | None = None,
     page_keys: Path | None = None,
     beside_search: Callable[[], T] | None = None,
+    previous_files: dict[str, list] | None = None,
 ) -> T | None:
     """Pelican with publishconf.py over the staging tree (the gate checks the manifest), then
     the search index of the years that changed since `previous` (the live release), while
     `beside_search()` runs (it must not read the search folder; its result is returned);
+    `previous_files` is the file list of `previous` (pipeline/release_files.py), when kept;
     time-relative output counts from `publish_time`. Articles read are kept in
     `reader_cache` (plugins/photos/reader_cache.py) when given. With `page_keys` (a folder
     of one key file per release), pages whose inputs did not change since `previous` are
@@ -312,20 +314,22 @@ def build_release(
         with step("pelican"):
             content = staging / "content"
             run_pelican(root, "publishconf.py", output, content, publish_time, overrides)
-        return _search_beside(output, previous, beside_search)
+        return _search_beside(output, previous, beside_search, previous_files)
     except BaseException:
         shutil.rmtree(output, ignore_errors=True)
         raise
 
 
-def _search_beside(output: Path, previous: Path | None, work: Callable[[], T] | None) -> T | None:
+def _search_beside(
+    output: Path, previous: Path | None, work: Callable[[], T] | None, listed: dict | None = None
+) -> T | None:
     """The search index (Pagefind processes, mostly on one core for one year) and `work` on
     this thread at once; the index is always finished before anything else happens to
     `output`, and `work`'s failure is the one reported when both fail."""
 
     def search() -> None:
         with step("search"):
-            index_changed(output, previous)
+            index_changed(output, previous, listed)
 
     if work is None:
         search()
@@ -498,6 +502,7 @@ def _release_manifest(
             reader_cache=cache / "readers",
             page_keys=cache / PAGE_KEYS,
             beside_search=verify_pages,
+            previous_files=known,
         )
         with step("verify"):
             search_files = release_files.describe(built, known, folder=SEARCH_DIR)

@@ -100,16 +100,50 @@ def indexed_part(html: str) -> tuple[str, ...]:
     return (*tags, html[start:])
 
 
-def _same_pages(site: Path, previous: Path, year: str) -> bool:
-    pages = _pages(site, year)
-    if not (previous / year).is_dir() or pages != _pages(previous, year):
+def _same_pages(site: Path, previous: Path, year: str, listed: dict | None = None) -> bool:
+    """Whether the year's pages in `site` are those of `previous` with the same indexed part.
+    With `listed` (the previous release's file list, pipeline/release_files.py), the previous
+    release is not walked: a page whose inode is the listed one is a hard link to it."""
+    if listed is None:
+        pages = _pages(site, year)
+        if not (previous / year).is_dir() or pages != _pages(previous, year):
+            return False
+        linked = {p for p in pages if os.path.samefile(site / p, previous / p)}
+    else:
+        inodes = _page_inodes(site, year)
+        pages = sorted(inodes)
+        before = {
+            name: entry[0]
+            for name, entry in listed.items()
+            if name.startswith(f"{year}/") and name.endswith(".html") and entry[0] != "L"
+        }
+        if pages != sorted(before):
+            return False
+        linked = {p for p in pages if inodes[p] == before[p]}
+    try:
+        return all(
+            p in linked  # a hard link to the same file
+            or indexed_part((site / p).read_text("utf-8"))
+            == indexed_part((previous / p).read_text("utf-8"))
+            for p in pages
+        )
+    except OSError:  # a page gone from the previous release: index the year again
         return False
-    return all(
-        os.path.samefile(site / p, previous / p)  # a hard link to the same file
-        or indexed_part((site / p).read_text("utf-8"))
-        == indexed_part((previous / p).read_text("utf-8"))
-        for p in pages
-    )
+
+
+def _page_inodes(site: Path, year: str) -> dict[str, int]:
+    """page -> inode for the year's pages, from the folder listings alone (no `stat`)."""
+    found, stack = {}, [(f"{year}/", os.path.join(site, year))]
+    while stack:
+        prefix, folder = stack.pop()
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                name = prefix + entry.name
+                if entry.is_dir(follow_symlinks=False):
+                    stack.append((f"{name}/", entry.path))
+                elif name.endswith(".html"):
+                    found[name] = entry.inode()
+    return found
 
 
 def _bundle_version(bundle: Path) -> str | None:
@@ -127,23 +161,26 @@ def _link_tree(source: Path, target: Path) -> None:
         os.link(source / name, destination)
 
 
-def reusable_years(site: Path, previous: Path | None) -> list[str]:
-    """Years whose previous bundle is exactly what indexing them again would give."""
+def reusable_years(site: Path, previous: Path | None, listed: dict | None = None) -> list[str]:
+    """Years whose previous bundle is exactly what indexing them again would give (`listed`:
+    see _same_pages)."""
     if previous is None or not previous.is_dir():
         return []
+    if listed is not None and os.stat(site).st_dev != os.stat(previous).st_dev:
+        listed = None  # inodes name the same file only on one file system
     version = importlib.metadata.version("pagefind")
     return [
         year
         for year in article_years(site)
         if _bundle_version(previous / SEARCH_DIR / year) == version
-        and _same_pages(site, previous, year)
+        and _same_pages(site, previous, year, listed)
     ]
 
 
-def index_changed(site: Path, previous: Path | None) -> list[str]:
-    """Index only the years that changed since `previous` (a release); link the others'
-    bundles from it. Returns the years indexed."""
-    reused = reusable_years(site, previous)
+def index_changed(site: Path, previous: Path | None, listed: dict | None = None) -> list[str]:
+    """Index only the years that changed since `previous` (a release, whose file list is
+    `listed` when known); link the others' bundles from it. Returns the years indexed."""
+    reused = reusable_years(site, previous, listed)
     for year in reused:
         assert previous is not None
         _link_tree(previous / SEARCH_DIR / year, site / SEARCH_DIR / year)

@@ -11,12 +11,13 @@ from __future__ import annotations
 import json
 import os
 import pickle
+import shutil
 from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
 
-from pipeline import release_files, verify
+from pipeline import release_files, search, verify
 from pipeline.article import parse_datetime
 from pipeline.build import run_pelican
 from pipeline.config import load_config
@@ -433,3 +434,31 @@ def test_damaged_article_cache_only_makes_the_publish_read_again(published, dama
     )
     _rebuild(published, LATER + timedelta(hours=1))
     assert _articles(published) == {"kept": 6, "read": 0}
+
+
+def _body(text: str) -> str:
+    return f'<html lang="vi"><main data-pagefind-body><p>{text}</p></main></html>'
+
+
+@pytest.mark.parametrize("from_list", [True, False])
+def test_a_search_year_is_reused_only_when_its_pages_index_the_same(tmp_path, from_list):
+    previous, site = tmp_path / "previous", tmp_path / "site"
+    pages = {f"2023/08/0{n}/bai-{n}/index.html": _body(f"Bài {n}") for n in range(1, 4)}
+    _write_tree(previous, pages)
+    listed = release_files.describe(previous).entries if from_list else None
+
+    def new_release(changed: dict[str, str]) -> bool:
+        shutil.rmtree(site, ignore_errors=True)
+        for name in pages:  # unchanged pages are hard links, as the site writer makes them
+            (site / name).parent.mkdir(parents=True, exist_ok=True)
+            if name not in changed:
+                os.link(previous / name, site / name)
+        _write_tree(site, {k: v for k, v in changed.items() if v is not None})  # None: gone
+        return search._same_pages(site, previous, "2023", listed)
+
+    first = "2023/08/01/bai-1/index.html"
+    assert new_release({})
+    assert new_release({first: _body("Bài 1").replace("<main", "<nav>Tin mới</nav><main")})
+    assert not new_release({first: _body("Bài 1 đã sửa")})
+    assert not new_release({"2023/09/01/bai-moi/index.html": _body("Bài mới")})
+    assert not new_release({first: None})
