@@ -140,17 +140,14 @@ def _checkpoint(record: Path) -> None:
 
 
 def set_aside(corpus: Corpus, target: Path) -> None:
-    """`target` out of the way by rename, deleted by `empty_set_aside` (see the docstring)."""
+    """`target` out of the way by rename, deleted once every size is measured (`main`; what
+    an interrupted run set aside too), never just before a timed run."""
     if target.is_symlink() or target.is_file():
         target.unlink()
     elif target.exists():
         folder = corpus.work / SET_ASIDE
         folder.mkdir(exist_ok=True)
         target.rename(folder / f"{time.time_ns()}-{target.name}")
-
-
-def empty_set_aside(corpus: Corpus) -> None:
-    shutil.rmtree(corpus.work / SET_ASIDE, ignore_errors=True)
 
 
 def reset(corpus: Corpus) -> None:
@@ -268,7 +265,6 @@ def profile_plugins(corpus: Corpus) -> dict:
 
 def bench_size(articles: int, repeat: int) -> dict:
     corpus = prepare(articles)
-    empty_set_aside(corpus)  # left by an interrupted run; normally empty
     plain_out = corpus.plain / "output"
     baseline = measure(
         "plain Pelican (baseline)",

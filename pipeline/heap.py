@@ -10,7 +10,9 @@ header, so each page of memory the child shares with the build is copied.
 are loaded (loading makes no cycles to collect), then settles them; `settle`
 leaves every object alive at that moment out of later collections
 (`gc.freeze`), before forking; `release` gives them back to the collector when
-the build ends.
+the build ends. Garbage cycles made while collections are held off are frozen
+with the rest until then (each build is a process of its own,
+pipeline/pelican_run.py, so nothing carries over to the next build).
 """
 
 from __future__ import annotations

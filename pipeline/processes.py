@@ -25,6 +25,7 @@ from .errors import NewsroomError
 STATS_VARIABLE = "NEWSROOM_PUBLISH_STATS"
 STATS: dict[str, dict[str, float]] = {"seconds": {}, "peak_rss_mb": {}, "cpu_seconds": {}}
 _lock = threading.Lock()  # Pagefind runs from several threads
+_running: set[subprocess.Popen] = set()  # started by `run`, not yet ended
 
 
 @dataclass(frozen=True)
@@ -38,12 +39,17 @@ def run(command: list[str], label: str, cwd: Path | None = None) -> Finished:
     """Run `command` to its end; its peak RSS and CPU time are kept under `label`."""
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         process = subprocess.Popen(command, cwd=cwd, stdout=out, stderr=err)
+        with _lock:
+            _running.add(process)
         try:
             _pid, status, usage = os.wait4(process.pid, 0)
         except BaseException:
             process.kill()
             process.wait()
             raise
+        finally:
+            with _lock:
+                _running.discard(process)
         process.returncode = os.waitstatus_to_exitcode(status)
         with _lock:
             peaks, cpu = STATS["peak_rss_mb"], STATS["cpu_seconds"]
@@ -56,6 +62,17 @@ def run(command: list[str], label: str, cwd: Path | None = None) -> Finished:
             out.read().decode("utf-8", errors="replace"),
             err.read().decode("utf-8", errors="replace"),
         )
+
+
+def stop_all() -> None:
+    """Kill every process `run` started that has not ended: a process waited for on another
+    thread (the search index) is not stopped by Ctrl-C in this one."""
+    with _lock:
+        for process in _running:
+            try:
+                process.kill()
+            except OSError:
+                pass
 
 
 @contextmanager

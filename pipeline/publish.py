@@ -31,7 +31,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TypeVar
 
-from . import release_files
+from . import processes, release_files
 from .article import format_datetime, parse_datetime
 from .article_files import file_identity
 from .build import run_pelican
@@ -323,9 +323,10 @@ def build_release(
 def _search_beside(
     output: Path, previous: Path | None, work: Callable[[], T] | None, listed: dict | None = None
 ) -> T | None:
-    """The search index (Pagefind processes, mostly on one core for one year) and `work` on
-    this thread at once; the index is always finished before anything else happens to
-    `output`, and `work`'s failure is the one reported when both fail."""
+    """The search index (Pagefind processes, on a thread of their own) and `work` on this
+    thread at once; the index is always finished (or its processes stopped, on Ctrl-C)
+    before anything else happens to `output`, and `work`'s failure is the one reported
+    when both fail."""
 
     def search() -> None:
         with step("search"):
@@ -338,8 +339,12 @@ def _search_beside(
         indexing = pool.submit(search)
         try:
             result = work()
-        finally:
             wait([indexing])
+        except BaseException as error:
+            if not isinstance(error, Exception):  # Ctrl-C, or told to stop: stop Pagefind too
+                processes.stop_all()
+            wait([indexing])
+            raise
     indexing.result()
     return result
 

@@ -10,6 +10,7 @@ from operator import attrgetter
 from types import SimpleNamespace
 
 import pytest
+from pelican.writers import FileOverwriteFailedError
 
 from plugins.archive_lists.archive_lists import (
     Members,
@@ -190,3 +191,29 @@ def test_tag_pages_get_pelicans_dates_for_every_tag(seed):
     ours = pages(generate_tags)
     assert ours == pages(_pelican_generate_tags)
     assert [len(kwargs["dates"]) for _args, kwargs in ours][-1] == 0
+
+
+@pytest.mark.parametrize("slug", ["", "bien-gioi"])
+def test_tag_pages_fail_or_skip_a_taken_path_as_pelican_does(slug):
+    tags = defaultdict(Members)
+    tags[_Tag(slug)].extend(_articles(3, 1))
+    tags[_Tag("tuan-tra")].extend(_articles(2, 2))
+
+    def outcome(generate) -> tuple:
+        written = []
+
+        def write(name, *args, **kwargs):
+            if kwargs["tag"].slug == slug:
+                raise FileOverwriteFailedError(f"{name} đã được ghi")
+            written.append(name)
+
+        site = SimpleNamespace(dates=[], tags=tags, context={}, articles=[], get_template=str)
+        try:
+            generate(site, write)
+        except FileOverwriteFailedError:
+            return "failed", written
+        return "done", written
+
+    ours = outcome(generate_tags)
+    assert ours == outcome(_pelican_generate_tags)
+    assert ours == (("done", ["chu-de/tuan-tra/index.html"]) if not slug else ("failed", []))

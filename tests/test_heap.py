@@ -23,6 +23,9 @@ def test_objects_loaded_are_left_out_of_later_collections():
         kept = [{"article": n} for n in range(1000)]
     assert gc.isenabled()
     assert gc.get_freeze_count() >= len(kept)
+    assert not any(found is kept for found in gc.get_objects())  # out of every collection
+    heap.release()
+    assert any(found is kept for found in gc.get_objects())
 
 
 def test_a_load_that_fails_leaves_the_collector_on():

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import pytest
 from jinja2 import DictLoader, Environment
+from markupsafe import Markup
 from pelican.contents import Article
 from pelican.settings import DEFAULT_CONFIG
 from pelican.urlwrappers import Category, Tag
@@ -98,6 +99,21 @@ def test_tags_of_different_articles_count_by_value():
     prints = Fingerprints()
     assert prints.of(first.tags) == prints.of(second.tags)
     assert prints.of([Tag("biên giới", settings)]) != prints.of([Category("biên giới", settings)])
+
+
+def test_a_method_held_by_an_article_covers_what_its_own_article_shows():
+    page, shown, further = _article("Bai ba"), _article("Bai hai"), _article("Bai mot")
+    page.tom_tat, shown.related = shown.get_relative_source_path, [further]
+    before = Fingerprints().of(page)
+    further.title = "Bai mot da sua"  # the method may read `shown.related[0].title`
+    assert Fingerprints().of(page) != before
+
+
+def test_tags_whose_names_differ_only_in_escaping_are_told_apart():
+    settings = copy.deepcopy(DEFAULT_CONFIG)
+    prints = Fingerprints()
+    plain, markup = Tag("a&b", settings), Tag(Markup("a&b"), settings)
+    assert prints.of(plain) != prints.of(markup)
 
 
 def test_a_tag_counts_by_its_name_and_slug_not_by_cached_state():

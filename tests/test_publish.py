@@ -659,5 +659,39 @@ def test_a_manifest_changed_in_any_way_is_read_again(tmp_path):
         write_atomic(path, to_json(manifest).encode("utf-8"))
         assert read_manifest(path) == manifest
     rewritten = Manifest("2024-05-08T07:00:00+07:00", ())  # same size, written in place
+    before = path.stat().st_mtime_ns
     path.write_text(to_json(rewritten), "utf-8")
+    os.utime(path, ns=(before + 1_000_000, before + 1_000_000))  # on any clock's granularity
     assert read_manifest(path) == rewritten
+
+
+def test_stopping_every_process_ends_one_waited_for_on_another_thread():
+    import threading
+    import time
+
+    finished = []
+    waiting = threading.Thread(
+        target=lambda: finished.append(processes.run(["sleep", "30"], "thử").returncode)
+    )
+    started = time.monotonic()
+    waiting.start()
+    while not processes._running and time.monotonic() - started < 5:
+        time.sleep(0.01)
+    processes.stop_all()
+    waiting.join(timeout=10)
+    assert finished == [-9] and time.monotonic() - started < 10
+    assert not processes._running
+
+
+def test_ctrl_c_beside_search_is_not_swallowed(tmp_path):
+    from pipeline.publish import _search_beside
+
+    site = tmp_path / "site"
+    _one_article_site(site)
+
+    def interrupted() -> None:
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        _search_beside(site, None, interrupted)
+    assert not processes._running  # Pagefind ended or was stopped

@@ -183,11 +183,12 @@ class Fingerprints:
             return _digest(name, repr(value).encode()), ()
         if isinstance(value, (types.FunctionType, types.BuiltinFunctionType, type)):
             return _digest(name, f"{value.__module__}.{value.__qualname__}".encode()), ()
-        if isinstance(value, types.MethodType):
-            return self._parts(name, [value.__func__.__qualname__, value.__self__])
+        if isinstance(value, types.MethodType):  # may read all its object shows: full depth
+            method = value.__func__.__qualname__.encode()
+            return _digest(name, method, self.of(value.__self__)), ()
         if isinstance(value, URLWrapper):  # a tag, author or section: all else derives from these
             # (each article has its own objects for the same tags: one digest per tag)
-            identity = (name, value.name, value.slug)
+            identity = (name, type(value.name), value.name, type(value.slug), value.slug)
             known = self._wrappers.get(identity)
             if known is None:
                 known = self._wrappers[identity] = self._parts(name, [value.name, value.slug])
