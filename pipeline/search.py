@@ -181,11 +181,17 @@ def index_changed(site: Path, previous: Path | None, listed: dict | None = None)
     """Index only the years that changed since `previous` (a release, whose file list is
     `listed` when known); link the others' bundles from it. Returns the years indexed."""
     reused = reusable_years(site, previous, listed)
-    for year in reused:
-        assert previous is not None
-        _link_tree(previous / SEARCH_DIR / year, site / SEARCH_DIR / year)
     changed = [year for year in article_years(site) if year not in reused]
-    index_site(site, changed)
+
+    def link_reused() -> None:
+        for year in reused:
+            assert previous is not None
+            _link_tree(previous / SEARCH_DIR / year, site / SEARCH_DIR / year)
+
+    with ThreadPoolExecutor(max_workers=1) as pool:  # while Pagefind indexes the changed ones
+        linking = pool.submit(link_reused)
+        index_site(site, changed)
+    linking.result()
     return changed
 
 
