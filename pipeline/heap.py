@@ -26,14 +26,11 @@ _held = False  # collections held off by `hold`
 
 @contextmanager
 def loading() -> Iterator[None]:
-    enabled = gc.isenabled()
-    gc.disable()
+    hold()
     try:
         yield
     finally:
-        if enabled:
-            gc.enable()
-        settle()
+        resume()
 
 
 def hold() -> None:

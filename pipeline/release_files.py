@@ -32,8 +32,10 @@ class ReleaseFiles:
         return frozenset(name for name, entry in self.entries.items() if entry[0] != "L")
 
 
-def _walk(root: Path, folder: str = "", skip: str = "") -> list[tuple[str, os.DirEntry]]:
-    """The files under `folder` of `root` (all of it by default) but its top folder `skip`."""
+def walk(root: Path, folder: str = "", skip: str = "") -> list[tuple[str, os.DirEntry]]:
+    """(path, entry) for the files under `folder` of `root` (all of it by default) but its
+    top folder `skip`, in path order; an entry knows its file's type and inode without a
+    `stat`."""
     prefix = f"{folder}/" if folder else ""
     if folder and not os.path.isdir(os.path.join(root, folder)):
         return []
@@ -63,7 +65,7 @@ def describe(
     `skip`, when given); entries of `previous` with the same identity are reused."""
     previous = previous or {}
     entries, reused = {}, set()
-    for name, entry in _walk(release, folder, skip):
+    for name, entry in walk(release, folder, skip):
         if entry.is_symlink():
             entries[name] = ["L", os.readlink(entry.path)]
             continue

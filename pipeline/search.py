@@ -23,6 +23,7 @@ from pathlib import Path
 
 from . import processes
 from .errors import BuildError
+from .release_files import walk
 
 SEARCH_DIR = "pagefind"
 YEARS_FILE = "years.json"
@@ -133,17 +134,7 @@ def _same_pages(site: Path, previous: Path, year: str, listed: dict | None = Non
 
 def _page_inodes(site: Path, year: str) -> dict[str, int]:
     """page -> inode for the year's pages, from the folder listings alone (no `stat`)."""
-    found, stack = {}, [(f"{year}/", os.path.join(site, year))]
-    while stack:
-        prefix, folder = stack.pop()
-        with os.scandir(folder) as entries:
-            for entry in entries:
-                name = prefix + entry.name
-                if entry.is_dir(follow_symlinks=False):
-                    stack.append((f"{name}/", entry.path))
-                elif name.endswith(".html"):
-                    found[name] = entry.inode()
-    return found
+    return {name: entry.inode() for name, entry in walk(site, year) if name.endswith(".html")}
 
 
 def _bundle_version(bundle: Path) -> str | None:

@@ -211,10 +211,16 @@ def verify_beside(
     return waiting
 
 
-def verify_later(files: ReleaseFiles, waiting: list[tuple[str, str]]) -> None:
-    """The references `verify_beside` left, against the whole release's `files`."""
+def verify_later(
+    release: Path, files: ReleaseFiles, waiting: list[tuple[str, str]], later: str
+) -> None:
+    """The references `verify_beside` left, and those of any page inside `later`, against
+    the whole release's `files`: together, what `verify_release` checks."""
     names = files.names()
-    _stop_for([_problem(p, r) for p, r in waiting if not _names_a_file(p, r, names)])
+    problems = [_problem(p, r) for p, r in waiting if not _names_a_file(p, r, names)]
+    pages = sorted(n for n in names if n.startswith(f"{later}/") and n.endswith(".html"))
+    found = _broken_in(release, names, pages)
+    _stop_for(problems + [_problem(p, r) for p in pages for r in found.get(p, [])])
 
 
 def _stop_for(problems: list[str]) -> None:

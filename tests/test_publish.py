@@ -599,11 +599,17 @@ def test_verify_beside_search_leaves_only_references_into_the_search_folder_for_
     with pytest.raises(
         BuildError, match=re.escape("tim-kiem/index.html trỏ tới /pagefind/2024/ui.css")
     ):
-        verify_later(pages, waiting)  # the indexer did not write it
+        verify_later(release, pages, waiting, "pagefind")  # the indexer did not write it
     (release / "pagefind" / "2024").mkdir()
     (release / "pagefind" / "2024" / "ui.css").write_text("body{}")
     whole = release_files.joined(pages, release_files.describe(release, folder="pagefind"))
-    verify_later(whole, waiting)
+    verify_later(release, whole, waiting, "pagefind")
+    (release / "pagefind" / "2024" / "ui.html").write_text('<a href="/khong-co/">?</a>')
+    whole = release_files.joined(pages, release_files.describe(release, folder="pagefind"))
+    with pytest.raises(BuildError, match=re.escape("pagefind/2024/ui.html trỏ tới /khong-co/")):
+        verify_later(release, whole, waiting, "pagefind")  # a page in the index is checked too
+    (release / "pagefind" / "2024" / "ui.html").unlink()
+    whole = release_files.joined(pages, release_files.describe(release, folder="pagefind"))
     assert list(whole.entries) == sorted(whole.entries)
     assert release_files.digest(whole) == release_files.digest(release_files.describe(release))
     (release / "index.html").write_text('<a href="/khong-co/">?</a>')
@@ -695,3 +701,19 @@ def test_ctrl_c_beside_search_is_not_swallowed(tmp_path):
     with pytest.raises(KeyboardInterrupt):
         _search_beside(site, None, interrupted)
     assert not processes._running  # Pagefind ended or was stopped
+
+
+def test_a_publish_whose_release_has_a_broken_link_changes_nothing_live(newsroom, capsys):
+    submit_and_approve(newsroom, "tuan-tra-song-bien")
+    assert cli(newsroom, "publish", "--as", "bientapvien") == 0
+    first, first_files = live(newsroom), tree(live(newsroom))
+    story(newsroom, "don-bien-phong", "Xem [bài cũ](/2024/05/01/khong-co-bai-nay/) trước.")
+    submit_and_approve(newsroom, "don-bien-phong")
+    capsys.readouterr()
+    assert cli(newsroom, "publish", "--as", "bientapvien") != 0
+    error = capsys.readouterr().err.strip()
+    assert len(error.splitlines()) == 1
+    assert "trỏ tới /2024/05/01/khong-co-bai-nay/ không tồn tại" in error
+    assert live(newsroom) == first and tree(first) == first_files
+    releases = newsroom / "releases"
+    assert sorted(p.name for p in releases.iterdir()) == [first.name]  # nothing half-built

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 
 from plugins.site_writer.pagination import Listing
-from plugins.site_writer.parallel import _share
+from plugins.site_writer.parallel import _shares
 
 
 class _Shown:
@@ -34,7 +34,7 @@ def _when(call) -> datetime | None:
 
 def test_each_process_takes_one_stretch_of_time_and_every_page_once():
     calls = _calls()
-    older, newer = _share(calls, 0, 2), _share(calls, 1, 2)
+    older, newer = _shares(calls, 2)
     assert sorted(c[0] for c in older + newer) == sorted(c[0] for c in calls)
     assert abs(len(older) - len(newer)) <= 1
     dated = [_when(c) for c in newer if _when(c) is not None]
@@ -44,6 +44,5 @@ def test_each_process_takes_one_stretch_of_time_and_every_page_once():
 
 def test_a_process_keeps_pelicans_order_within_its_share():
     calls = _calls()
-    for number in range(3):
-        share = _share(calls, number, 3)
+    for share in _shares(calls, 3):
         assert share == sorted(share, key=calls.index)

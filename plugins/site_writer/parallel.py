@@ -5,9 +5,9 @@ Pelican renders and writes each page as a generator asks for it, on one
 core. Here each page is only claimed when asked for (so two pages on one
 path still fail the build, exactly as in Pelican), and rendered when the
 build is finalized, by `SITE_WRITER_WORKERS` forked processes (0: one per
-core) that each take the pages of one stretch of time (`_share`). Forking shares the articles, the
-templates and the context as they are, so a page's bytes do not depend on
-which process wrote it. Every warning or error a process logs is logged
+core) that each take the pages of one stretch of time (`_shares`). Forking
+shares the articles, the templates and the context as they are, so a page's
+bytes do not depend on which process wrote it. Every warning or error a process logs is logged
 again by the build, so it fails the build as before.
 
 Each page whose key (page_keys.py) equals its key in the previous release
@@ -179,7 +179,7 @@ class ParallelWriter(Writer):
             self.keys.update(page_keys.shared_names(keys))
             return
         heap.settle()  # the processes share the build's objects without copying them
-        children = [self._fork(_share(calls, number, workers), known) for number in range(workers)]
+        children = [self._fork(share, known) for share in _shares(calls, workers)]
         for pid, pipe in children:
             with os.fdopen(pipe, "r", encoding="utf-8") as reader:
                 report = reader.read()
@@ -236,14 +236,19 @@ def _when(call: Call) -> float:
         return float("inf")
 
 
-def _share(calls: list, number: int, workers: int) -> list:
-    """The `number`th process's pages: one stretch of time, as many pages as each other
-    process's. A page shows articles of about its own time (a list shows consecutive
-    ones, related stories are recent earlier ones, neighbours are next to it), so each
-    process fingerprints about its own share of the articles, not nearly all of them."""
+def _shares(calls: list, workers: int) -> list[list]:
+    """The pages of each process: one stretch of time each, as many pages as the others, in
+    the order Pelican asked for them. A page shows articles of about its own time (a list
+    shows consecutive ones, related stories are recent earlier ones, neighbours are next to
+    it), so each process fingerprints about its own share of the articles, not nearly all."""
     order = sorted(range(len(calls)), key=lambda index: _when(calls[index]))
-    mine = order[number * len(calls) // workers : (number + 1) * len(calls) // workers]
-    return [calls[index] for index in sorted(mine)]
+    return [
+        [
+            calls[i]
+            for i in sorted(order[n * len(calls) // workers : (n + 1) * len(calls) // workers])
+        ]
+        for n in range(workers)
+    ]
 
 
 def _link(source: str, target: str) -> bool:
