@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from . import desk_index
 from .article import INDEX_NAME, REQUIRED, Article, parse_datetime
 from .article_files import Identity, articles_root, file_identity, index_files, read_with_slug
 from .config import Config, load_config
@@ -397,15 +398,19 @@ def _check_texts(
     config: Config, targets: list[Path]
 ) -> dict[Path, tuple[Article | None, list[Finding]]]:
     """Each target's article as read and the findings on its text (images aside). Every
-    article under content/articles is read too, for the slug check: each one parsed once per
-    process while its file is unchanged (see article_files), so this stays cheap at scale."""
+    other article under content/articles is looked at too, for the slug check: its slug is
+    read again only when its file changed (pipeline.desk_index), so this stays cheap at scale."""
     named = {str(path): path for path in targets}
     every = index_files(articles_root(config.content_path), resolve_links=True)
     checked: dict[Path, tuple[Article | None, list[Finding]]] = {}
     slugs: list[tuple[str, str]] = []
+    index = desk_index.current()
     for path in dict.fromkeys([*every, *named]):
         try:
-            article, slug = read_with_slug(path)
+            if path in named:
+                article, slug = read_with_slug(path)
+            else:
+                article, slug = None, index.glance(path).slug
         except NewsroomError as error:
             if path in named:
                 finding = Finding(

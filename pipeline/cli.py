@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 from typing import NoReturn
 
+from . import desk_index
 from .build import build_site
 from .cli_intake import add_commands as add_intake_commands
 from .cli_workflow import add_commands
@@ -56,7 +57,13 @@ def make_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = make_parser().parse_args(argv)
     try:
-        return args.handler(args)
+        if not (args.root / "newsroom.toml").is_file():
+            return args.handler(args)  # no project here: nothing is kept (the handler says so)
+        with desk_index.kept_in(args.root / desk_index.FOLDER) as index:
+            status = args.handler(args)
+            if status == 0:
+                index.save()  # a command that failed leaves nothing behind
+            return status
     except NewsroomError as error:
         print(f"newsroom: {error}", file=sys.stderr)
         return error.exit_code

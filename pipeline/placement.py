@@ -13,28 +13,30 @@ import tempfile
 from datetime import datetime
 from pathlib import Path
 
-from .article import INDEX_NAME, Article, read_article
+from . import desk_index
+from .article import INDEX_NAME
 from .article_files import iter_article_paths
 from .config import Config, Section
+from .desk_index import Glance
 from .errors import ArticleError, NewsroomError
-from .resolver import article_slug
 from .slugs import MAX_LENGTH, make_slug
 
 
-def taken_slugs(content: Path) -> dict[str, Article | None]:
+def taken_slugs(content: Path) -> dict[str, Glance | None]:
     """Every slug and article folder name in use under `content/articles`, with its article."""
-    taken: dict[str, Article | None] = {}
+    taken: dict[str, Glance | None] = {}
+    index = desk_index.current()
     for path in iter_article_paths(content):
         taken[path.parent.name] = None
         try:
-            article = read_article(path)
+            glance = index.glance(path)
         except NewsroomError:
             continue  # a broken article still keeps its folder name, added above
-        taken[path.parent.name] = taken[article_slug(article)] = article
+        taken[path.parent.name] = taken[glance.slug] = glance
     return taken
 
 
-def free_slug(title: str, taken: dict[str, Article | None], source: Path | None = None) -> str:
+def free_slug(title: str, taken: dict[str, Glance | None], source: Path | None = None) -> str:
     """The title's slug, or with `-2`, `-3`, … when another article has it; added to `taken`.
 
     The same title under the same slug is the same article imported twice: refused.

@@ -7,8 +7,9 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TypeVar
 
+from . import desk_index
 from .article import INDEX_NAME, Article, article_slug, read_article
-from .article_files import index_files, iter_article_paths, read_with_slug
+from .article_files import index_files, iter_article_paths
 from .errors import ArticleError, ArticleNotFoundError, SlugCollisionError
 
 P = TypeVar("P")
@@ -85,14 +86,14 @@ def resolve_article(argument: str, content: Path) -> Article:
 
 def _by_slug(argument: str, content: Path) -> tuple[list[Path], ArticleError | None]:
     """The articles whose slug or folder is `argument`, and the error of an unreadable article
-    in a folder of that name. Each file is parsed once per process while it is unchanged, so
-    naming articles by slug one after another does not read the whole site each time."""
+    in a folder of that name. Each file is parsed again only when it changed
+    (pipeline.desk_index), so naming an article by slug does not read the whole site."""
     matches: list[Path] = []
     broken = None
     for path in index_files(str(content / "articles")):
         folder = os.path.basename(os.path.dirname(path))
         try:
-            slug = read_with_slug(path)[1]
+            slug = desk_index.current().glance(path).slug
         except ArticleError as error:
             if broken is None and folder == argument:
                 broken = error

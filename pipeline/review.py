@@ -11,12 +11,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from .article import Article, parse_datetime, parse_list, read_article
+from . import desk_index
+from .article import parse_datetime, parse_list, read_article
+from .desk_index import Glance
 from .errors import ArticleError, ArticleNotFoundError
 from .pages import page_key, page_path
 from .record import ArticleRecord, AuditEntry
-from .resolver import article_slug, read_articles, resolve_article
-from .revisions import read_revision, text_diff
+from .resolver import resolve_article
+from .revisions import text_diff
 from .workflow import STATE_LABELS, Desk, _submitters, authors_of, now, slug_of, working_copy
 
 
@@ -49,17 +51,18 @@ def display_state(row: ArticleRecord | None, working: str | None, moment: dateti
     return "approved"
 
 
-def _status_of(desk: Desk, article: Article | None, row: ArticleRecord | None, moment) -> Status:
-    working = None
-    if article is not None:
-        try:
-            working = read_revision(article).hash
-        except ArticleError:  # a photo went missing: not the approved revision any more
-            working = "unreadable"
-    slug = article_slug(article) if article else row.slug  # type: ignore[union-attr]
-    title = article.title if article else ""
-    folder = article.folder if article else None
+def _status_of(glance: Glance | None, working: str | None, row: ArticleRecord | None, moment):
+    slug = glance.slug if glance else row.slug  # type: ignore[union-attr]
+    title = glance.title if glance else ""
+    folder = glance.folder if glance else None
     return Status(slug, title, display_state(row, working, moment), folder, row)
+
+
+def _working(glance: Glance) -> str:
+    try:
+        return desk_index.current().working_revision(glance)
+    except ArticleError:  # a photo went missing: not the approved revision any more
+        return "unreadable"
 
 
 def statuses(desk: Desk, argument: str | None = None) -> list[Status]:
@@ -69,26 +72,29 @@ def statuses(desk: Desk, argument: str | None = None) -> list[Status]:
         try:
             article = resolve_article(argument, desk.content)
         except ArticleNotFoundError:
-            article = None
+            return [_status_of(None, None, desk.record.article(slug), moment)]
         except ArticleError as error:  # the record knows it, but its working copy is broken
             folder = Path(error.path).parent if error.path else None
             return [Status(slug, "", "unreadable", folder, desk.record.article(slug), str(error))]
-        return [_status_of(desk, article, desk.record.article(slug), moment)]
+        glance = Glance.of(article)
+        return [_status_of(glance, _working(glance), desk.record.article(slug), moment)]
     seen, result = set(), []
-    articles, unreadable = read_articles(desk.content)
-    for article in articles:
-        slug = article_slug(article)
-        seen.add(slug)
-        result.append(_status_of(desk, article, desk.record.article(slug), moment))
-    rows = {row.folder: row for row in desk.record.articles()}
+    every = desk.record.articles()
+    by_slug = {row.slug: row for row in every}
+    glances, unreadable = desk_index.current().articles(desk.content)
+    for glance in glances:
+        seen.add(glance.slug)
+        row = by_slug.get(glance.slug)
+        result.append(_status_of(glance, _working(glance), row, moment))
+    by_folder = {row.folder: row for row in every}
     for index, error in unreadable:
-        row = rows.get(index.parent.relative_to(desk.config.root).as_posix())
+        row = by_folder.get(index.parent.relative_to(desk.config.root).as_posix())
         slug = row.slug if row else index.parent.name
         seen.add(slug)
         result.append(Status(slug, "", "unreadable", index.parent, row, str(error)))
-    for row in desk.record.articles():
+    for row in every:
         if row.slug not in seen:
-            result.append(_status_of(desk, None, row, moment))
+            result.append(_status_of(None, None, row, moment))
     return result
 
 

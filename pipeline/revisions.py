@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import difflib
 import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 
 from .article import INDEX_NAME, Article
 from .errors import ArticleError
@@ -47,7 +48,7 @@ def short(revision: str | None) -> str:
     return (revision or "")[:12]
 
 
-def _referenced(article: Article) -> list[tuple[str, int]]:
+def referenced(article: Article) -> list[tuple[str, int]]:
     """Local files the article uses, with the line that names each."""
     found = [(photo.src, photo.line) for photo in article.photos if photo.is_local]
     image = article.fields.get("Image", "")
@@ -56,24 +57,38 @@ def _referenced(article: Article) -> list[tuple[str, int]]:
     return found
 
 
-def _safe_relative(src: str, article: Article, line: int) -> str:
+def safe_relative(src: str, index: Path | str, line: int) -> str:
+    """A file the article uses, as its name in the revision; one outside the article folder
+    is an error on its line."""
     path = PurePosixPath(src)
     if path.is_absolute() or ".." in path.parts or not path.parts:
-        raise ArticleError(f"ảnh {src} phải nằm trong thư mục bài", article.path, line)
+        raise ArticleError(f"ảnh {src} phải nằm trong thư mục bài", index, line)
     return path.as_posix()
+
+
+def missing_photo(src: str, index: Path | str, line: int) -> ArticleError:
+    return ArticleError(f"không tìm thấy ảnh {src}; hãy thêm tệp ảnh vào thư mục bài", index, line)
+
+
+def revision_files(index: Path, uses: Iterable[tuple[str, int]]) -> dict[str, Path]:
+    """The files of an article's revision (`index.md` first, then each file it `uses`, see
+    `referenced`), by their name in the revision; a missing photo is an error on its line."""
+    files = {INDEX_NAME: index}
+    for src, line in uses:
+        relative = safe_relative(src, index, line)
+        path = index.parent / relative
+        if not path.is_file():
+            raise missing_photo(src, index, line)
+        files[relative] = path
+    return files
 
 
 def read_revision(article: Article) -> Revision:
     """The revision of an article's working copy; a missing photo is an error on its line."""
-    files = {INDEX_NAME: article.path.read_bytes()}
-    for src, line in _referenced(article):
-        relative = _safe_relative(src, article, line)
-        path = article.folder / relative
-        if not path.is_file():
-            raise ArticleError(
-                f"không tìm thấy ảnh {src}; hãy thêm tệp ảnh vào thư mục bài", article.path, line
-            )
-        files[relative] = path.read_bytes()
+    files = {
+        name: path.read_bytes()
+        for name, path in revision_files(article.path, referenced(article)).items()
+    }
     return Revision(revision_hash({p: file_hash(d) for p, d in files.items()}), files)
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import article_files, check, workflow
+from pipeline import article_files, check, desk_index, workflow
 from pipeline.errors import ArticleError
 from pipeline.staff import PermissionDenied
 from pipeline.workflow import (
@@ -133,6 +133,7 @@ def test_batch_looks_at_the_site_once_and_parses_each_article_once(newsroom, mon
     real_walk, real_read = check.index_files, article_files.read_article
     monkeypatch.setattr(check, "index_files", lambda *a, **k: walks.append(a) or real_walk(*a, **k))
     monkeypatch.setattr(article_files, "read_article", lambda p: parses.append(p) or real_read(p))
+    monkeypatch.setattr(desk_index, "read_article", lambda p: parses.append(p) or real_read(p))
 
     def no_single_check(*args):
         raise AssertionError("checked one by one")

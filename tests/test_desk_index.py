@@ -1,0 +1,144 @@
+"""Desk commands on a large site look again only at the articles that changed since the last
+command (pipeline.desk_index), and never show or check what an article said before."""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from pathlib import Path
+
+import pytest
+
+from pipeline import desk_index
+from tests.helpers import write_photo
+from tests.workflow_helpers import cli, make_newsroom, story, submit_and_approve
+
+INDEX = desk_index.FOLDER / desk_index.INDEX_FILE
+
+
+@pytest.fixture
+def settled(monkeypatch):
+    """Every file counts as settled: no test waits two seconds for its files to age."""
+    monkeypatch.setattr(desk_index, "SETTLE_NS", -(10**12))
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Path:
+    root = make_newsroom(tmp_path / "site")
+    story(root, "bai-mot", "Câu của bài một.", photo_color="#336699")
+    story(root, "bai-hai", "Câu của bài hai.")
+    submit_and_approve(root, "bai-mot")
+    return root
+
+
+def _parses(monkeypatch) -> list[str]:
+    parsed: list[str] = []
+    real = desk_index.read_article
+    monkeypatch.setattr(desk_index, "read_article", lambda p: parsed.append(str(p)) or real(p))
+    return parsed
+
+
+def _status(root: Path, capsys) -> dict[str, tuple[str, str]]:
+    capsys.readouterr()
+    assert cli(root, "status") == 0
+    rows = [line.split("\t") for line in capsys.readouterr().out.splitlines()]
+    return {slug: (state, title) for slug, state, title in rows}
+
+
+def _rewrite(path: Path, old: str, new: str) -> None:
+    path.write_text(path.read_text("utf-8").replace(old, new), "utf-8")
+
+
+def test_a_second_command_reads_no_unchanged_article_and_sees_the_same(
+    site, settled, monkeypatch, capsys
+):
+    first = _status(site, capsys)
+    assert (site / INDEX).is_file()
+    parsed = _parses(monkeypatch)
+    assert _status(site, capsys) == first
+    assert cli(site, "check", "bai-hai") == 0
+    assert parsed == []  # bai-hai, named, is read in full by check itself, not here
+    assert first["bai-mot"][0] == "đã duyệt" and first["bai-hai"][0] == "bản nháp"
+
+
+def test_an_article_written_since_is_read_again(site, settled, monkeypatch, capsys):
+    _status(site, capsys)
+    index = site / "content/articles/2024/05/bai-hai/index.md"
+    assert index.is_file(), sorted(p.as_posix() for p in site.glob("content/articles/*/*/*"))
+    _rewrite(index, "Title: ", "Title: Mới: ")
+    parsed = _parses(monkeypatch)
+    after = _status(site, capsys)
+    assert parsed == [str(index)]
+    assert after["bai-hai"][1].startswith("Mới: ")
+
+
+def test_a_photo_replaced_after_approval_shows_the_article_changed(site, settled, capsys):
+    assert _status(site, capsys)["bai-mot"][0] == "đã duyệt"
+    photo = next(site.glob("content/articles/*/*/bai-mot/anh.jpg"))
+    write_photo(photo, color="#993366")  # same name, new bytes
+    assert _status(site, capsys)["bai-mot"][0] == "đã sửa sau khi duyệt"
+    photo.unlink()
+    assert _status(site, capsys)["bai-mot"][0] == "đã sửa sau khi duyệt"  # and no traceback
+
+
+def test_a_slug_taken_since_the_last_command_is_a_collision(site, settled, capsys):
+    assert cli(site, "check") == 0
+    one = next(site.glob("content/articles/*/*/bai-mot/index.md"))
+    two = next(site.glob("content/articles/*/*/bai-hai/index.md"))
+    _rewrite(one, "Slug: bai-mot", "Slug: trung")
+    _rewrite(two, "Slug: bai-hai", "Slug: trung")
+    capsys.readouterr()
+    assert cli(site, "check", str(two.parent)) == 1
+    assert 'slug "trung"' in capsys.readouterr().out
+
+
+def test_a_file_written_within_the_clock_tick_is_not_kept(site, capsys):
+    # Without `settled`: the articles were all written just now.
+    _status(site, capsys)
+    kept = json.loads((site / INDEX).read_text("utf-8"))
+    assert kept["glances"] == {} and kept["hashes"] == {}
+    old = time.time() - 60
+    for path in site.glob("content/articles/*/*/*/*"):
+        os.utime(path, (old, old))  # mtime only: the ctime is still now
+    _status(site, capsys)
+    assert json.loads((site / INDEX).read_text("utf-8"))["glances"] == {}
+
+
+@pytest.mark.parametrize("damage", ["not json", "wrong shape", "wrong types", "other format"])
+def test_a_damaged_index_only_makes_the_command_read_everything(
+    site, settled, monkeypatch, capsys, damage
+):
+    first = _status(site, capsys)
+    path = site / INDEX
+    kept = json.loads(path.read_text("utf-8"))
+    if damage == "not json":
+        path.write_bytes(b"\x00{")
+    elif damage == "wrong shape":
+        path.write_text(json.dumps({"format": 1, "glances": [1, 2]}), "utf-8")
+    elif damage == "wrong types":
+        for entry in kept["glances"].values():
+            entry[1] = [5, None, "x", [[1, "a"]]]
+        for entry in kept["hashes"].values():
+            entry[1] = 7
+        path.write_text(json.dumps(kept), "utf-8")
+    else:
+        path.write_text(json.dumps({**kept, "format": 0}), "utf-8")
+    parsed = _parses(monkeypatch)
+    assert _status(site, capsys) == first
+    assert len(parsed) == 2
+    parsed.clear()
+    assert _status(site, capsys) == first
+    assert parsed == []  # written again whole
+
+
+def test_a_deleted_article_leaves_the_index(site, settled, capsys):
+    _status(site, capsys)
+    folder = next(site.glob("content/articles/*/*/bai-hai"))
+    for path in folder.iterdir():
+        path.unlink()
+    folder.rmdir()
+    story(site, "bai-ba", "Câu của bài ba.")
+    assert set(_status(site, capsys)) == {"bai-mot", "bai-ba"}
+    kept = json.loads((site / INDEX).read_text("utf-8"))
+    assert not any("bai-hai" in key for key in kept["glances"])
