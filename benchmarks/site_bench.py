@@ -13,8 +13,10 @@ process:
 4. `newsroom publish` after one new article is approved;
 5. `newsroom publish` after one old article is corrected;
 
-plus the search indexer on its own (every year, and one year), and a
-per-plugin profile of one cold Pelican build (benchmarks/plugin_profile.py).
+plus the search indexer on its own (every year, and one year), the desk
+commands that look at the whole site (`status`, `queue`, `check` of one
+article; they have no Pelican counterpart, so their seconds stand alone), and
+a per-plugin profile of one cold Pelican build (benchmarks/plugin_profile.py).
 Prints a table and writes benchmarks/results/site_bench-<N>.json.
 
 The output a run leaves (plain Pelican's site; our releases, build cache and
@@ -248,6 +250,25 @@ def measure_search(corpus: Corpus, repeat: int) -> list[Measurement]:
     return results
 
 
+def measure_desk(corpus: Corpus, repeat: int) -> list[Measurement]:
+    """What a reporter or editor waits for at the desk: every article's status with no desk
+    index (pipeline/desk_index.py) and with one, the editor's queue, and checking one article
+    (the check that `submit` and `approve` run)."""
+    desk = [*NEWSROOM, "--root", str(corpus.ours)]
+    folders = _article_folders(corpus.ours / "content")
+    one = str(folders[len(folders) // 2])
+
+    def no_index() -> None:
+        set_aside(corpus, corpus.ours / ".cache" / "desk")
+
+    return [
+        measure("desk: status, every article, no index", [*desk, "status"], REPO, repeat, no_index),
+        measure("desk: status, every article", [*desk, "status"], REPO, repeat),
+        measure("desk: queue, editor", [*desk, "queue", "--as", EDITOR], REPO, repeat),
+        measure("desk: check one article", [*desk, "check", one], REPO, repeat),
+    ]
+
+
 def profile_plugins(corpus: Corpus) -> dict:
     out = corpus.work / "plugin-profile.json"
     subprocess.run(
@@ -301,6 +322,7 @@ def bench_size(articles: int, repeat: int) -> dict:
         publish=True,
     )
     search = measure_search(corpus, repeat)
+    desk = measure_desk(corpus, repeat)
     profile = profile_plugins(corpus)
     reset(corpus)  # what it sets aside is deleted once every size is measured (main)
     return {
@@ -308,6 +330,7 @@ def bench_size(articles: int, repeat: int) -> dict:
         "baseline": baseline,
         "measurements": [cold, unchanged, added, corrected],
         "search": search,
+        "desk": desk,
         "profile": profile,
     }
 
@@ -356,6 +379,10 @@ def report(result: dict) -> dict:
             f"{row['ratio_to_baseline']:6.2f} "
             f"{goal:>5} {m.peak_rss_mb:8.0f}"
         )
+    print(f"\n{'desk commands (no Pelican counterpart)':40} {'median s':>9} {'spread':>7}")
+    for m in result["desk"]:
+        rows.append(m.as_dict())
+        print(f"{m.name:40} {m.median:9.2f} {m.spread:7.2f}")
     print("\nnewsroom publish, step by step (median s) and each child's peak RSS (MB):")
     for m in result["measurements"]:
         steps = "  ".join(f"{step} {seconds:.2f}" for step, seconds in m.steps.items())

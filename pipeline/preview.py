@@ -10,20 +10,34 @@ written under releases/.
 
 from __future__ import annotations
 
+import fcntl
 import os
 import shutil
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 
 from .article import format_datetime, parse_datetime, parse_text
 from .build import run_pelican
+from .config import load_config
 from .manifest import article_url
-from .publish import build_release, manifest_entry, materialize, page_files, plan
+from .publish import (
+    ARTICLES_CACHE,
+    build_cache,
+    build_release,
+    manifest_entry,
+    materialize,
+    page_files,
+    plan,
+)
 from .record import Record
+from .releases import current_release
 from .workflow import WorkflowError, now, open_desk, slug_of
 
 PREVIEW_DIR = "preview"
+PREVIEW_CACHE = "preview"  # in the build cache: the preview's staging tree and kept articles
 
 
 def _replace_dir(built: Path, target: Path) -> None:
@@ -72,10 +86,43 @@ def _date_field(text: str) -> str:
     return parse_text(text, Path("index.md")).fields.get("Date", "")
 
 
+@contextmanager
+def _one_at_a_time(folder: Path) -> Iterator[None]:
+    """One article preview at a time (they share a staging tree); the next one waits. The lock
+    dies with its process, even on SIGKILL."""
+    folder.mkdir(parents=True, exist_ok=True)
+    with (folder / "lock").open("a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
 def _build_preview(root: Path, record: Record, manifest, pages) -> None:
-    with tempfile.TemporaryDirectory(dir=root, prefix=".preview-staging-") as folder:
-        staging = Path(folder)
+    """As a publish builds: a staging tree of its own written again only where the revisions
+    changed since the last preview, articles kept whole between previews, the reader cache
+    shared with publish (its entries are named by the bytes read, so an unapproved text is
+    only ever read back for the same text), and the search index of every year whose pages
+    index the same taken from the live release. Every page is rendered (each carries the
+    preview banner, so none is the live page)."""
+    cache = build_cache(load_config(root))
+    own = cache / PREVIEW_CACHE
+    with _one_at_a_time(own):
+        staging = own / "staging"
         materialize(record, manifest, pages, staging)
-        built = staging / "site"
-        build_release(root, staging, built, parse_datetime(manifest.at), preview=True)
-        _replace_dir(built, root / PREVIEW_DIR)
+        built = Path(tempfile.mkdtemp(dir=root, prefix=f".{PREVIEW_DIR}-building-"))
+        try:
+            build_release(
+                root,
+                staging,
+                built,
+                parse_datetime(manifest.at),
+                preview=True,
+                previous=current_release(root),
+                reader_cache=cache / "readers",
+                article_cache=own / ARTICLES_CACHE,
+            )
+            _replace_dir(built, root / PREVIEW_DIR)
+        finally:
+            shutil.rmtree(built, ignore_errors=True)

@@ -283,6 +283,7 @@ def build_release(
     page_keys: Path | None = None,
     beside_search: Callable[[], T] | None = None,
     previous_files: dict[str, list] | None = None,
+    article_cache: Path | None = None,
 ) -> T | None:
     """Pelican with publishconf.py over the staging tree (the gate checks the manifest), then
     the search index of the years that changed since `previous` (the live release), while
@@ -292,18 +293,21 @@ def build_release(
     `reader_cache` (plugins/photos/reader_cache.py) when given. With `page_keys` (a folder
     of one key file per release), pages whose inputs did not change since `previous` are
     taken from it (plugins/site_writer/page_keys.py), and, with both, articles are kept
-    whole beside the reader cache (plugins/photos/article_cache.py)."""
+    whole beside the reader cache (plugins/photos/article_cache.py), or in `article_cache`
+    when given (with the reader cache: a build whose staging tree is not publish's)."""
     overrides: dict = {
         "NEWSROOM_MANIFEST": str(staging / MANIFEST_NAME),
         "NEWSROOM_STAGED_STATE": str(staging / STATE_NAME),
     }
+    build = code_digest(root) if page_keys or article_cache else ""
     if reader_cache:
         overrides["PHOTOS_READER_CACHE_PATH"] = str(reader_cache)
-    if page_keys:
-        build = overrides["SITE_WRITER_BUILD"] = code_digest(root)
-        if reader_cache:
-            overrides["PHOTOS_ARTICLE_CACHE_PATH"] = str(reader_cache.parent / ARTICLES_CACHE)
+        if article_cache or page_keys:
+            articles = article_cache or reader_cache.parent / ARTICLES_CACHE
+            overrides["PHOTOS_ARTICLE_CACHE_PATH"] = str(articles)
             overrides["PHOTOS_ARTICLE_CACHE_BUILD"] = build
+    if page_keys:
+        overrides["SITE_WRITER_BUILD"] = build
         overrides["SITE_WRITER_KEYS"] = str(page_keys / f"{release_name(output)}.json")
         if previous:
             overrides["SITE_WRITER_PREVIOUS"] = str(previous)

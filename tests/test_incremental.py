@@ -8,10 +8,12 @@ build of the same manifest with no cache and no previous release.
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import pickle
 import shutil
+import subprocess
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -22,6 +24,7 @@ from pipeline.article import parse_datetime
 from pipeline.build import run_pelican
 from pipeline.config import load_config
 from pipeline.manifest import MANIFEST_NAME
+from pipeline.preview import PREVIEW_CACHE
 from pipeline.publish import (
     ARTICLES_CACHE,
     PAGE_KEYS,
@@ -38,7 +41,15 @@ from pipeline.releases import tree_digest
 from pipeline.search import indexed_part
 from pipeline.vietnamese import TIMEZONE
 from plugins.photos import prefill
-from tests.workflow_helpers import cli, live, make_newsroom, story, submit_and_approve, tree
+from tests.workflow_helpers import (
+    cli,
+    live,
+    make_newsroom,
+    newsroom_process,
+    story,
+    submit_and_approve,
+    tree,
+)
 
 AT = datetime(2025, 3, 1, 8, 0, tzinfo=TIMEZONE)
 LATER = datetime(2025, 3, 2, 8, 0, tzinfo=TIMEZONE)
@@ -462,3 +473,59 @@ def test_a_search_year_is_reused_only_when_its_pages_index_the_same(tmp_path, fr
     assert not new_release({first: _body("Bài 1 đã sửa")})
     assert not new_release({"2023/09/01/bai-moi/index.html": _body("Bài mới")})
     assert not new_release({first: None})
+
+
+def _preview_articles(root: Path) -> dict:
+    stats = build_cache(load_config(root)) / PREVIEW_CACHE / ARTICLES_CACHE / "stats.json"
+    return json.loads(stats.read_text("utf-8"))
+
+
+def test_article_preview_after_another_equals_a_clean_preview_and_leaves_publish_alone(
+    published,
+):
+    """A preview builds as a publish does (its own staging tree and kept articles, the shared
+    reader cache, the live site's search bundles): the same bytes as one with no cache."""
+    cache = build_cache(load_config(published))
+    live_files, kept = tree(live(published)), (cache / ARTICLES_CACHE / "index.pickle")
+    kept_index = kept.read_bytes()
+    for slug, year in (("hai-2021", "2021/06"), ("nam-2023", "2023/02")):
+        index = published / f"content/articles/{year}/{slug}/index.md"
+        index.write_text(index.read_text("utf-8") + f"\nCâu xem trước của {slug}.\n", "utf-8")
+        assert cli(published, "submit", slug, "--as", "vitoan") == 0
+        assert cli(published, "preview", slug, "--as", "hoa") == 0
+    # Read again: nam-2023's submitted text, and hai-2021's approved one (the first preview
+    # staged its submitted text); the four others were kept whole.
+    assert _preview_articles(published) == {"kept": 4, "read": 2}
+    warm = tree(published / "preview")
+    assert "Câu xem trước của nam-2023." in warm["2023/02/01/nam-2023/index.html"].decode()
+    assert "Câu xem trước của hai-2021." not in warm["2021/06/01/hai-2021/index.html"].decode()
+    # The untouched years' search bundles are the live release's, by hard link.
+    entry = "pagefind/2021/pagefind-entry.json"
+    assert os.path.samefile(published / "preview" / entry, live(published) / entry)
+
+    shutil.rmtree(cache / PREVIEW_CACHE)
+    shutil.rmtree(cache / "readers")
+    assert cli(published, "preview", "nam-2023", "--as", "hoa") == 0
+    assert _preview_articles(published) == {"kept": 0, "read": 6}
+    clean = tree(published / "preview")
+    assert sorted(warm) == sorted(clean)
+    assert [name for name in clean if warm[name] != clean[name]] == []
+    # Publishing's own kept articles and the live site are as they were.
+    assert kept.read_bytes() == kept_index
+    assert tree(live(published)) == live_files
+
+
+def test_an_article_preview_waits_for_the_one_being_built(published):
+    """Two previews share a staging tree: the second starts once the first is done."""
+    assert cli(published, "submit", "mot-2021", "--as", "vitoan") == 0
+    folder = build_cache(load_config(published)) / PREVIEW_CACHE
+    folder.mkdir(parents=True)
+    with (folder / "lock").open("a") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)  # a preview being built
+        waiting = newsroom_process(published, "preview", "mot-2021", "--as", "hoa")
+        with pytest.raises(subprocess.TimeoutExpired):
+            waiting.wait(timeout=8)  # a preview of this site takes about 3 s
+        assert not (published / "preview").exists()
+        fcntl.flock(held, fcntl.LOCK_UN)
+    assert waiting.wait(timeout=120) == 0
+    assert (published / "preview/2021/03/01/mot-2021/index.html").is_file()
