@@ -252,8 +252,9 @@ def measure_search(corpus: Corpus, repeat: int) -> list[Measurement]:
 
 def measure_desk(corpus: Corpus, repeat: int) -> list[Measurement]:
     """What a reporter or editor waits for at the desk: every article's status with no desk
-    index (pipeline/desk_index.py) and with one, the editor's queue, and checking one article
-    (the check that `submit` and `approve` run)."""
+    index (pipeline/desk_index.py) and with one, the editor's queue, checking one article
+    (the check that `submit` and `approve` run), and previewing a submitted article, with
+    no preview before and after an earlier revision's (pipeline/preview.py)."""
     desk = [*NEWSROOM, "--root", str(corpus.ours)]
     folders = _article_folders(corpus.ours / "content")
     one = str(folders[len(folders) // 2])
@@ -261,11 +262,28 @@ def measure_desk(corpus: Corpus, repeat: int) -> list[Measurement]:
     def no_index() -> None:
         set_aside(corpus, corpus.ours / ".cache" / "desk")
 
+    story = folders[len(folders) // 3]
+    index = story / "index.md"
+    corpus.edited.setdefault(index, index.read_bytes())  # put back by `reset`, as the record
+
+    def revise() -> None:
+        """A new revision of one article submitted by its reporter (not timed)."""
+        index.write_text(index.read_text("utf-8") + "\nCâu sửa chờ duyệt.\n", "utf-8")
+        with open_desk(corpus.ours, REPORTER) as desk:
+            submit(desk, str(story))
+
+    def revise_first() -> None:
+        set_aside(corpus, corpus.ours / ".cache" / "build" / "preview")
+        revise()
+
+    preview = [*desk, "preview", str(story), "--as", EDITOR]
     return [
         measure("desk: status, every article, no index", [*desk, "status"], REPO, repeat, no_index),
         measure("desk: status, every article", [*desk, "status"], REPO, repeat),
         measure("desk: queue, editor", [*desk, "queue", "--as", EDITOR], REPO, repeat),
         measure("desk: check one article", [*desk, "check", one], REPO, repeat),
+        measure("desk: preview, first", preview, REPO, repeat, revise_first),
+        measure("desk: preview, next revision", preview, REPO, repeat, revise),
     ]
 
 
@@ -322,8 +340,8 @@ def bench_size(articles: int, repeat: int) -> dict:
         publish=True,
     )
     search = measure_search(corpus, repeat)
-    desk = measure_desk(corpus, repeat)
     profile = profile_plugins(corpus)
+    desk = measure_desk(corpus, repeat)  # last: it leaves one article submitted, not approved
     reset(corpus)  # what it sets aside is deleted once every size is measured (main)
     return {
         "articles": articles,

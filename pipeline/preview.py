@@ -11,17 +11,19 @@ written under releases/.
 from __future__ import annotations
 
 import fcntl
+import json
 import os
 import shutil
-import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 
 from .article import format_datetime, parse_datetime, parse_text
+from .article_files import identity
 from .build import run_pelican
 from .config import load_config
+from .files import write_atomic
 from .manifest import article_url
 from .publish import (
     ARTICLES_CACHE,
@@ -33,11 +35,13 @@ from .publish import (
     plan,
 )
 from .record import Record
-from .releases import current_release
+from .releases import current_release, new_release_id
 from .workflow import WorkflowError, now, open_desk, slug_of
 
 PREVIEW_DIR = "preview"
 PREVIEW_CACHE = "preview"  # in the build cache: the preview's staging tree and kept articles
+KEYS = "keys"  # in PREVIEW_CACHE: the page keys of the last article preview
+LAST = "last.json"  # in PREVIEW_CACHE: which preview preview/ is (`_last_preview`)
 
 
 def _replace_dir(built: Path, target: Path) -> None:
@@ -103,15 +107,17 @@ def _build_preview(root: Path, record: Record, manifest, pages) -> None:
     """As a publish builds: a staging tree of its own written again only where the revisions
     changed since the last preview, articles kept whole between previews, the reader cache
     shared with publish (its entries are named by the bytes read, so an unapproved text is
-    only ever read back for the same text), and the search index of every year whose pages
-    index the same taken from the live release. Every page is rendered (each carries the
-    preview banner, so none is the live page)."""
+    only ever read back for the same text), pages whose inputs did not change taken from the
+    last article preview (`_last_preview`), and the search index of every year whose pages
+    index the same taken from that preview, or from the live release."""
     cache = build_cache(load_config(root))
     own = cache / PREVIEW_CACHE
     with _one_at_a_time(own):
         staging = own / "staging"
         materialize(record, manifest, pages, staging)
-        built = Path(tempfile.mkdtemp(dir=root, prefix=f".{PREVIEW_DIR}-building-"))
+        last = _last_preview(root, own)
+        build_id = new_release_id()
+        built = own / f".building-{build_id}"  # release_name(built) is the id: its key file
         try:
             build_release(
                 root,
@@ -119,10 +125,32 @@ def _build_preview(root: Path, record: Record, manifest, pages) -> None:
                 built,
                 parse_datetime(manifest.at),
                 preview=True,
-                previous=current_release(root),
+                previous=(root / PREVIEW_DIR) if last else current_release(root),
                 reader_cache=cache / "readers",
+                page_keys=own / KEYS,
                 article_cache=own / ARTICLES_CACHE,
+                previous_keys=own / KEYS / f"{last}.json" if last else None,
             )
+            (own / LAST).unlink(missing_ok=True)  # preview/ is about to change
             _replace_dir(built, root / PREVIEW_DIR)
         finally:
             shutil.rmtree(built, ignore_errors=True)
+        shown = identity((root / PREVIEW_DIR).stat())
+        write_atomic(own / LAST, json.dumps({"keys": build_id, "folder": shown}).encode())
+        for keys in (own / KEYS).iterdir():
+            if keys.name != f"{build_id}.json":
+                keys.unlink(missing_ok=True)
+
+
+def _last_preview(root: Path, own: Path) -> str | None:
+    """The id of the article preview that preview/ still is, if it is: the folder has the
+    identity it had when that preview put it there (a working-copy preview replaces it, and
+    Pelican writing into it empties it first, which changes it). Its pages are taken again by
+    hard link, so nothing may write into preview/ in place; nothing does."""
+    try:
+        last = json.loads((own / LAST).read_text("utf-8"))
+        same = list(identity((root / PREVIEW_DIR).stat())) == last["folder"]
+        found = last["keys"] if same and (own / KEYS / f"{last['keys']}.json").is_file() else None
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return found if isinstance(found, str) else None

@@ -284,6 +284,7 @@ def build_release(
     beside_search: Callable[[], T] | None = None,
     previous_files: dict[str, list] | None = None,
     article_cache: Path | None = None,
+    previous_keys: Path | None = None,
 ) -> T | None:
     """Pelican with publishconf.py over the staging tree (the gate checks the manifest), then
     the search index of the years that changed since `previous` (the live release), while
@@ -292,9 +293,10 @@ def build_release(
     time-relative output counts from `publish_time`. Articles read are kept in
     `reader_cache` (plugins/photos/reader_cache.py) when given. With `page_keys` (a folder
     of one key file per release), pages whose inputs did not change since `previous` are
-    taken from it (plugins/site_writer/page_keys.py), and, with both, articles are kept
-    whole beside the reader cache (plugins/photos/article_cache.py), or in `article_cache`
-    when given (with the reader cache: a build whose staging tree is not publish's)."""
+    taken from it (plugins/site_writer/page_keys.py; its keys are `previous_keys`, by default
+    the key file named after it), and, with both, articles are kept whole beside the reader
+    cache (plugins/photos/article_cache.py), or in `article_cache` when given (with the
+    reader cache: a build whose staging tree is not publish's)."""
     overrides: dict = {
         "NEWSROOM_MANIFEST": str(staging / MANIFEST_NAME),
         "NEWSROOM_STAGED_STATE": str(staging / STATE_NAME),
@@ -311,7 +313,8 @@ def build_release(
         overrides["SITE_WRITER_KEYS"] = str(page_keys / f"{release_name(output)}.json")
         if previous:
             overrides["SITE_WRITER_PREVIOUS"] = str(previous)
-            overrides["SITE_WRITER_PREVIOUS_KEYS"] = str(page_keys / f"{previous.name}.json")
+            keys = previous_keys or page_keys / f"{previous.name}.json"
+            overrides["SITE_WRITER_PREVIOUS_KEYS"] = str(keys)
     if preview:
         overrides["NEWSROOM_PREVIEW"] = True
     try:

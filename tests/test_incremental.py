@@ -475,6 +475,9 @@ def test_a_search_year_is_reused_only_when_its_pages_index_the_same(tmp_path, fr
     assert not new_release({first: None})
 
 
+UNTOUCHED = ("gioi-thieu/index.html", "lien-he/index.html")
+
+
 def _preview_articles(root: Path) -> dict:
     stats = build_cache(load_config(root)) / PREVIEW_CACHE / ARTICLES_CACHE / "stats.json"
     return json.loads(stats.read_text("utf-8"))
@@ -488,19 +491,25 @@ def test_article_preview_after_another_equals_a_clean_preview_and_leaves_publish
     cache = build_cache(load_config(published))
     live_files, kept = tree(live(published)), (cache / ARTICLES_CACHE / "index.pickle")
     kept_index = kept.read_bytes()
+    inodes = []
     for slug, year in (("hai-2021", "2021/06"), ("nam-2023", "2023/02")):
         index = published / f"content/articles/{year}/{slug}/index.md"
         index.write_text(index.read_text("utf-8") + f"\nCâu xem trước của {slug}.\n", "utf-8")
         assert cli(published, "submit", slug, "--as", "vitoan") == 0
         assert cli(published, "preview", slug, "--as", "hoa") == 0
+        shown = published / "preview"
+        inodes.append({name: (shown / name).stat().st_ino for name in UNTOUCHED})
+    # A page that shows nothing that changed is the first preview's, by hard link.
+    assert inodes[0] == inodes[1]
     # Read again: nam-2023's submitted text, and hai-2021's approved one (the first preview
     # staged its submitted text); the four others were kept whole.
     assert _preview_articles(published) == {"kept": 4, "read": 2}
     warm = tree(published / "preview")
     assert "Câu xem trước của nam-2023." in warm["2023/02/01/nam-2023/index.html"].decode()
     assert "Câu xem trước của hai-2021." not in warm["2021/06/01/hai-2021/index.html"].decode()
-    # The untouched years' search bundles are the live release's, by hard link.
-    entry = "pagefind/2021/pagefind-entry.json"
+    # The untouched year's search bundle is the live release's, by hard link (through the
+    # first preview).
+    entry = "pagefind/2022/pagefind-entry.json"
     assert os.path.samefile(published / "preview" / entry, live(published) / entry)
 
     shutil.rmtree(cache / PREVIEW_CACHE)
@@ -529,3 +538,16 @@ def test_an_article_preview_waits_for_the_one_being_built(published):
         fcntl.flock(held, fcntl.LOCK_UN)
     assert waiting.wait(timeout=120) == 0
     assert (published / "preview/2021/03/01/mot-2021/index.html").is_file()
+
+
+def test_a_working_copy_preview_in_between_is_never_taken_for_an_article_preview(published):
+    index = published / "content/articles/2021/06/hai-2021/index.md"
+    index.write_text(index.read_text("utf-8") + "\nCâu xem trước.\n", "utf-8")
+    assert cli(published, "submit", "hai-2021", "--as", "vitoan") == 0
+    assert cli(published, "preview", "hai-2021", "--as", "hoa") == 0
+    first = tree(published / "preview")
+    story(published, "nhap-2025", "Bài nháp chưa gửi.", AT)  # on the working copy's lists
+    assert cli(published, "preview") == 0  # the working copy, with pelicanconf.py
+    assert "nhap-2025" in tree(published / "preview")["index.html"].decode()
+    assert cli(published, "preview", "hai-2021", "--as", "hoa") == 0
+    assert tree(published / "preview") == first
