@@ -30,6 +30,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from stat import S_ISREG
 
 from .article import INDEX_NAME, Article, article_slug, read_article
 from .article_files import SETTLE_NS, Identity, identity, index_files
@@ -98,12 +99,20 @@ class DeskIndex:
         return found
 
     def file_hash(self, path: str) -> str:
-        """The SHA-256 of the file at `path`, hashed again only when it changed."""
-        found = self._known(self.hashes, "hashes", path, identity(os.stat(path)), _digest)
+        """The SHA-256 of the regular file at `path`, hashed again only when it changed;
+        OSError (or ValueError, for a name no file can have) for anything else: a folder, a
+        device or a pipe is not read."""
+        stat = os.stat(path)
+        if not S_ISREG(stat.st_mode):
+            raise OSError(f"not a regular file: {path}")
+        found = self._known(self.hashes, "hashes", path, identity(stat), _digest)
         if found is not None:
             return found
-        with open(path, "rb") as file:
-            stat = os.fstat(file.fileno())
+        handle = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+        with open(handle, "rb") as file:
+            stat = os.fstat(handle)
+            if not S_ISREG(stat.st_mode):  # replaced since
+                raise OSError(path)
             found = hashlib.file_digest(file, "sha256").hexdigest()
         self.hashes[path] = (identity(stat), found, _settled(stat))
         self.changed = True
@@ -111,14 +120,17 @@ class DeskIndex:
 
     def working_revision(self, glance: Glance) -> str:
         """The revision hash of the article's working copy, as `read_revision` gives it;
-        ArticleError for a missing photo."""
-        hashes = {INDEX_NAME: self.file_hash(glance.path)}
+        ArticleError for a missing photo (anything but a regular file, as there)."""
+        try:
+            hashes = {INDEX_NAME: self.file_hash(glance.path)}
+        except (OSError, ValueError):  # gone since it was read
+            raise ArticleError("không đọc được tệp bài viết", glance.path) from None
         folder = os.path.dirname(glance.path)
         for src, line in glance.uses:
             relative = safe_relative(src, glance.path, line)
             try:
                 hashes[relative] = self.file_hash(os.path.join(folder, relative))
-            except OSError:  # missing, a folder, unreadable: as `read_revision` sees it
+            except (OSError, ValueError):
                 raise missing_photo(src, glance.path, line) from None
         return revision_hash(hashes)
 
@@ -141,9 +153,9 @@ class DeskIndex:
         if known is None:
             raw = self._load().get(name, {}).get(key)
             try:
-                known = (tuple(raw[0]), make(key, raw[1]), True) if raw is not None else None
-            except (TypeError, ValueError, IndexError):
-                known = None  # made by other code: read again
+                known = (_identity(raw[0]), make(key, raw[1]), True) if raw is not None else None
+            except Exception:  # damaged, or made by other code: read again
+                known = None
             if known is not None:
                 table[key] = known
         return known[1] if known is not None and known[0] == now else None
@@ -181,10 +193,11 @@ class DeskIndex:
                 if settled:
                     entries[key] = [ident, packed(value)]
             kept[name] = entries
-        try:
+        try:  # names that are not UTF-8 are kept as \udcXX escapes
+            data = json.dumps(kept).encode("ascii")
             self.folder.mkdir(parents=True, exist_ok=True)
-            write_atomic(self.folder / INDEX_FILE, json.dumps(kept, ensure_ascii=False).encode())
-        except OSError:
+            write_atomic(self.folder / INDEX_FILE, data)
+        except (OSError, ValueError, TypeError):
             return  # a read-only checkout: the next command reads everything again
         self.changed = False
 
@@ -198,6 +211,12 @@ def _glance(key: str, raw) -> Glance:
     ):
         raise TypeError("not a glance")
     return glance
+
+
+def _identity(raw) -> Identity:
+    if not (type(raw) is list and len(raw) == 5 and all(type(part) is int for part in raw)):
+        raise TypeError("not an identity")
+    return tuple(raw)  # type: ignore[return-value]
 
 
 def _digest(_key: str, raw) -> str:

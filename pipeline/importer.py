@@ -12,8 +12,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from .article import Article
 from .config import Config, load_config
+from .desk_index import Glance
 from .draft import Block, Hints, build_draft
 from .draft_markdown import render_draft
 from .encodings import decode_text
@@ -95,7 +95,7 @@ def _read_bytes(path: Path) -> bytes:
 def prepare(
     path: Path,
     config: Config,
-    taken: dict[str, Article | None],
+    taken: dict[str, Glance | None],
     encoding: str | None,
     section: str | None,
 ) -> Prepared:

@@ -20,7 +20,6 @@ from dataclasses import replace
 from pathlib import Path
 
 from .article import format_datetime, parse_datetime, parse_text
-from .article_files import identity
 from .build import run_pelican
 from .config import load_config
 from .files import write_atomic
@@ -35,13 +34,13 @@ from .publish import (
     plan,
 )
 from .record import Record
-from .releases import current_release, new_release_id
+from .releases import current_release, new_release_id, release_name
 from .workflow import WorkflowError, now, open_desk, slug_of
 
 PREVIEW_DIR = "preview"
 PREVIEW_CACHE = "preview"  # in the build cache: the preview's staging tree and kept articles
 KEYS = "keys"  # in PREVIEW_CACHE: the page keys of the last article preview
-LAST = "last.json"  # in PREVIEW_CACHE: which preview preview/ is (`_last_preview`)
+LAST = "last.json"  # in PREVIEW_CACHE: which preview preview/ is (`_parked`)
 
 
 def _replace_dir(built: Path, target: Path) -> None:
@@ -108,16 +107,17 @@ def _build_preview(root: Path, record: Record, manifest, pages) -> None:
     changed since the last preview, articles kept whole between previews, the reader cache
     shared with publish (its entries are named by the bytes read, so an unapproved text is
     only ever read back for the same text), pages whose inputs did not change taken from the
-    last article preview (`_last_preview`), and the search index of every year whose pages
-    index the same taken from that preview, or from the live release."""
+    last article preview (`_parked`), and the search index of every year whose pages index
+    the same taken from that preview, or copied from the live release."""
     cache = build_cache(load_config(root))
     own = cache / PREVIEW_CACHE
     with _one_at_a_time(own):
         staging = own / "staging"
         materialize(record, manifest, pages, staging)
-        last = _last_preview(root, own)
         build_id = new_release_id()
-        built = own / f".building-{build_id}"  # release_name(built) is the id: its key file
+        parked = root / f".{PREVIEW_DIR}-previous-{build_id}"
+        last = _parked(root / PREVIEW_DIR, parked, own)
+        built = root / f".building-{PREVIEW_DIR}-{build_id}"  # beside preview/: one rename
         try:
             build_release(
                 root,
@@ -125,31 +125,48 @@ def _build_preview(root: Path, record: Record, manifest, pages) -> None:
                 built,
                 parse_datetime(manifest.at),
                 preview=True,
-                previous=(root / PREVIEW_DIR) if last else current_release(root),
+                previous=parked if last else current_release(root),
                 reader_cache=cache / "readers",
                 page_keys=own / KEYS,
                 article_cache=own / ARTICLES_CACHE,
                 previous_keys=own / KEYS / f"{last}.json" if last else None,
+                copy_search=not last,  # preview/ never shares a file with the live site
             )
-            (own / LAST).unlink(missing_ok=True)  # preview/ is about to change
+            shown = {"keys": release_name(built), "folder": _folder_identity(built)}
+            (own / LAST).unlink(missing_ok=True)
             _replace_dir(built, root / PREVIEW_DIR)
+            write_atomic(own / LAST, json.dumps(shown).encode())
+            for keys in (own / KEYS).iterdir():
+                if keys.name != f"{shown['keys']}.json":
+                    keys.unlink(missing_ok=True)
         finally:
             shutil.rmtree(built, ignore_errors=True)
-        shown = identity((root / PREVIEW_DIR).stat())
-        write_atomic(own / LAST, json.dumps({"keys": build_id, "folder": shown}).encode())
-        for keys in (own / KEYS).iterdir():
-            if keys.name != f"{build_id}.json":
-                keys.unlink(missing_ok=True)
+            if parked.exists() and not (root / PREVIEW_DIR).exists():
+                os.replace(parked, root / PREVIEW_DIR)  # a failed preview leaves the last one
+            shutil.rmtree(parked, ignore_errors=True)
 
 
-def _last_preview(root: Path, own: Path) -> str | None:
-    """The id of the article preview that preview/ still is, if it is: the folder has the
-    identity it had when that preview put it there (a working-copy preview replaces it, and
-    Pelican writing into it empties it first, which changes it). Its pages are taken again by
-    hard link, so nothing may write into preview/ in place; nothing does."""
+def _folder_identity(folder: Path) -> list[int]:
+    """What changes when a folder is replaced or an entry is added to or removed from it (a
+    rename changes only its ctime, so ctime is left out)."""
+    stat = folder.stat()
+    return [stat.st_dev, stat.st_ino, stat.st_mtime_ns]
+
+
+def _parked(shown: Path, parked: Path, own: Path) -> str | None:
+    """preview/ moved to `parked` for the length of this preview, where nothing else writes;
+    the id of the article preview it still is, if it is (its page keys are then good for
+    it): the folder has the identity that preview gave it before showing it. A working-copy
+    preview replaces the folder, and Pelican writing into it empties it first, which changes
+    it. Its pages are taken again by hard link, so nothing may write into preview/ in place;
+    nothing does."""
+    try:
+        os.replace(shown, parked)
+    except OSError:
+        return None  # no preview yet
     try:
         last = json.loads((own / LAST).read_text("utf-8"))
-        same = list(identity((root / PREVIEW_DIR).stat())) == last["folder"]
+        same = _folder_identity(parked) == last["folder"]
         found = last["keys"] if same and (own / KEYS / f"{last['keys']}.json").is_file() else None
     except (OSError, ValueError, KeyError, TypeError):
         return None

@@ -285,6 +285,7 @@ def build_release(
     previous_files: dict[str, list] | None = None,
     article_cache: Path | None = None,
     previous_keys: Path | None = None,
+    copy_search: bool = False,
 ) -> T | None:
     """Pelican with publishconf.py over the staging tree (the gate checks the manifest), then
     the search index of the years that changed since `previous` (the live release), while
@@ -296,7 +297,8 @@ def build_release(
     taken from it (plugins/site_writer/page_keys.py; its keys are `previous_keys`, by default
     the key file named after it), and, with both, articles are kept whole beside the reader
     cache (plugins/photos/article_cache.py), or in `article_cache` when given (with the
-    reader cache: a build whose staging tree is not publish's)."""
+    reader cache: a build whose staging tree is not publish's). With `copy_search`, search
+    bundles kept from `previous` are copied, not linked."""
     overrides: dict = {
         "NEWSROOM_MANIFEST": str(staging / MANIFEST_NAME),
         "NEWSROOM_STAGED_STATE": str(staging / STATE_NAME),
@@ -321,14 +323,18 @@ def build_release(
         with step("pelican"):
             content = staging / "content"
             run_pelican(root, "publishconf.py", output, content, publish_time, overrides)
-        return _search_beside(output, previous, beside_search, previous_files)
+        return _search_beside(output, previous, beside_search, previous_files, copy_search)
     except BaseException:
         shutil.rmtree(output, ignore_errors=True)
         raise
 
 
 def _search_beside(
-    output: Path, previous: Path | None, work: Callable[[], T] | None, listed: dict | None = None
+    output: Path,
+    previous: Path | None,
+    work: Callable[[], T] | None,
+    listed: dict | None = None,
+    copy: bool = False,
 ) -> T | None:
     """The search index (Pagefind processes, on a thread of their own) and `work` on this
     thread at once; the index is always finished (or its processes stopped, on Ctrl-C)
@@ -337,7 +343,7 @@ def _search_beside(
 
     def search() -> None:
         with step("search"):
-            index_changed(output, previous, listed)
+            index_changed(output, previous, listed, copy)
 
     if work is None:
         search()

@@ -12,7 +12,7 @@ from datetime import datetime
 from pathlib import Path
 
 from . import desk_index
-from .article import parse_datetime, parse_list, read_article
+from .article import parse_datetime
 from .desk_index import Glance
 from .errors import ArticleError, ArticleNotFoundError
 from .pages import page_key, page_path
@@ -30,6 +30,7 @@ class Status:
     folder: Path | None
     row: ArticleRecord | None
     error: str | None = None  # why the working copy cannot be read (state "unreadable")
+    authors: tuple[str, ...] = ()  # as its working copy names them
 
     @property
     def label(self) -> str:
@@ -52,10 +53,10 @@ def display_state(row: ArticleRecord | None, working: str | None, moment: dateti
 
 
 def _status_of(glance: Glance | None, working: str | None, row: ArticleRecord | None, moment):
-    slug = glance.slug if glance else row.slug  # type: ignore[union-attr]
-    title = glance.title if glance else ""
-    folder = glance.folder if glance else None
-    return Status(slug, title, display_state(row, working, moment), folder, row)
+    if glance is None:
+        return Status(row.slug, "", display_state(row, working, moment), None, row)  # type: ignore[union-attr]
+    state = display_state(row, working, moment)
+    return Status(glance.slug, glance.title, state, glance.folder, row, None, glance.authors)
 
 
 def _working(glance: Glance) -> str:
@@ -112,9 +113,7 @@ def queue(desk: Desk) -> list[Status]:
             if mine_to_approve and mine not in authors_of(submitted):
                 result.append(status)
         elif status.state in ("rejected", "changed", "draft", "unreadable"):
-            authors = []
-            if status.folder is not None and status.error is None:
-                authors = [n.casefold() for n in parse_list(_header(status.folder, "Authors"))]
+            authors = [name.casefold() for name in status.authors]
             if (row and row.submitted_by == actor.id) or mine in authors:
                 result.append(status)
     if actor.role == "editor":
@@ -130,10 +129,6 @@ def _pages_waiting(desk: Desk) -> list[Status]:
         for row in desk.record.pages()
         if row.state == "submitted" and desk.actor.id not in _submitters(desk.record, row.path)
     ]
-
-
-def _header(folder: Path, key: str) -> str:
-    return read_article(folder).fields.get(key, "")
 
 
 def history(desk: Desk, argument: str) -> list[AuditEntry]:

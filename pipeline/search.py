@@ -17,6 +17,7 @@ import importlib.metadata
 import json
 import os
 import re
+import shutil
 import sys
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -145,11 +146,14 @@ def _bundle_version(bundle: Path) -> str | None:
     return entry.get("version") if isinstance(entry, dict) else None
 
 
-def _link_tree(source: Path, target: Path) -> None:
+def _link_tree(source: Path, target: Path, copy: bool = False) -> None:
     for name in _files(source):
         destination = target / name
         destination.parent.mkdir(parents=True, exist_ok=True)
-        os.link(source / name, destination)
+        if copy:
+            shutil.copyfile(source / name, destination)
+        else:
+            os.link(source / name, destination)
 
 
 def reusable_years(site: Path, previous: Path | None, listed: dict | None = None) -> list[str]:
@@ -168,16 +172,20 @@ def reusable_years(site: Path, previous: Path | None, listed: dict | None = None
     ]
 
 
-def index_changed(site: Path, previous: Path | None, listed: dict | None = None) -> list[str]:
+def index_changed(
+    site: Path, previous: Path | None, listed: dict | None = None, copy: bool = False
+) -> list[str]:
     """Index only the years that changed since `previous` (a release, whose file list is
-    `listed` when known); link the others' bundles from it. Returns the years indexed."""
+    `listed` when known); link the others' bundles from it (or copy them, with `copy`: a
+    site that may be written in place never shares a file with a release). Returns the
+    years indexed."""
     reused = reusable_years(site, previous, listed)
     changed = [year for year in article_years(site) if year not in reused]
 
     def link_reused() -> None:
         for year in reused:
             assert previous is not None
-            _link_tree(previous / SEARCH_DIR / year, site / SEARCH_DIR / year)
+            _link_tree(previous / SEARCH_DIR / year, site / SEARCH_DIR / year, copy)
 
     with ThreadPoolExecutor(max_workers=1) as pool:  # while Pagefind indexes the changed ones
         linking = pool.submit(link_reused)

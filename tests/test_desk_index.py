@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import os
-import time
 from pathlib import Path
 
 import pytest
@@ -93,16 +92,14 @@ def test_a_slug_taken_since_the_last_command_is_a_collision(site, settled, capsy
     assert 'slug "trung"' in capsys.readouterr().out
 
 
-def test_a_file_written_within_the_clock_tick_is_not_kept(site, capsys):
-    # Without `settled`: the articles were all written just now.
-    _status(site, capsys)
+def test_a_file_written_within_the_clock_tick_is_not_kept(site, monkeypatch, capsys):
+    monkeypatch.setattr(desk_index, "SETTLE_NS", 10**15)  # every file written "just now"
+    first = _status(site, capsys)
     kept = json.loads((site / INDEX).read_text("utf-8"))
     assert kept["glances"] == {} and kept["hashes"] == {}
-    old = time.time() - 60
-    for path in site.glob("content/articles/*/*/*/*"):
-        os.utime(path, (old, old))  # mtime only: the ctime is still now
-    _status(site, capsys)
-    assert json.loads((site / INDEX).read_text("utf-8"))["glances"] == {}
+    parsed = _parses(monkeypatch)
+    assert _status(site, capsys) == first
+    assert len(parsed) == 2  # read again by the next command
 
 
 @pytest.mark.parametrize("damage", ["not json", "wrong shape", "wrong types", "other format"])
@@ -142,3 +139,57 @@ def test_a_deleted_article_leaves_the_index(site, settled, capsys):
     assert set(_status(site, capsys)) == {"bai-mot", "bai-ba"}
     kept = json.loads((site / INDEX).read_text("utf-8"))
     assert not any("bai-hai" in key for key in kept["glances"])
+
+
+def test_a_same_size_edit_with_its_mtime_set_back_is_read_again(site, settled, capsys):
+    _status(site, capsys)
+    index = next(site.glob("content/articles/*/*/bai-hai/index.md"))
+    before = index.stat()
+    text = index.read_text("utf-8")
+    index.write_text(text.replace("Title: Bài bai-hai", "Title: Bài bai-HAI"), "utf-8")
+    os.utime(index, ns=(before.st_atime_ns, before.st_mtime_ns))  # only the ctime tells
+    assert index.stat().st_size == before.st_size
+    assert _status(site, capsys)["bai-hai"][1] == "Bài bai-HAI"
+
+
+def test_odd_photo_files_are_missing_photos_not_a_hang_or_a_traceback(site, settled, capsys):
+    folder = next(site.glob("content/articles/*/*/bai-mot"))
+    _status(site, capsys)
+    (folder / "anh.jpg").unlink()
+    os.mkfifo(folder / "anh.jpg")  # reading it would wait forever
+    assert _status(site, capsys)["bai-mot"][0] == "đã sửa sau khi duyệt"
+    (folder / "anh.jpg").unlink()
+    (folder / "anh.jpg").symlink_to("/dev/null")
+    assert _status(site, capsys)["bai-mot"][0] == "đã sửa sau khi duyệt"
+    _rewrite(folder / "index.md", "](anh.jpg)", "](a\x00b.jpg)")
+    assert _status(site, capsys)["bai-mot"][0] == "đã sửa sau khi duyệt"
+
+
+def test_a_folder_name_that_is_not_utf8_is_kept_and_read_back(site, settled, capsys):
+    month = next(site.glob("content/articles/*/*/bai-hai")).parent
+    odd = os.path.join(os.fsencode(month), b"bai-\xff")
+    os.mkdir(odd)
+    text = (month / "bai-hai" / "index.md").read_text("utf-8").replace("bai-hai", "bai-la")
+    with open(os.path.join(odd, b"index.md"), "w", encoding="utf-8") as file:
+        file.write(text)
+    first = _status(site, capsys)
+    assert "bai-la" in first
+    assert _status(site, capsys) == first
+    assert "bai-\\udcff" in (site / INDEX).read_text("ascii")  # kept, as an escape
+
+
+def test_a_command_that_fails_keeps_nothing(site, settled, capsys):
+    (site / INDEX).unlink(missing_ok=True)
+    index = next(site.glob("content/articles/*/*/bai-hai/index.md"))
+    _rewrite(index, "Câu của bài hai.", "Câu <script>alert(1)</script>")
+    assert cli(site, "check", str(index.parent)) == 1  # the others looked at, then a finding
+    assert not (site / INDEX).exists()
+
+
+def test_an_entry_of_the_wrong_shape_is_read_again(site, settled, monkeypatch, capsys):
+    first = _status(site, capsys)
+    kept = json.loads((site / INDEX).read_text("utf-8"))
+    for table in ("glances", "hashes"):
+        kept[table] = {key: {} for key in kept[table]}
+    (site / INDEX).write_text(json.dumps(kept), "utf-8")
+    assert _status(site, capsys) == first

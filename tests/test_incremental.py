@@ -13,12 +13,13 @@ import json
 import os
 import pickle
 import shutil
-import subprocess
+import time
 from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
 
+from pipeline import preview as preview_module
 from pipeline import release_files, search, verify
 from pipeline.article import parse_datetime
 from pipeline.build import run_pelican
@@ -475,7 +476,7 @@ def test_a_search_year_is_reused_only_when_its_pages_index_the_same(tmp_path, fr
     assert not new_release({first: None})
 
 
-UNTOUCHED = ("gioi-thieu/index.html", "lien-he/index.html")
+UNTOUCHED = ("gioi-thieu/index.html", "lien-he/index.html", "pagefind/2022/pagefind-entry.json")
 
 
 def _preview_articles(root: Path) -> dict:
@@ -507,10 +508,11 @@ def test_article_preview_after_another_equals_a_clean_preview_and_leaves_publish
     warm = tree(published / "preview")
     assert "Câu xem trước của nam-2023." in warm["2023/02/01/nam-2023/index.html"].decode()
     assert "Câu xem trước của hai-2021." not in warm["2021/06/01/hai-2021/index.html"].decode()
-    # The untouched year's search bundle is the live release's, by hard link (through the
-    # first preview).
+    # The untouched year's search bundle is the live release's, copied by the first preview
+    # (preview/ never shares a file with the live site) and linked from it by the second.
     entry = "pagefind/2022/pagefind-entry.json"
-    assert os.path.samefile(published / "preview" / entry, live(published) / entry)
+    assert warm[entry] == (live(published) / entry).read_bytes()
+    assert not os.path.samefile(published / "preview" / entry, live(published) / entry)
 
     shutil.rmtree(cache / PREVIEW_CACHE)
     shutil.rmtree(cache / "readers")
@@ -524,6 +526,15 @@ def test_article_preview_after_another_equals_a_clean_preview_and_leaves_publish
     assert tree(live(published)) == live_files
 
 
+def _waits_for_a_lock(pid: int) -> bool:
+    """Whether process `pid` is blocked on a file lock (Linux lists waiters with "->")."""
+    return any(
+        line.split()[1] == "->" and line.split()[5] == str(pid)
+        for line in Path("/proc/locks").read_text().splitlines()
+        if len(line.split()) > 5
+    )
+
+
 def test_an_article_preview_waits_for_the_one_being_built(published):
     """Two previews share a staging tree: the second starts once the first is done."""
     assert cli(published, "submit", "mot-2021", "--as", "vitoan") == 0
@@ -532,8 +543,9 @@ def test_an_article_preview_waits_for_the_one_being_built(published):
     with (folder / "lock").open("a") as held:
         fcntl.flock(held, fcntl.LOCK_EX)  # a preview being built
         waiting = newsroom_process(published, "preview", "mot-2021", "--as", "hoa")
-        with pytest.raises(subprocess.TimeoutExpired):
-            waiting.wait(timeout=8)  # a preview of this site takes about 3 s
+        while not _waits_for_a_lock(waiting.pid):
+            assert waiting.poll() is None, "the preview did not wait"
+            time.sleep(0.05)
         assert not (published / "preview").exists()
         fcntl.flock(held, fcntl.LOCK_UN)
     assert waiting.wait(timeout=120) == 0
@@ -549,5 +561,29 @@ def test_a_working_copy_preview_in_between_is_never_taken_for_an_article_preview
     story(published, "nhap-2025", "Bài nháp chưa gửi.", AT)  # on the working copy's lists
     assert cli(published, "preview") == 0  # the working copy, with pelicanconf.py
     assert "nhap-2025" in tree(published / "preview")["index.html"].decode()
+    assert cli(published, "preview", "hai-2021", "--as", "hoa") == 0
+    assert tree(published / "preview") == first
+
+
+def test_a_working_copy_preview_made_during_an_article_preview_is_never_taken(
+    published, monkeypatch
+):
+    index = published / "content/articles/2021/06/hai-2021/index.md"
+    index.write_text(index.read_text("utf-8") + "\nCâu xem trước.\n", "utf-8")
+    assert cli(published, "submit", "hai-2021", "--as", "vitoan") == 0
+    assert cli(published, "preview", "hai-2021", "--as", "hoa") == 0
+    first = tree(published / "preview")
+    story(published, "nhap-2025", "Bài nháp chưa gửi.", AT)  # on the working copy's lists
+    build = preview_module.build_release
+
+    def with_a_working_copy_preview(*args, **kwargs):  # `newsroom preview` takes no lock
+        preview_module.preview_working_copy(published)
+        assert "nhap-2025" in (published / "preview/index.html").read_text("utf-8")
+        return build(*args, **kwargs)
+
+    monkeypatch.setattr(preview_module, "build_release", with_a_working_copy_preview)
+    assert cli(published, "preview", "hai-2021", "--as", "hoa") == 0
+    assert tree(published / "preview") == first
+    monkeypatch.setattr(preview_module, "build_release", build)
     assert cli(published, "preview", "hai-2021", "--as", "hoa") == 0
     assert tree(published / "preview") == first
