@@ -3,9 +3,12 @@ half of it."""
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 
@@ -40,3 +43,23 @@ def write_figures(target: Path, figures: dict) -> None:
         write_atomic(target, json.dumps(figures).encode())
     except OSError:
         pass
+
+
+class LockHeld(Exception):
+    """`locked` without waiting, and another process holds the lock."""
+
+
+@contextmanager
+def locked(path: Path, wait: bool = True) -> Iterator[None]:
+    """One holder of the lock file `path` at a time (LockHeld without `wait` when it is held);
+    the lock dies with its process, even on SIGKILL."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("a") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+        except BlockingIOError:
+            raise LockHeld(path) from None
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)

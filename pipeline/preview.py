@@ -10,19 +10,16 @@ written under releases/.
 
 from __future__ import annotations
 
-import fcntl
 import json
 import os
 import shutil
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 
 from .article import format_datetime, parse_datetime, parse_text
 from .build import run_pelican
 from .config import load_config
-from .files import write_atomic
+from .files import locked, write_atomic
 from .manifest import article_url
 from .publish import (
     ARTICLES_CACHE,
@@ -89,19 +86,6 @@ def _date_field(text: str) -> str:
     return parse_text(text, Path("index.md")).fields.get("Date", "")
 
 
-@contextmanager
-def _one_at_a_time(folder: Path) -> Iterator[None]:
-    """One article preview at a time (they share a staging tree); the next one waits. The lock
-    dies with its process, even on SIGKILL."""
-    folder.mkdir(parents=True, exist_ok=True)
-    with (folder / "lock").open("a") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
-
-
 def _build_preview(root: Path, record: Record, manifest, pages) -> None:
     """As a publish builds: a staging tree of its own written again only where the revisions
     changed since the last preview, articles kept whole between previews, the reader cache
@@ -111,7 +95,7 @@ def _build_preview(root: Path, record: Record, manifest, pages) -> None:
     the same taken from that preview, or copied from the live release."""
     cache = build_cache(load_config(root))
     own = cache / PREVIEW_CACHE
-    with _one_at_a_time(own):
+    with locked(own / "lock"):  # one article preview at a time: they share a staging tree
         staging = own / "staging"
         materialize(record, manifest, pages, staging)
         build_id = new_release_id()

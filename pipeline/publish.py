@@ -17,7 +17,6 @@ record's approved revisions.
 
 from __future__ import annotations
 
-import fcntl
 import hashlib
 import json
 import os
@@ -39,7 +38,7 @@ from .build_inputs import code_digest, inputs_key, remember, unchanged
 from .config import Config, load_config
 from .errors import NewsroomError
 from .faults import AFTER_SWITCH, fault_point
-from .files import link_atomic, write_atomic
+from .files import LockHeld, link_atomic, locked, write_atomic
 from .manifest import (
     MANIFEST_NAME,
     CorrectionNotice,
@@ -96,20 +95,15 @@ class PublishResult:
 def publish_lock(config: Config, wait: bool = False) -> Iterator[None]:
     """One publish (or rollback) at a time; the lock dies with its process, even on SIGKILL."""
     path = config.record_path.parent / LOCK_NAME
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("a") as handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
-        except BlockingIOError:
-            raise PublishBusy(
-                "một lần xuất bản khác đang chạy; hãy chờ nó xong rồi chạy lại "
-                "(hoặc thêm --wait để tự chờ)",
-                path,
-            ) from None
-        try:
+    try:
+        with locked(path, wait):
             yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+    except LockHeld:
+        raise PublishBusy(
+            "một lần xuất bản khác đang chạy; hãy chờ nó xong rồi chạy lại "
+            "(hoặc thêm --wait để tự chờ)",
+            path,
+        ) from None
 
 
 # 1. Plan and materialize ---------------------------------------------------

@@ -24,6 +24,7 @@ from pipeline import release_files, search, verify
 from pipeline.article import parse_datetime
 from pipeline.build import run_pelican
 from pipeline.config import load_config
+from pipeline.errors import BuildError
 from pipeline.manifest import MANIFEST_NAME
 from pipeline.preview import PREVIEW_CACHE
 from pipeline.publish import (
@@ -552,13 +553,20 @@ def test_an_article_preview_waits_for_the_one_being_built(published):
     assert (published / "preview/2021/03/01/mot-2021/index.html").is_file()
 
 
-def test_a_working_copy_preview_in_between_is_never_taken_for_an_article_preview(published):
-    index = published / "content/articles/2021/06/hai-2021/index.md"
+def _previewed_with_a_draft_beside(root: Path) -> dict[str, bytes]:
+    """hai-2021's new revision submitted and previewed (the preview's files), then a draft
+    written that only a working-copy preview shows."""
+    index = root / "content/articles/2021/06/hai-2021/index.md"
     index.write_text(index.read_text("utf-8") + "\nCâu xem trước.\n", "utf-8")
-    assert cli(published, "submit", "hai-2021", "--as", "vitoan") == 0
-    assert cli(published, "preview", "hai-2021", "--as", "hoa") == 0
-    first = tree(published / "preview")
-    story(published, "nhap-2025", "Bài nháp chưa gửi.", AT)  # on the working copy's lists
+    assert cli(root, "submit", "hai-2021", "--as", "vitoan") == 0
+    assert cli(root, "preview", "hai-2021", "--as", "hoa") == 0
+    shown = tree(root / "preview")
+    story(root, "nhap-2025", "Bài nháp chưa gửi.", AT)  # on the working copy's lists
+    return shown
+
+
+def test_a_working_copy_preview_in_between_is_never_taken_for_an_article_preview(published):
+    first = _previewed_with_a_draft_beside(published)
     assert cli(published, "preview") == 0  # the working copy, with pelicanconf.py
     assert "nhap-2025" in tree(published / "preview")["index.html"].decode()
     assert cli(published, "preview", "hai-2021", "--as", "hoa") == 0
@@ -568,12 +576,7 @@ def test_a_working_copy_preview_in_between_is_never_taken_for_an_article_preview
 def test_a_working_copy_preview_made_during_an_article_preview_is_never_taken(
     published, monkeypatch
 ):
-    index = published / "content/articles/2021/06/hai-2021/index.md"
-    index.write_text(index.read_text("utf-8") + "\nCâu xem trước.\n", "utf-8")
-    assert cli(published, "submit", "hai-2021", "--as", "vitoan") == 0
-    assert cli(published, "preview", "hai-2021", "--as", "hoa") == 0
-    first = tree(published / "preview")
-    story(published, "nhap-2025", "Bài nháp chưa gửi.", AT)  # on the working copy's lists
+    first = _previewed_with_a_draft_beside(published)
     build = preview_module.build_release
 
     def with_a_working_copy_preview(*args, **kwargs):  # `newsroom preview` takes no lock
@@ -587,3 +590,32 @@ def test_a_working_copy_preview_made_during_an_article_preview_is_never_taken(
     monkeypatch.setattr(preview_module, "build_release", build)
     assert cli(published, "preview", "hai-2021", "--as", "hoa") == 0
     assert tree(published / "preview") == first
+
+
+def test_a_failed_preview_leaves_the_last_one_and_nothing_else(published, monkeypatch, capsys):
+    first = _previewed_with_a_draft_beside(published)
+    listed = sorted(p.name for p in published.iterdir())
+
+    def failing(*args, **kwargs):
+        raise BuildError("dựng trang thất bại", published / "publishconf.py")
+
+    monkeypatch.setattr(preview_module, "build_release", failing)
+    capsys.readouterr()
+    assert cli(published, "preview", "hai-2021", "--as", "hoa") != 0
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "dựng trang thất bại" in err
+    assert tree(published / "preview") == first
+    assert sorted(p.name for p in published.iterdir()) == listed
+    monkeypatch.setattr(preview_module, "build_release", build_release)
+    assert cli(published, "preview", "hai-2021", "--as", "hoa") == 0  # its pages taken again
+    assert tree(published / "preview") == first
+
+
+def test_a_publish_after_a_preview_publishes_the_approved_text_only(published):
+    """The reader cache is shared with previews: an entry is named by the bytes read, so the
+    submitted text a preview read is never what a publish of the approved one shows."""
+    _previewed_with_a_draft_beside(published)
+    assert "Câu xem trước." in (published / "preview/2021/06/01/hai-2021/index.html").read_text()
+    assert publish(published, LATER, given_actor="hoa", rebuild=True) is not None
+    page = (live(published) / "2021/06/01/hai-2021/index.html").read_text("utf-8")
+    assert "Câu riêng của bài hai-2021." in page and "Câu xem trước." not in page
