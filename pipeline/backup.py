@@ -24,6 +24,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from . import manifest_store
 from .article import format_datetime
 from .config import load_config
 from .errors import NewsroomError
@@ -119,7 +120,7 @@ def _snapshot(source: Path) -> Iterator[sqlite3.Connection]:
         if not REQUIRED_TABLES <= tables:
             raise BackupError("không phải bản sao lưu sổ biên tập của newsroom", source)
         yield connection
-    except sqlite3.DatabaseError as error:
+    except (sqlite3.DatabaseError, manifest_store.DamagedManifest) as error:
         raise BackupError(f"bản sao lưu hỏng hoặc không đúng cấu trúc ({error})", source) from None
     finally:
         connection.close()
@@ -180,10 +181,11 @@ def _merge(record: Record, snapshot: sqlite3.Connection, source: Path, actor: st
         )
     # Releases describe folders on disk: keep ours, add the snapshot's others after them.
     known = {release.id for release in record.releases()}
-    for release_id, _seq, at, kind, restores, manifest in snapshot.execute(
-        "SELECT id, seq, at, kind, restores, manifest FROM releases ORDER BY seq"
-    ):
+    for release_id, _seq, at, kind, restores in snapshot.execute(
+        "SELECT id, seq, at, kind, restores FROM releases ORDER BY seq"
+    ).fetchall():
         if release_id not in known:
+            manifest = manifest_store.text_of(snapshot, release_id) or ""
             record.add_release(release_id, at, kind, restores, manifest)
     # The audit log: nothing removed; the snapshot's entries that we lack are appended.
     appended = _missing(saved_audit, current_audit)

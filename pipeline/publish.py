@@ -598,8 +598,8 @@ def publish(
 
 def live_manifest(root: Path, record: Record) -> Manifest | None:
     live = current_release(root)
-    row = record.release(live.name) if live else None
-    return from_json(row.manifest) if row else None
+    text = record.release_manifest(live.name) if live else None
+    return from_json(text) if text is not None else None
 
 
 def watch(
@@ -657,7 +657,8 @@ def _rollback(root: Path, config: Config, record: Record, actor: str) -> Path:
     if not earlier:
         raise NewsroomError("không còn bản phát hành nào trước bản đang đăng để quay lại")
     target = max(earlier, key=lambda r: r.seq)
-    old = from_json(target.manifest)
+    old_text = record.release_manifest(target.id) or ""
+    old = from_json(old_text)
     withdrawn = {
         row.slug: row.withdrawn_at or "" for row in record.articles() if row.state == "withdrawn"
     }
@@ -665,7 +666,7 @@ def _rollback(root: Path, config: Config, record: Record, actor: str) -> Path:
     release = config.releases_path / target.id
     digest = record.release_digest(target.id)
     if fixed == old and digest == tree_digest(release):
-        pending = PendingRelease(target.id, "switch", None, target.manifest, digest, actor, False)
+        pending = PendingRelease(target.id, "switch", None, old_text, digest, actor, False)
         _go_live(root, config, record, release, pending, {})
         return release
     # Withdrawals since, or a release changed after it was verified: rebuild it from the record.

@@ -16,6 +16,7 @@ from contextlib import contextmanager
 from dataclasses import astuple, dataclass, fields
 from pathlib import Path
 
+from . import manifest_store
 from .errors import NewsroomError
 from .revisions import Revision, file_hash, revision_hash
 
@@ -143,7 +144,6 @@ class ReleaseRecord:
     at: str
     kind: str  # publish or rollback
     restores: str | None
-    manifest: str
 
 
 @dataclass(frozen=True)
@@ -352,21 +352,39 @@ class Record:
 
     # Releases --------------------------------------------------------------
 
-    def add_release(self, release_id: str, at: str, kind: str, restores: str | None, manifest):
+    def add_release(
+        self, release_id: str, at: str, kind: str, restores: str | None, manifest: str
+    ) -> None:
+        """A release and its manifest text (kept as its change from the latest release:
+        pipeline.manifest_store); call inside a transaction."""
         seq = self.db.execute("SELECT COALESCE(MAX(seq), 0) + 1 FROM releases").fetchone()[0]
+        stored = manifest_store.encode(self.db, manifest)
         self.db.execute(
             "INSERT INTO releases VALUES (?, ?, ?, ?, ?, ?)",
-            (release_id, seq, at, kind, restores, manifest),
+            (release_id, seq, at, kind, restores, stored),
         )
 
     def releases(self) -> list[ReleaseRecord]:
-        rows = self.db.execute(
-            "SELECT id, seq, at, kind, restores, manifest FROM releases ORDER BY seq"
-        )
+        """Every release, oldest first, without its manifest (each is read on its own)."""
+        rows = self.db.execute("SELECT id, seq, at, kind, restores FROM releases ORDER BY seq")
         return [ReleaseRecord(*row) for row in rows]
 
     def release(self, release_id: str) -> ReleaseRecord | None:
-        return next((r for r in self.releases() if r.id == release_id), None)
+        row = self.db.execute(
+            "SELECT id, seq, at, kind, restores FROM releases WHERE id = ?", (release_id,)
+        ).fetchone()
+        return ReleaseRecord(*row) if row else None
+
+    def release_manifest(self, release_id: str) -> str | None:
+        """The manifest text of a recorded release, byte for byte (None: no such release)."""
+        try:
+            return manifest_store.text_of(self.db, release_id)
+        except manifest_store.DamagedManifest as error:
+            raise NewsroomError(
+                f"bản kê (manifest) của một bản phát hành trong sổ biên tập bị hỏng ({error}); "
+                "hãy khôi phục sổ bằng `newsroom restore TỆP_SAO_LƯU`",
+                self.path,
+            ) from None
 
     def add_pending(self, pending: PendingRelease) -> None:
         self.db.execute(
