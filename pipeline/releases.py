@@ -10,11 +10,11 @@ from __future__ import annotations
 import os
 import secrets
 import shutil
-import subprocess
 from datetime import UTC, datetime
 from pathlib import Path
 
 from . import release_files
+from .files import delete_later
 
 KEEP_RELEASES = 5
 PRUNED = ".pruned-"  # a release being deleted (prune): out of the list, not yet off the disk
@@ -80,7 +80,7 @@ def promote(staging: Path, release_id: str) -> Path:
 def prune(releases: Path, keep: int, live: Path) -> None:
     """Keep the newest `keep` releases (always the live one); drop leftovers of failed builds.
     A dropped release is renamed out of the list at once and deleted by a process of its own
-    (`_delete_later`); what an interrupted deletion left is deleted by the next prune."""
+    (`files.delete_later`); what an interrupted deletion left is deleted by the next prune."""
     for leftover in releases.glob(".building-*"):
         shutil.rmtree(leftover, ignore_errors=True)
     old = [r for r in list_releases(releases) if r != live][
@@ -96,21 +96,4 @@ def prune(releases: Path, keep: int, live: Path) -> None:
             continue
         doomed.append(trash)
     if doomed:
-        _delete_later(doomed)
-
-
-def _delete_later(folders: list[Path]) -> None:
-    """Delete `folders` from a process that outlives this one, as `git gc --auto` does: the
-    new release is live already, and at 10,000 articles an old one is some 200,000 files
-    (about 1.7 s to delete) that an editor need not wait for."""
-    command = 'rm -rf -- "$@" </dev/null >/dev/null 2>&1 &'
-    try:
-        subprocess.run(
-            ["sh", "-c", command, "rm", *map(str, folders)],
-            check=True,
-            start_new_session=True,  # not stopped with this process (Ctrl-C, the end of a test)
-            timeout=30,
-        )
-    except (OSError, subprocess.SubprocessError):
-        for folder in folders:
-            shutil.rmtree(folder, ignore_errors=True)
+        delete_later(doomed)

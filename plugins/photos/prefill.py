@@ -184,4 +184,4 @@ def finish(_sender=None) -> None:
 
 
 def _record(reader, articles: int, workers: int) -> None:
-    write_figures(Path(reader.cache.folder) / STATS, {"articles": articles, "workers": workers})
+    write_figures(Path(reader.cache.root) / STATS, {"articles": articles, "workers": workers})
