@@ -108,3 +108,21 @@ def test_restore_refuses_a_file_that_is_not_a_backup(tmp_path, capsys):
     bogus.write_bytes(b"not a database")
     assert cli(root, "restore", str(bogus), "--as", "hoa") == 2
     assert "không phải bản sao lưu" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    "query, parameters",
+    [
+        ("SELECT slug, revision, at, text FROM corrections WHERE slug = ? ORDER BY id", ("a",)),
+        ("SELECT id, at FROM audit WHERE slug = ? ORDER BY id", ("a",)),
+        ("SELECT id FROM releases ORDER BY seq DESC LIMIT 1", ()),
+        ("SELECT COALESCE(MAX(seq), 0) + 1 FROM releases", ()),
+    ],
+)
+def test_lookups_that_grow_with_the_years_search_an_index(record, query, parameters):
+    # A publish asks for each article's corrections (10,000 times at 10,000 articles): with
+    # 10,000 corrections recorded, scanning the table each time took plan() 3.1 s, not 0.3 s.
+    steps = record.db.execute(f"EXPLAIN QUERY PLAN {query}", parameters).fetchall()
+    details = " / ".join(step[-1] for step in steps)
+    assert "USING" in details and "INDEX" in details, details
+    assert not any(step[-1].startswith("SCAN") and "INDEX" not in step[-1] for step in steps)
