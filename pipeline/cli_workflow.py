@@ -300,7 +300,11 @@ def add_commands(subparsers) -> None:
         "--if-due", action="store_true", help="chỉ xuất bản khi trang sẽ thay đổi (cho cron)"
     )
     publish.add_argument(
-        "--interval", type=_seconds, default=60, help="giây giữa hai lần xem (số dương)"
+        "--interval",
+        type=_seconds,
+        default=60,
+        help="với --watch: chờ nhiều nhất bấy nhiêu giây giữa hai lần xem (số dương); bài vừa "
+        "duyệt, gỡ hay đến giờ hẹn được đăng ngay",
     )
     publish.add_argument(
         "--force", action="store_true", help="xuất bản cả khi mọi bài đang đăng sẽ bị gỡ khỏi trang"

@@ -21,7 +21,6 @@ import hashlib
 import json
 import os
 import shutil
-import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor, wait
 from contextlib import contextmanager
@@ -53,6 +52,7 @@ from .manifest import (
 from .pages import approved_pages
 from .processes import start_stats, step, write_stats
 from .record import ArticleRecord, PendingRelease, Record, require_record
+from .record_watch import RecordWatch
 from .releases import (
     KEEP_RELEASES,
     current_release,
@@ -610,18 +610,25 @@ def watch(
     given_actor: str | None = None,
 ) -> None:
     """Publish each time something falls due (or is withdrawn); `rounds` bounds it for tests.
-    A hold after a rollback is reported once, when it starts."""
+    Between two rounds it waits at most `interval` seconds: less when the record changes (an
+    approval, a withdrawal) or a scheduled article falls due (pipeline.record_watch). A hold
+    after a rollback is reported once, when it starts."""
     done, last = 0, ""
-    while rounds is None or done < rounds:
-        result = publish(root, given_actor=given_actor, wait=True, only_if_due=True)
-        if isinstance(result, PublishResult):
-            report(f"Đã xuất bản: {result.release.name} ({len(result.manifest.live)} bài)")
-        elif result.reason == HELD and last != HELD:
-            report(HELD)
-        last = result.reason if isinstance(result, Skipped) else ""
-        done += 1
-        if rounds is None or done < rounds:
-            time.sleep(interval)
+    watcher = RecordWatch(load_config(Path(root).resolve()).record_path)
+    try:
+        while rounds is None or done < rounds:
+            watcher.mark()  # before reading the record: a change made meanwhile wakes the next
+            result = publish(root, given_actor=given_actor, wait=True, only_if_due=True)
+            if isinstance(result, PublishResult):
+                report(f"Đã xuất bản: {result.release.name} ({len(result.manifest.live)} bài)")
+            elif result.reason == HELD and last != HELD:
+                report(HELD)
+            last = result.reason if isinstance(result, Skipped) else ""
+            done += 1
+            if rounds is None or done < rounds:
+                watcher.wait(interval, now)
+    finally:
+        watcher.close()
 
 
 def rollback(root: Path | str = ".", given_actor: str | None = None) -> Path:

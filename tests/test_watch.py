@@ -1,0 +1,114 @@
+"""`newsroom publish --watch` publishes an approval, a withdrawal or a scheduled article as
+soon as it happens, not at the end of its interval, and does not spin when nothing happens."""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import replace
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from pipeline.article import format_datetime
+from pipeline.config import load_config
+from pipeline.publish import watch
+from pipeline.record import Record
+from pipeline.record_watch import RecordWatch
+from pipeline.workflow import now
+from tests.workflow_helpers import cli, live, make_newsroom, story, submit_and_approve
+
+MAY = "2024/05/06"
+LONG = 600  # an interval no test waits for
+
+
+@pytest.fixture
+def newsroom(tmp_path: Path) -> Path:
+    root = make_newsroom(tmp_path / "site")
+    story(root, "tuan-tra-song-bien", "Tổ tuần tra đi dọc sông biên giới.")
+    story(root, "don-bien-phong", "Đồn Biên phòng đón Tết cùng dân bản.")
+    return root
+
+
+def _watching(newsroom: Path, rounds: int) -> tuple[threading.Thread, list[str]]:
+    reports: list[str] = []
+
+    def run() -> None:
+        watch(newsroom, LONG, rounds=rounds, report=reports.append, given_actor="bientapvien")
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    return thread, reports
+
+
+def _until(condition, seconds: float = 60) -> None:
+    stop = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < stop, "quá thời gian chờ"
+        time.sleep(0.1)
+
+
+def _is_live(newsroom: Path, slug: str) -> bool:
+    """Its page is on the live site (under the date it went live, when it was scheduled)."""
+    return any(live(newsroom).glob(f"*/*/*/{slug}/index.html"))
+
+
+def test_watch_publishes_an_approval_at_once_not_at_the_end_of_its_interval(newsroom):
+    submit_and_approve(newsroom, "tuan-tra-song-bien")
+    thread, reports = _watching(newsroom, rounds=2)
+    _until(lambda: len(reports) == 1)  # the first round published what was due
+    submit_and_approve(newsroom, "don-bien-phong")  # breaking news, mid-interval
+    thread.join(timeout=60)
+    assert not thread.is_alive()  # the second round came long before the 600 s interval
+    assert len(reports) == 2 and _is_live(newsroom, "don-bien-phong")
+
+
+def test_watch_takes_a_withdrawal_down_at_once(newsroom):
+    submit_and_approve(newsroom, "tuan-tra-song-bien")
+    thread, reports = _watching(newsroom, rounds=2)
+    _until(lambda: len(reports) == 1)
+    assert _is_live(newsroom, "tuan-tra-song-bien")
+    reason = ["--reason", "Sai sự thật"]
+    assert cli(newsroom, "withdraw", "tuan-tra-song-bien", "--as", "hoa", *reason) == 0
+    thread.join(timeout=60)
+    assert not thread.is_alive()
+    page = (live(newsroom) / MAY / "tuan-tra-song-bien" / "index.html").read_text("utf-8")
+    assert "Tổ tuần tra đi dọc sông biên giới" not in page
+
+
+def test_watch_wakes_when_a_scheduled_article_falls_due(newsroom):
+    submit_and_approve(newsroom, "tuan-tra-song-bien")
+    record = Record(load_config(newsroom).record_path)
+    try:
+        with record.transaction():
+            row = record.article("tuan-tra-song-bien")
+            due = format_datetime(now() + timedelta(seconds=3))
+            record.save_article(replace(row, publish_at=due))  # as `schedule` would, to the second
+    finally:
+        record.close()
+    thread, reports = _watching(newsroom, rounds=2)
+    thread.join(timeout=60)
+    assert not thread.is_alive()  # woken when it fell due, not after 600 s
+    assert _is_live(newsroom, "tuan-tra-song-bien") and reports[-1].endswith("(1 bài)")
+
+
+def test_a_watch_with_nothing_new_waits_its_interval(newsroom):
+    # Its own publish, a publish made by hand, and reading the record are not news.
+    submit_and_approve(newsroom, "tuan-tra-song-bien")
+    path = load_config(newsroom).record_path
+    watcher = RecordWatch(path)
+    try:
+        watcher.mark()
+        assert cli(newsroom, "publish", "--as", "bientapvien") == 0
+        assert cli(newsroom, "status", "--as", "hoa") == 0
+        started = time.monotonic()
+        watcher.wait(2.5, now)
+        assert time.monotonic() - started >= 2.4
+        watcher.mark()
+        submit_and_approve(newsroom, "don-bien-phong")
+        started = time.monotonic()
+        watcher.wait(30, now)
+        assert time.monotonic() - started < 20  # woken by the approval
+    finally:
+        watcher.close()
