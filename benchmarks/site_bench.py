@@ -295,7 +295,10 @@ def measure_watch(corpus: Corpus, repeat: int) -> Measurement:
     to the publisher reporting it live. The interval (600 s) is never waited out: an approval
     starts the next round (pipeline/record_watch.py)."""
     command = [*_publish_command(corpus), "--watch", "--interval", "600"]
-    watcher = subprocess.Popen(command, cwd=REPO, stdout=subprocess.PIPE, text=True)
+    environment = {**os.environ, "PYTHONUNBUFFERED": "1"}  # the watch flushes; so do we
+    watcher = subprocess.Popen(
+        command, cwd=REPO, stdout=subprocess.PIPE, text=True, env=environment
+    )
     lines: queue.Queue[str] = queue.Queue()
     threading.Thread(
         target=lambda: [lines.put(line) for line in watcher.stdout], daemon=True

@@ -180,13 +180,22 @@ def _merge(record: Record, snapshot: sqlite3.Connection, source: Path, actor: st
             snapshot.execute("SELECT release, digest FROM release_digests"),
         )
     # Releases describe folders on disk: keep ours, add the snapshot's others after them.
+    # A release's manifest is copied as stored when what it is kept against is here (a year of
+    # releases is some 11,000: rebuilding each would hold the record's lock for most of an
+    # hour); otherwise it is rebuilt from the backup and kept against this record's own.
     known = {release.id for release in record.releases()}
-    for release_id, _seq, at, kind, restores in snapshot.execute(
-        "SELECT id, seq, at, kind, restores FROM releases ORDER BY seq"
-    ).fetchall():
-        if release_id not in known:
+    for release_id, _seq, at, kind, restores, stored in snapshot.execute(
+        "SELECT id, seq, at, kind, restores, manifest FROM releases ORDER BY seq"
+    ):
+        if release_id in known:
+            continue
+        base = manifest_store.base_of(release_id, stored)
+        if base is None or base in known:
+            record.add_stored_release(release_id, at, kind, restores, stored)
+        else:
             manifest = manifest_store.text_of(snapshot, release_id) or ""
             record.add_release(release_id, at, kind, restores, manifest)
+        known.add(release_id)
     # The audit log: nothing removed; the snapshot's entries that we lack are appended.
     appended = _missing(saved_audit, current_audit)
     db.executemany(f"INSERT INTO audit ({AUDIT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?)", appended)

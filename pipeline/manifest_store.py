@@ -55,6 +55,12 @@ def _unpack(release_id: str, value) -> dict:
     return stored
 
 
+def base_of(release_id: str, stored) -> str | None:
+    """The release a stored manifest is kept as a change from (None: kept whole)."""
+    base = _unpack(release_id, stored).get("base")
+    return base if isinstance(base, str) else None
+
+
 def _row(db: sqlite3.Connection, release_id: str) -> dict | None:
     found = db.execute("SELECT manifest FROM releases WHERE id = ?", (release_id,)).fetchone()
     return None if found is None else _unpack(release_id, found[0])

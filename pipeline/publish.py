@@ -602,11 +602,15 @@ def live_manifest(root: Path, record: Record) -> Manifest | None:
     return from_json(text) if text is not None else None
 
 
+def _say(line: str) -> None:
+    print(line, flush=True)  # a journal or a log file sees each line when it happens
+
+
 def watch(
     root: Path | str,
     interval: float,
     rounds: int | None = None,
-    report=print,
+    report=_say,
     given_actor: str | None = None,
 ) -> None:
     """Publish each time something falls due (or is withdrawn); `rounds` bounds it for tests.
@@ -617,7 +621,7 @@ def watch(
     watcher = RecordWatch(load_config(Path(root).resolve()).record_path)
     try:
         while rounds is None or done < rounds:
-            watcher.mark()  # before reading the record: a change made meanwhile wakes the next
+            watcher.mark(now())  # before the round reads the record: what comes after is news
             result = publish(root, given_actor=given_actor, wait=True, only_if_due=True)
             if isinstance(result, PublishResult):
                 report(f"Đã xuất bản: {result.release.name} ({len(result.manifest.live)} bài)")

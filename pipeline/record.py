@@ -362,8 +362,15 @@ class Record:
     ) -> None:
         """A release and its manifest text (kept as its change from the latest release:
         pipeline.manifest_store); call inside a transaction."""
-        seq = self.db.execute("SELECT COALESCE(MAX(seq), 0) + 1 FROM releases").fetchone()[0]
         stored = manifest_store.encode(self.db, manifest)
+        self.add_stored_release(release_id, at, kind, restores, stored)
+
+    def add_stored_release(
+        self, release_id: str, at: str, kind: str, restores: str | None, stored
+    ) -> None:
+        """A release with its manifest as another record stored it (restore: its base is in
+        this record already); it is checked by its SHA-256 when read."""
+        seq = self.db.execute("SELECT COALESCE(MAX(seq), 0) + 1 FROM releases").fetchone()[0]
         self.db.execute(
             "INSERT INTO releases VALUES (?, ?, ?, ?, ?, ?)",
             (release_id, seq, at, kind, restores, stored),

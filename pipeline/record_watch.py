@@ -31,6 +31,7 @@ class RecordWatch:
         self._identity: tuple[int, int] | None = None
         self._seen: tuple | None = None
         self._entry = 0  # the last audit entry at `mark`
+        self._marked: datetime | None = None  # when `mark` was taken
 
     def close(self) -> None:
         if self._db is not None:
@@ -64,8 +65,10 @@ class RecordWatch:
         (last,) = self._db.execute("SELECT COALESCE(MAX(id), 0) FROM audit").fetchone()
         return last
 
-    def mark(self) -> None:
-        """The record as it is now: what `wait` compares with (take it before reading it)."""
+    def mark(self, moment: datetime) -> None:
+        """The record as it is at `moment`, now: what `wait` compares with (take it before
+        the round reads the record)."""
+        self._marked = moment
         self._seen = self._version()
         try:
             self._entry = self._last_entry() if self._seen is not None else 0
@@ -99,10 +102,11 @@ class RecordWatch:
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         """Until the record changed since `mark`, the next scheduled article is due, or
-        `interval` seconds passed, whichever is first."""
+        `interval` seconds passed, whichever is first. An article that fell due after `mark`
+        (while the round ran, too late for its plan) is due at once."""
         deadline = time.monotonic() + interval
         moment = now()
-        due = self.next_due(moment)
+        due = self.next_due(self._marked or moment)
         if due is not None:
             deadline = min(deadline, time.monotonic() + (due - moment).total_seconds())
         while (left := deadline - time.monotonic()) > 0:

@@ -101,7 +101,12 @@ class ReaderCache:
         return cached if isinstance(cached, CachedRead) else None
 
     def store(self, key: str, entry: CachedRead) -> None:
-        write_atomic(self._path(key), pickle.dumps(entry, protocol=pickle.HIGHEST_PROTOCOL))
+        """Keep `entry`; a cache that cannot be written (its version folder pruned by another
+        build meanwhile, a full disk) only means reading again next time."""
+        try:
+            write_atomic(self._path(key), pickle.dumps(entry, protocol=pickle.HIGHEST_PROTOCOL))
+        except OSError:
+            pass
 
 
 def _keep_recent_versions(root: Path, current: Path) -> None:
