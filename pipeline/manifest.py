@@ -93,8 +93,14 @@ def _fields(value) -> dict:
 
 def to_json(manifest: Manifest) -> str:
     """One line (json's C encoder; with `indent` it encodes in Python, ten times slower)."""
+    return canonical_json(manifest)
+
+
+def canonical_json(data) -> str:
+    """The manifest's text form, of a Manifest or of the data `json` reads back from it
+    (pipeline.manifest_store rebuilds texts with it)."""
     text = json.dumps(
-        manifest, default=_fields, ensure_ascii=False, sort_keys=True, separators=(",", ":")
+        data, default=_fields, ensure_ascii=False, sort_keys=True, separators=(",", ":")
     )
     return text + "\n"
 

@@ -20,6 +20,8 @@ import json
 import sqlite3
 import zlib
 
+from .manifest import canonical_json
+
 FORMAT = "newsroom-manifest-1"
 MAX_DEPTH = 50  # releases read to rebuild one manifest, at most
 _PARTS = frozenset({"at", "articles", "pages"})
@@ -27,11 +29,6 @@ _PARTS = frozenset({"at", "articles", "pages"})
 
 class DamagedManifest(ValueError):
     """A stored manifest that cannot be read back as the text it was stored for."""
-
-
-def _canonical(data: dict) -> str:
-    """The text `manifest.to_json` writes for `data`."""
-    return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n"
 
 
 def _sha256(text: str) -> str:
@@ -81,7 +78,7 @@ def _articles_by_slug(data) -> dict[str, dict] | None:
 
 
 def _rebuilt(by_slug: dict[str, dict], rest: dict) -> str:
-    return _canonical({**rest, "articles": [by_slug[slug] for slug in sorted(by_slug)]})
+    return canonical_json({**rest, "articles": [by_slug[slug] for slug in sorted(by_slug)]})
 
 
 def text_of(db: sqlite3.Connection, release_id: str) -> str | None:
@@ -146,7 +143,7 @@ def encode(db: sqlite3.Connection, text: str) -> bytes:
         base = _articles_by_slug(json.loads(base_text)) if depth <= MAX_DEPTH else None
     except (ValueError, DamagedManifest):  # a base that cannot be read: start again whole
         base = None
-    if base is None or new is None or _canonical(data) != text:
+    if base is None or new is None or canonical_json(data) != text:
         return _pack(whole)
     changed = [article for slug, article in new.items() if base.get(slug) != article]
     removed = sorted(set(base) - set(new))
