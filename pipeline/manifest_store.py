@@ -83,11 +83,11 @@ def _rebuilt(by_slug: dict[str, dict], rest: dict) -> str:
 
 def text_of(db: sqlite3.Connection, release_id: str) -> str | None:
     """The manifest text recorded for `release_id` (None: no such release)."""
-    found = _read(db, release_id)
+    found = read(db, release_id)
     return None if found is None else found[0]
 
 
-def _read(db: sqlite3.Connection, release_id: str) -> tuple[str, int] | None:
+def read(db: sqlite3.Connection, release_id: str) -> tuple[str, int] | None:
     """The manifest text recorded for `release_id`, and how many changes it is kept as."""
     chain: list[dict] = []
     current: str | None = release_id
@@ -125,10 +125,13 @@ def _read(db: sqlite3.Connection, release_id: str) -> tuple[str, int] | None:
     return text, len(chain)
 
 
-def encode(db: sqlite3.Connection, text: str) -> bytes:
+def encode(
+    db: sqlite3.Connection, text: str, known: dict[str, tuple[str, int]] | None = None
+) -> bytes:
     """What the record stores for a new release whose manifest is `text`: its change from the
     latest release recorded, or the whole text (the first, every MAX_DEPTH-th, and any that
-    is not canonical)."""
+    is not canonical). `known`: what `read` gave for releases read already (a publish has
+    read the live one, usually the latest)."""
     digest = _sha256(text)
     whole = {"format": FORMAT, "sha256": digest, "text": text}
     latest = db.execute("SELECT id FROM releases ORDER BY seq DESC LIMIT 1").fetchone()
@@ -137,7 +140,9 @@ def encode(db: sqlite3.Connection, text: str) -> bytes:
     try:
         data = json.loads(text)
         new = _articles_by_slug(data)
-        found = _read(db, latest[0]) if new is not None else None
+        found = None
+        if new is not None:
+            found = (known or {}).get(latest[0]) or read(db, latest[0])
         base_text, depth = found if found is not None else ("", MAX_DEPTH)
         depth += 1
         base = _articles_by_slug(json.loads(base_text)) if depth <= MAX_DEPTH else None

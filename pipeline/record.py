@@ -211,6 +211,7 @@ def connect(path: Path) -> sqlite3.Connection:
 class Record:
     def __init__(self, path: Path):
         self.path = path
+        self._manifests_read: dict[str, tuple[str, int]] = {}  # release id -> its text, depth
         try:
             self.db = connect(path)
             self.db.executescript(f"BEGIN IMMEDIATE;{SCHEMA}COMMIT;")
@@ -362,7 +363,7 @@ class Record:
     ) -> None:
         """A release and its manifest text (kept as its change from the latest release:
         pipeline.manifest_store); call inside a transaction."""
-        stored = manifest_store.encode(self.db, manifest)
+        stored = manifest_store.encode(self.db, manifest, self._manifests_read)
         self.add_stored_release(release_id, at, kind, restores, stored)
 
     def add_stored_release(
@@ -389,14 +390,21 @@ class Record:
 
     def release_manifest(self, release_id: str) -> str | None:
         """The manifest text of a recorded release, byte for byte (None: no such release)."""
+        known = self._manifests_read.get(release_id)
+        if known is not None:
+            return known[0]
         try:
-            return manifest_store.text_of(self.db, release_id)
+            found = manifest_store.read(self.db, release_id)
         except manifest_store.DamagedManifest as error:
             raise NewsroomError(
                 f"bản kê (manifest) của một bản phát hành trong sổ biên tập bị hỏng ({error}); "
                 "hãy khôi phục sổ bằng `newsroom restore TỆP_SAO_LƯU`",
                 self.path,
             ) from None
+        if found is None:
+            return None
+        self._manifests_read = {release_id: found}  # the last one read: a release's never changes
+        return found[0]
 
     def add_pending(self, pending: PendingRelease) -> None:
         self.db.execute(
