@@ -29,7 +29,14 @@ from .article import format_datetime
 from .config import load_config
 from .errors import NewsroomError
 from .publish import publish_lock
-from .record import COLUMNS, PAGE_COLUMNS, ArticleRecord, PageRecord, Record
+from .record import (
+    COLUMNS,
+    PAGE_COLUMNS,
+    ArticleRecord,
+    PageRecord,
+    Record,
+    connect_read_only,
+)
 from .staff import PermissionDenied, resolve_actor
 from .workflow import now, open_desk
 
@@ -111,7 +118,7 @@ def _snapshot(source: Path) -> Iterator[sqlite3.Connection]:
     """The backup file, read-only; one clear error if it is not a newsroom backup."""
     if not source.is_file():
         raise BackupError("không tìm thấy tệp sao lưu (cần một tệp, không phải thư mục)", source)
-    connection = sqlite3.connect(f"file:{source.resolve()}?mode=ro", uri=True)
+    connection = connect_read_only(source)
     try:
         try:
             tables = _tables(connection)
@@ -206,12 +213,20 @@ def _merge(record: Record, snapshot: sqlite3.Connection, source: Path, actor: st
 
 
 def restore(root: Path, source: Path, actor: str | None, force: bool = False) -> None:
-    """Everything is checked before the record is opened: a refused restore of a lost record
-    creates nothing (an empty record would hide that the real one is missing)."""
+    """A refused restore of a lost record creates nothing (an empty record would hide that
+    the real one is missing): the backup is checked before the record is opened, and a
+    record created for it is removed again if merging fails."""
     config = load_config(root)
     member = resolve_actor(config, actor)
     if member.role != "editor":
         raise PermissionDenied("chỉ biên tập viên mới được khôi phục sổ biên tập")
     with _snapshot(source) as snapshot, publish_lock(config, wait=True):
-        with open_desk(root, actor, new_record=True) as desk, desk.record.transaction():
-            _merge(desk.record, snapshot, source, member.id, force)
+        lost = not config.record_path.exists()
+        try:
+            with open_desk(root, actor, new_record=True) as desk, desk.record.transaction():
+                _merge(desk.record, snapshot, source, member.id, force)
+        except BaseException:  # e.g. a damaged manifest in the backup, found while merging
+            if lost:  # the record this restore created holds nothing: it must not stay
+                for path in _sqlite_files(config.record_path):
+                    path.unlink(missing_ok=True)
+            raise

@@ -208,6 +208,13 @@ def connect(path: Path) -> sqlite3.Connection:
     return connection
 
 
+def connect_read_only(path: Path, timeout: float = 5.0) -> sqlite3.Connection:
+    """A connection that cannot write to the database at `path` (a backup, or the record as a
+    watcher sees it); the path goes in as a proper file URI, so '#', '?' or '%' in a folder
+    name are part of the name."""
+    return sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=timeout)
+
+
 class Record:
     def __init__(self, path: Path):
         self.path = path

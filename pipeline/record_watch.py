@@ -20,6 +20,7 @@ from datetime import datetime
 from pathlib import Path
 
 from .article import parse_datetime
+from .record import connect_read_only
 
 LOOK_SECONDS = 1.0  # between two looks at the record while waiting
 
@@ -30,7 +31,7 @@ class RecordWatch:
         self._db: sqlite3.Connection | None = None
         self._identity: tuple[int, int] | None = None
         self._seen: tuple | None = None
-        self._entry = 0  # the last audit entry at `mark`
+        self._entry: int | None = None  # the last audit entry at `mark`
         self._marked: datetime | None = None  # when `mark` was taken
 
     def close(self) -> None:
@@ -49,7 +50,7 @@ class RecordWatch:
         if self._db is None or identity != self._identity:
             self.close()
             try:
-                self._db = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, timeout=30)
+                self._db = connect_read_only(self.path, timeout=30)
             except sqlite3.Error:
                 return None
             self._identity = identity
@@ -71,9 +72,9 @@ class RecordWatch:
         self._marked = moment
         self._seen = self._version()
         try:
-            self._entry = self._last_entry() if self._seen is not None else 0
+            self._entry = self._last_entry() if self._seen is not None else None
         except sqlite3.Error:
-            self._seen = None
+            self._entry = None  # no audit log to read: any commit counts as news
 
     def _news(self) -> bool:
         """Whether someone did something since `mark`: any commit but a publish's own (the
@@ -85,6 +86,9 @@ class RecordWatch:
             return True  # another record file (newsroom restore replaced it)
         if version == self._seen:
             return False
+        self._seen = version  # asked once per commit, not once a second
+        if self._entry is None:
+            return True
         try:
             found = self._db.execute(  # type: ignore[union-attr]
                 "SELECT 1 FROM audit WHERE id > ? AND action != 'publish' LIMIT 1",
@@ -92,7 +96,6 @@ class RecordWatch:
             ).fetchone()
         except sqlite3.Error:
             return True
-        self._seen = version  # asked once per commit, not once a second
         return found is not None
 
     def wait(

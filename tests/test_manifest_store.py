@@ -17,7 +17,14 @@ from pipeline.errors import NewsroomError
 from pipeline.manifest import Manifest, ManifestArticle, from_json, to_json
 from pipeline.publish import publish
 from pipeline.record import Record
-from tests.workflow_helpers import cli, live, make_newsroom, story, submit_and_approve
+from tests.workflow_helpers import (
+    cli,
+    live,
+    lose_record,
+    make_newsroom,
+    story,
+    submit_and_approve,
+)
 
 AT = "2024-05-06T07:00:00+07:00"
 
@@ -198,8 +205,7 @@ def test_restore_brings_back_each_release_manifest_as_it_was(newsroom, tmp_path)
     record.close()
     backup = tmp_path / "sao-luu.sqlite3"
     assert cli(newsroom, "backup", str(backup), "--as", "hoa") == 0
-    for lost in (newsroom / "var").glob("newsroom.sqlite3*"):
-        lost.unlink()
+    lose_record(newsroom)
     assert cli(newsroom, "restore", str(backup), "--as", "hoa") == 0
     record = Record(path)
     try:
@@ -207,3 +213,22 @@ def test_restore_brings_back_each_release_manifest_as_it_was(newsroom, tmp_path)
         assert before[releases[0]] != before[releases[-1]]  # each release its own
     finally:
         record.close()
+
+
+def test_restoring_a_backup_with_a_damaged_manifest_is_one_line_and_creates_no_record(
+    newsroom, tmp_path, capsys
+):
+    submit_and_approve(newsroom, "tuan-tra-song-bien")
+    assert cli(newsroom, "publish", "--as", "bientapvien") == 0
+    backup = tmp_path / "sao-luu.sqlite3"
+    assert cli(newsroom, "backup", str(backup), "--as", "hoa") == 0
+    with sqlite3.connect(backup) as db:
+        db.execute("UPDATE releases SET manifest = ?", (b"\x00hong",))
+    var = newsroom / "var"
+    lose_record(newsroom)
+    before = sorted(path.name for path in var.iterdir())
+    capsys.readouterr()
+    assert cli(newsroom, "restore", str(backup), "--as", "hoa") != 0
+    error = capsys.readouterr().err.strip()
+    assert len(error.splitlines()) == 1 and "sao-luu.sqlite3" in error
+    assert sorted(path.name for path in var.iterdir()) == before  # no empty record left

@@ -86,6 +86,7 @@ def test_watch_wakes_when_a_scheduled_article_falls_due(newsroom):
     thread, reports = _watching(newsroom, rounds=2)
     thread.join(timeout=60)
     assert not thread.is_alive()  # woken when it fell due, not after 600 s
+    assert reports[0].endswith("(0 bài)")  # the embargo held in the round before its time
     assert _is_live(newsroom, "tuan-tra-song-bien") and reports[-1].endswith("(1 bài)")
 
 
@@ -159,3 +160,26 @@ def test_a_watch_with_nothing_new_waits_its_interval(newsroom):
         assert time.monotonic() - started < 20  # woken by the approval
     finally:
         watcher.close()
+
+
+def test_a_watch_sees_news_in_a_record_whose_folder_name_has_uri_characters(tmp_path):
+    # '#', '?' and '%' in a path mean something in a file URI: the watcher must read this
+    # record, not another file (it then woke every second, or never, depending on that file).
+    path = tmp_path / "Báo #1? 100%" / "newsroom.sqlite3"
+    path.parent.mkdir()
+    record = Record(path)
+    watcher = RecordWatch(path)
+    try:
+        watcher.mark(now())
+        started = time.monotonic()
+        watcher.wait(2.5, now)
+        assert time.monotonic() - started >= 2.4  # nothing happened: no wake
+        watcher.mark(now())
+        with record.transaction():
+            record.log(format_datetime(now()), "hoa", "approve", "bai-moi", None)
+        started = time.monotonic()
+        watcher.wait(30, now)
+        assert time.monotonic() - started < 20
+    finally:
+        watcher.close()
+        record.close()

@@ -86,6 +86,12 @@ def tree(path: Path) -> dict[str, bytes]:
     }
 
 
+def lose_record(root: Path) -> None:
+    """The editorial record gone, its WAL too (a disk lost, a folder deleted)."""
+    for path in (root / "var").glob("newsroom.sqlite3*"):
+        path.unlink()
+
+
 def live(root: Path) -> Path:
     return (root / "output").resolve()
 
