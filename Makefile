@@ -71,4 +71,4 @@ bench: $(STAMP)
 endif
 
 clean:
-	rm -rf preview releases output .pytest_cache
+	rm -rf preview releases output .pytest_cache .preview-* .building-preview-*

@@ -68,7 +68,7 @@ def _items(folder: str) -> list[Item]:
         _listings.pop(folder, None)
         return []
     items.sort()
-    if max(stat.st_mtime_ns, stat.st_ctime_ns) < looked - SETTLE_NS:
+    if settled(stat, looked):
         _listings[folder] = (identity(stat), items)
     else:
         _listings.pop(folder, None)
@@ -167,3 +167,10 @@ def file_identity(path: Path) -> Identity | None:
         return identity(path.stat())
     except OSError:
         return None
+
+
+def settled(stat: os.stat_result, looked: int | None = None) -> bool:
+    """Whether a file was last changed over SETTLE_NS before `looked` (now): a second write in
+    the same clock tick could leave its identity as it was, so only then may it be trusted."""
+    moment = time.time_ns() if looked is None else looked
+    return max(stat.st_mtime_ns, stat.st_ctime_ns) < moment - SETTLE_NS

@@ -221,7 +221,12 @@ def add_commands(subparsers) -> None:
                 help="thư mục bài, index.md, slug hoặc tệp trang tĩnh; có thể nêu nhiều bài",
             )
         elif article == "optional":
-            parser.add_argument("article", metavar="BÀI", nargs="?")
+            parser.add_argument(
+                "article",
+                metavar="BÀI",
+                nargs="?",
+                help="thư mục bài, index.md hoặc slug (bỏ trống: mọi bài của bản làm việc)",
+            )
         parser.set_defaults(handler=handler)
         return parser
 

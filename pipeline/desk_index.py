@@ -25,18 +25,17 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from stat import S_ISREG
 
-from .article import INDEX_NAME, Article, article_slug, read_article
-from .article_files import SETTLE_NS, Identity, identity, index_files
+from .article import Article, article_slug, read_article
+from .article_files import Identity, identity, index_files, settled
 from .errors import ArticleError
 from .files import write_atomic
-from .revisions import missing_photo, referenced, revision_hash, safe_relative
+from .revisions import referenced, revision_files, revision_hash
 
 FORMAT = 1
 FOLDER = Path(".cache") / "desk"  # in the project, beside the build cache
@@ -90,11 +89,13 @@ class DeskIndex:
             stat = os.stat(key)
         except OSError:
             read_article(key)  # the one-line error for a missing or unreadable file
-            raise
+            raise ArticleError("không đọc được tệp bài viết; hãy chạy lại lệnh", key) from None
+        if not S_ISREG(stat.st_mode):  # a pipe would never end, a device never be text
+            raise ArticleError("không phải tệp thường; hãy thay bằng tệp index.md", key)
         found = self._known(self.glances, "glances", key, identity(stat), _glance)
         if found is None:
             found = Glance.of(read_article(key), key)
-            self.glances[key] = (identity(stat), found, _settled(stat))
+            self.glances[key] = (identity(stat), found, settled(stat))
             self.changed = True
         return found
 
@@ -114,24 +115,21 @@ class DeskIndex:
             if not S_ISREG(stat.st_mode):  # replaced since
                 raise OSError(path)
             found = hashlib.file_digest(file, "sha256").hexdigest()
-        self.hashes[path] = (identity(stat), found, _settled(stat))
+        self.hashes[path] = (identity(stat), found, settled(stat))
         self.changed = True
         return found
 
     def working_revision(self, glance: Glance) -> str:
-        """The revision hash of the article's working copy, as `read_revision` gives it;
-        ArticleError for a missing photo (anything but a regular file, as there)."""
-        try:
-            hashes = {INDEX_NAME: self.file_hash(glance.path)}
-        except (OSError, ValueError):  # gone since it was read
-            raise ArticleError("không đọc được tệp bài viết", glance.path) from None
-        folder = os.path.dirname(glance.path)
-        for src, line in glance.uses:
-            relative = safe_relative(src, glance.path, line)
+        """The revision hash of the article's working copy, as `read_revision` gives it (the
+        same files: `revisions.revision_files`); ArticleError for a missing photo."""
+        hashes = {}
+        for name, path in revision_files(Path(glance.path), glance.uses).items():
             try:
-                hashes[relative] = self.file_hash(os.path.join(folder, relative))
-            except (OSError, ValueError):
-                raise missing_photo(src, glance.path, line) from None
+                hashes[name] = self.file_hash(os.fspath(path))
+            except (OSError, ValueError):  # gone or replaced since it was looked at
+                raise ArticleError(
+                    f"không đọc được {name}; hãy chạy lại lệnh", glance.path
+                ) from None
         return revision_hash(hashes)
 
     def articles(self, content: Path) -> tuple[list[Glance], Unreadable]:
@@ -189,8 +187,8 @@ class DeskIndex:
                 for key, raw in self._load().get(name, {}).items()
                 if key not in table and os.path.exists(key)
             }
-            for key, (ident, value, settled) in table.items():
-                if settled:
+            for key, (ident, value, trusted) in table.items():
+                if trusted:
                     entries[key] = [ident, packed(value)]
             kept[name] = entries
         try:  # names that are not UTF-8 are kept as \udcXX escapes
@@ -223,10 +221,6 @@ def _digest(_key: str, raw) -> str:
     if type(raw) is not str:
         raise TypeError("not a digest")
     return raw
-
-
-def _settled(stat: os.stat_result) -> bool:
-    return max(stat.st_mtime_ns, stat.st_ctime_ns) < time.time_ns() - SETTLE_NS
 
 
 _current = DeskIndex()

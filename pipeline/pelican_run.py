@@ -19,7 +19,7 @@ import os
 import re
 import sys
 
-from pipeline import heap
+from pipeline import heap, processes
 
 
 class _Collector(logging.Handler):
@@ -62,6 +62,7 @@ def build(
 
 
 def main(argv: list[str]) -> int:
+    processes.die_with_parent()
     problems = build(*argv)
     for problem in problems:
         print(problem, file=sys.stderr)

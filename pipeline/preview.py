@@ -13,13 +13,16 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import sys
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
 from dataclasses import replace
 from pathlib import Path
 
 from .article import format_datetime, parse_datetime, parse_text
 from .build import run_pelican
 from .config import load_config
-from .files import locked, write_atomic
+from .files import LockHeld, delete_later, locked, write_atomic
 from .manifest import article_url
 from .publish import (
     ARTICLES_CACHE,
@@ -95,7 +98,8 @@ def _build_preview(root: Path, record: Record, manifest, pages) -> None:
     the same taken from that preview, or copied from the live release."""
     cache = build_cache(load_config(root))
     own = cache / PREVIEW_CACHE
-    with locked(own / "lock"):  # one article preview at a time: they share a staging tree
+    with _one_at_a_time(own / "lock"):  # article previews share a staging tree
+        _recover(root)
         staging = own / "staging"
         materialize(record, manifest, pages, staging)
         build_id = new_release_id()
@@ -128,6 +132,30 @@ def _build_preview(root: Path, record: Record, manifest, pages) -> None:
             if parked.exists() and not (root / PREVIEW_DIR).exists():
                 os.replace(parked, root / PREVIEW_DIR)  # a failed preview leaves the last one
             shutil.rmtree(parked, ignore_errors=True)
+
+
+@contextmanager
+def _one_at_a_time(lock: Path) -> Iterator[None]:
+    """The preview lock; an editor whose preview waits for another is told so, once."""
+    with ExitStack() as held:
+        try:
+            held.enter_context(locked(lock, wait=False))
+        except LockHeld:
+            print("Đang chờ một bản xem trước khác dựng xong…", file=sys.stderr, flush=True)
+            held.enter_context(locked(lock))
+        yield
+
+
+def _recover(root: Path) -> None:
+    """What an article preview killed half-way left (SIGKILL, a closed terminal): the last
+    preview put back where it was parked, if nothing has taken its place, and the rest
+    deleted in the background. Called under the preview lock, so none of it is in use."""
+    parked = sorted(root.glob(f".{PREVIEW_DIR}-previous-*"))  # ids sort by time
+    if parked and not (root / PREVIEW_DIR).exists():
+        os.replace(parked.pop(), root / PREVIEW_DIR)
+    doomed = [*parked, *root.glob(f".building-{PREVIEW_DIR}-*")]
+    if doomed:
+        delete_later(doomed)
 
 
 def _folder_identity(folder: Path) -> list[int]:

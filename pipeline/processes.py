@@ -9,8 +9,10 @@ them there as JSON (benchmarks/site_bench.py reports them).
 
 from __future__ import annotations
 
+import ctypes
 import json
 import os
+import signal
 import subprocess
 import tempfile
 import threading
@@ -107,3 +109,19 @@ def write_stats() -> None:
         temporary = Path(f"{target}.tmp")
         temporary.write_text(json.dumps(rounded, indent=2), "utf-8")
         os.replace(temporary, target)
+
+
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
+
+
+def die_with_parent() -> None:
+    """This process is killed when the one that started it ends (Linux): a build whose
+    publish or preview was killed stops, instead of writing on into a folder that the next
+    run deletes. Elsewhere nothing changes."""
+    parent = os.getppid()
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):
+        return
+    if os.getppid() != parent:  # it ended before the call took effect
+        os._exit(1)

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
-from pipeline import desk_index
+from pipeline import article_files, desk_index
 from tests.helpers import write_photo
 from tests.workflow_helpers import cli, make_newsroom, story, submit_and_approve
 
@@ -19,7 +21,7 @@ INDEX = desk_index.FOLDER / desk_index.INDEX_FILE
 @pytest.fixture
 def settled(monkeypatch):
     """Every file counts as settled: no test waits two seconds for its files to age."""
-    monkeypatch.setattr(desk_index, "SETTLE_NS", -(10**12))
+    monkeypatch.setattr(article_files, "SETTLE_NS", -(10**12))
 
 
 @pytest.fixture
@@ -93,7 +95,7 @@ def test_a_slug_taken_since_the_last_command_is_a_collision(site, settled, capsy
 
 
 def test_a_file_written_within_the_clock_tick_is_not_kept(site, monkeypatch, capsys):
-    monkeypatch.setattr(desk_index, "SETTLE_NS", 10**15)  # every file written "just now"
+    monkeypatch.setattr(article_files, "SETTLE_NS", 10**15)  # every file written "just now"
     first = _status(site, capsys)
     kept = json.loads((site / INDEX).read_text("utf-8"))
     assert kept["glances"] == {} and kept["hashes"] == {}
@@ -193,3 +195,14 @@ def test_an_entry_of_the_wrong_shape_is_read_again(site, settled, monkeypatch, c
         kept[table] = {key: {} for key in kept[table]}
     (site / INDEX).write_text(json.dumps(kept), "utf-8")
     assert _status(site, capsys) == first
+
+
+def test_a_pipe_named_index_md_is_reported_not_waited_on(site, settled):
+    folder = next(site.glob("content/articles/*/*/bai-mot")).parent / "bai-ong"
+    folder.mkdir()
+    os.mkfifo(folder / "index.md")  # reading it would wait forever
+    command = [sys.executable, "-m", "pipeline.cli", "--root", str(site), "status"]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=60)
+    assert "Traceback" not in done.stderr
+    assert "bai-ong/index.md" in done.stdout + done.stderr
+    assert "không phải tệp thường" in done.stdout + done.stderr

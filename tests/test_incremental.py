@@ -549,8 +549,31 @@ def test_an_article_preview_waits_for_the_one_being_built(published):
             time.sleep(0.05)
         assert not (published / "preview").exists()
         fcntl.flock(held, fcntl.LOCK_UN)
-    assert waiting.wait(timeout=120) == 0
+    _out, err = waiting.communicate(timeout=120)
+    assert waiting.returncode == 0
+    assert err.count("Đang chờ một bản xem trước khác") == 1  # the editor is told, once
     assert (published / "preview/2021/03/01/mot-2021/index.html").is_file()
+
+
+def test_a_killed_article_preview_is_mended_by_the_next(published):
+    """SIGKILL mid-build leaves preview/ parked and a half-built folder: the next article
+    preview puts the last preview back (and takes its pages) and deletes the rest."""
+    shown = _previewed_with_a_draft_beside(published)
+    listed = sorted(p.name for p in published.iterdir())
+    killed = newsroom_process(published, "preview", "hai-2021", "--as", "hoa")
+    while not any(published.glob(".building-preview-*")):
+        assert killed.poll() is None, "the preview ended before it was killed"
+        time.sleep(0.01)
+    killed.kill()
+    killed.wait()
+    assert not (published / "preview").exists()  # parked, as the build left it
+    assert cli(published, "preview", "hai-2021", "--as", "hoa") == 0
+    assert tree(published / "preview") == shown
+    for _ in range(200):  # the leftovers are deleted in the background
+        if sorted(p.name for p in published.iterdir()) == listed:
+            break
+        time.sleep(0.05)
+    assert sorted(p.name for p in published.iterdir()) == listed
 
 
 def _previewed_with_a_draft_beside(root: Path) -> dict[str, bytes]:

@@ -28,7 +28,7 @@ from pelican.contents import Content
 from pelican.utils import get_relative_path, path_to_url, sanitised_join
 from pelican.writers import FileOverwriteFailedError, Writer
 
-from pipeline import heap
+from pipeline import heap, processes
 
 from . import page_keys
 from .page_keys import Fingerprints, RecordingContext, Unkeyable
@@ -202,6 +202,7 @@ class ParallelWriter(Writer):
             os.close(writer)
             return pid, reader
         os.close(reader)  # the child: produce its share, report, and leave without cleanup
+        processes.die_with_parent()  # a page written after its build was killed is litter
         capture = _Capture()
         logging.getLogger().addHandler(capture)
         result = {"lists": [], "pages": {}, "reused": 0}
