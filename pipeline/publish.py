@@ -51,7 +51,7 @@ from .manifest import (
 )
 from .pages import approved_pages
 from .processes import start_stats, step, write_stats
-from .record import ArticleRecord, PendingRelease, Record, require_record
+from .record import ArticleRecord, Correction, PendingRelease, Record, require_record
 from .record_watch import RecordWatch
 from .releases import (
     KEEP_RELEASES,
@@ -114,19 +114,34 @@ def page_files(record: Record) -> dict[str, bytes]:
     return approved_pages(record)
 
 
-def manifest_entry(record: Record, row: ArticleRecord, featured: str | None) -> ManifestArticle:
+def manifest_entry(
+    record: Record, row: ArticleRecord, featured: str | None, known: _Known | None = None
+) -> ManifestArticle:
+    """The article's entry; `known` holds what plan() read for all articles at once."""
     assert row.approved_revision and row.publish_at
     published = row.first_published or row.publish_at
+    if known is None:
+        files = record.revision_hashes(row.approved_revision)
+        corrections = record.corrections(row.slug)
+    else:
+        files = known.hashes.get(row.approved_revision, {})
+        corrections = known.corrections.get(row.slug, [])
     return ManifestArticle(
         slug=row.slug,
         url=article_url(row.slug, parse_datetime(published)),
         published=published,
         revision=row.approved_revision,
-        files=record.revision_hashes(row.approved_revision),
+        files=files,
         modified=row.modified,
-        corrections=tuple(CorrectionNotice(c.at, c.text) for c in record.corrections(row.slug)),
+        corrections=tuple(CorrectionNotice(c.at, c.text) for c in corrections),
         featured=row.slug == featured,
     )
+
+
+@dataclass(frozen=True)
+class _Known:
+    hashes: dict[str, dict[str, str]]  # approved revision -> its files' hashes
+    corrections: dict[str, list[Correction]]  # slug -> its corrections
 
 
 def plan(record: Record, moment: datetime, pages: dict[str, bytes]) -> Manifest:
@@ -140,10 +155,12 @@ def plan(record: Record, moment: datetime, pages: dict[str, bytes]) -> Manifest:
     ]
     featured_rows = sorted((r for r in due if r.featured_at), key=lambda r: r.featured_at or "")
     featured = featured_rows[-1].slug if featured_rows else None
-    articles = [manifest_entry(record, row, featured) for row in due]
+    known = _Known(record.approved_hashes(), record.all_corrections())
+    articles = [manifest_entry(record, row, featured, known) for row in due]
     for row in rows:
         if row.state == "withdrawn" and row.first_published:
-            gone = withdraw_entry(manifest_entry(record, row, None), row.withdrawn_at or "")
+            entry = manifest_entry(record, row, None, known)
+            gone = withdraw_entry(entry, row.withdrawn_at or "")
             articles.append(gone)
     return Manifest(
         at=format_datetime(moment),
@@ -183,15 +200,26 @@ def _wanted_files(manifest: Manifest) -> dict[str, tuple[str, ManifestArticle | 
 
 def _remove_unwanted(content: Path, wanted: dict) -> None:
     """Every file and link under `content` that the manifest does not list goes, and then
-    every folder left empty (deepest first)."""
-    for folder, dirs, files in os.walk(content, topdown=False):
-        relative = os.path.relpath(folder, content)
-        prefix = "" if relative == "." else relative.replace(os.sep, "/") + "/"
-        for name in [*files, *(d for d in dirs if os.path.islink(os.path.join(folder, d)))]:
-            if prefix + name not in wanted:
-                os.unlink(os.path.join(folder, name))
-        if relative != "." and not os.listdir(folder):
-            os.rmdir(folder)
+    every folder left empty (deepest first). One listing per folder, no `stat`."""
+
+    def clear(folder: str, prefix: str) -> bool:  # whether anything is left in `folder`
+        with os.scandir(folder) as listing:
+            entries = list(listing)
+        left = False
+        for entry in entries:
+            name = prefix + entry.name
+            if entry.is_dir(follow_symlinks=False):
+                if clear(entry.path, f"{name}/"):
+                    left = True
+                else:
+                    os.rmdir(entry.path)
+            elif name in wanted:
+                left = True
+            else:  # a file, or a link (to a folder too) that the manifest does not list
+                os.unlink(entry.path)
+        return left
+
+    clear(os.fspath(content), "")
 
 
 def materialize(record: Record, manifest: Manifest, pages: dict[str, bytes], staging: Path) -> Path:

@@ -294,6 +294,16 @@ class Record:
         ).fetchall()
         return dict(rows)
 
+    def approved_hashes(self) -> dict[str, dict[str, str]]:
+        """revision_hashes of every article's approved revision, in one query."""
+        found: dict[str, dict[str, str]] = {}
+        for revision, path, blob in self.db.execute(
+            "SELECT f.revision, f.path, f.blob FROM articles a "
+            "JOIN revision_files f ON f.revision = a.approved_revision"
+        ):
+            found.setdefault(revision, {})[path] = blob
+        return found
+
     # Articles and static pages: one row type each, one table each --------
 
     def _get(self, table: Table, key: str):
@@ -344,6 +354,13 @@ class Record:
             "SELECT slug, revision, at, text FROM corrections WHERE slug = ? ORDER BY id", (slug,)
         )
         return [Correction(*row) for row in rows]
+
+    def all_corrections(self) -> dict[str, list[Correction]]:
+        """corrections() of every article, in one query."""
+        found: dict[str, list[Correction]] = {}
+        for row in self.db.execute("SELECT slug, revision, at, text FROM corrections ORDER BY id"):
+            found.setdefault(row[0], []).append(Correction(*row))
+        return found
 
     # Audit log -------------------------------------------------------------
 

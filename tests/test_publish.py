@@ -322,6 +322,32 @@ def test_staged_state_holds_the_hash_of_every_byte_written(newsroom, tmp_path):
         assert state[path.relative_to(content).as_posix()][2] == source_hash(path)
 
 
+def test_staging_keeps_only_what_the_manifest_lists(newsroom, tmp_path):
+    """Whatever else a staging tree holds (an earlier publish's files, a stray file, a link,
+    even one to a folder, an empty folder) is gone after materializing, with every folder
+    left empty; the listed files stay."""
+    submit_and_approve(newsroom, "tuan-tra-song-bien")
+    staging = tmp_path / "staging"
+    content = _staged(newsroom, staging)
+    listed = sorted(p.relative_to(content).as_posix() for p in content.rglob("*") if p.is_file())
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "bi-mat.md").write_text("chưa duyệt", "utf-8")
+    stray_folder = content / "articles" / "bai-chua-duyet"
+    (stray_folder / "sau").mkdir(parents=True)
+    (stray_folder / "sau" / "index.md").write_text("chưa duyệt", "utf-8")
+    (content / "articles" / "tuan-tra-song-bien" / "thua.jpg").write_bytes(b"x")
+    (content / "rong" / "rong-nua").mkdir(parents=True)
+    (content / "lien-ket").symlink_to(outside, target_is_directory=True)
+    (content / "articles" / "lien-ket.md").symlink_to(outside / "bi-mat.md")
+    content = _staged(newsroom, staging)
+    left = sorted(p.relative_to(content).as_posix() for p in content.rglob("*"))
+    folders = {p.rsplit("/", 1)[0] for p in listed if "/" in p}
+    folders |= {f.rsplit("/", 1)[0] for f in folders if "/" in f}
+    assert left == sorted([*listed, *folders])
+    assert (outside / "bi-mat.md").read_text("utf-8") == "chưa duyệt"  # a link's target stays
+
+
 def test_equal_photos_are_staged_once_and_a_later_publish_leaves_them_alone(newsroom, tmp_path):
     """Photos of equal bytes written by one materialize are one file (a photo used by many
     articles is written once); a later one never makes them a name of its new files, since

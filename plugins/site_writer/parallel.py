@@ -254,13 +254,22 @@ def _shares(calls: list, workers: int) -> list[list]:
 
 def _link(source: str, target: str) -> bool:
     """The previous release's file at `target`, by hard link (a copy across file systems);
-    releases are never written in place, so the two stay equal."""
-    if not os.path.isfile(source):
-        return False
-    os.makedirs(os.path.dirname(target), exist_ok=True)
+    releases are never written in place, so the two stay equal. False when `source` is not
+    a file. (Most pages have a folder of their own: it is made first, with no `stat`.)"""
+    folder = os.path.dirname(target)
+    try:
+        os.mkdir(folder)
+    except FileExistsError:
+        pass
+    except FileNotFoundError:
+        os.makedirs(folder, exist_ok=True)
     try:
         os.link(source, target)
-    except OSError:
+    except FileNotFoundError:
+        return False
+    except OSError:  # another file system, or `source` is not a file
+        if not os.path.isfile(source):
+            return False
         shutil.copy2(source, target)
     return True
 
