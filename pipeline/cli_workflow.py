@@ -163,7 +163,7 @@ def _cmd_publish(args) -> int:
     if isinstance(result, publishing.Skipped):
         print(result.reason)
         return 0
-    print(f"Đã xuất bản {len(result.manifest.live)} bài: {result.release}")
+    print(f"Đã xuất bản {result.summary()}: {result.release}")
     return 0
 
 

@@ -81,6 +81,34 @@ class Manifest:
         return other is not None and (self.articles, self.pages) == (other.articles, other.pages)
 
 
+@dataclass(frozen=True)
+class Changes:
+    """What a manifest changes on the site against the one before it, article by article."""
+
+    added: tuple[str, ...]  # slugs live now and not before
+    updated: tuple[str, ...]  # live in both, another revision (or notice) now
+    removed: tuple[str, ...]  # live before and not now (withdrawn)
+    featured: str | None  # the front page's lead, when it is another article now
+
+
+def changes(before: Manifest | None, after: Manifest) -> Changes:
+    was = {a.slug: a for a in before.live} if before is not None else {}
+    now = {a.slug: a for a in after.live}
+
+    def lead(articles: dict[str, ManifestArticle]) -> str | None:
+        return next((slug for slug, a in articles.items() if a.featured), None)
+
+    def edited(slug: str) -> bool:  # being the lead or not is not an edit of the article
+        return replace(now[slug], featured=False) != replace(was[slug], featured=False)
+
+    return Changes(
+        added=tuple(sorted(now.keys() - was.keys())),
+        updated=tuple(sorted(slug for slug in now.keys() & was.keys() if edited(slug))),
+        removed=tuple(sorted(was.keys() - now.keys())),
+        featured=lead(now) if lead(now) != lead(was) else None,
+    )
+
+
 def article_url(slug: str, published: datetime) -> str:
     return ARTICLE_URL.format(date=published, slug=slug)
 

@@ -40,11 +40,13 @@ from .faults import AFTER_SWITCH, fault_point
 from .files import LockHeld, link_atomic, locked, write_atomic
 from .manifest import (
     MANIFEST_NAME,
+    Changes,
     CorrectionNotice,
     Manifest,
     ManifestArticle,
     apply_withdrawals,
     article_url,
+    changes,
     from_json,
     to_json,
     withdraw_entry,
@@ -89,6 +91,31 @@ class PublishBusy(NewsroomError):
 class PublishResult:
     release: Path
     manifest: Manifest
+    changes: Changes | None = None  # against the release that was live before
+
+    def summary(self) -> str:
+        """The articles live, and which ones this release added, changed or took off."""
+        parts = []
+        if self.changes is not None:
+            for label, slugs in (
+                ("mới", self.changes.added),
+                ("sửa", self.changes.updated),
+                ("gỡ", self.changes.removed),
+            ):
+                if slugs:
+                    shown = ", ".join(slugs[:SHOWN_SLUGS])
+                    more = len(slugs) - SHOWN_SLUGS
+                    parts.append(
+                        f"{label} {len(slugs)}: {shown}"
+                        + (f" và {more} bài khác" if more > 0 else "")
+                    )
+            if self.changes.featured:
+                parts.append(f"bài đinh: {self.changes.featured}")
+        what = "; ".join(parts) or "không bài nào thay đổi"
+        return f"{len(self.manifest.live)} bài ({what})"
+
+
+SHOWN_SLUGS = 3  # a publish line names at most this many articles of each kind
 
 
 @contextmanager
@@ -557,12 +584,12 @@ def _release_manifest(
     return release, digest
 
 
-def _refuse_emptying(root: Path, record: Record, manifest: Manifest) -> None:
+def _refuse_emptying(root: Path, record: Record, manifest: Manifest, live: Manifest | None) -> None:
     """Stop a publish that would drop every article of the live site (neither live nor
-    withdrawn any more): that is a lost or wrong record, not an editorial decision."""
+    withdrawn any more): that is a lost or wrong record, not an editorial decision. `live`:
+    the live release's manifest."""
     if current_release(root) is None:
         return
-    live = live_manifest(root, record)
     now_live = {article.slug for article in live.live} if live else set()
     planned = {article.slug for article in manifest.articles}
     unknown_site = live is None and not planned  # a live site that this record never made
@@ -601,12 +628,18 @@ def publish(
             _reconcile(root, record)
             pages = page_files(record)
             manifest = plan(record, at or now(), pages)
+            try:
+                live = live_manifest(root, record)
+            except NewsroomError:
+                if not force:
+                    raise
+                live = None  # a damaged record: --force publishes over it
             if not force:  # before cleaning, which removes releases that the record does not know
-                _refuse_emptying(root, record, manifest)
+                _refuse_emptying(root, record, manifest, live)
             _clean_leftovers(config, record, root)
             if only_if_due and record.last_site_action() == "rollback":
                 return Skipped(HELD)
-            if only_if_due and manifest.same_content(live_manifest(root, record)):
+            if only_if_due and manifest.same_content(live):
                 return Skipped(NOTHING_DUE)
             key = inputs_key(root, manifest)
             if not rebuild and unchanged(build_cache(config), current_release(root), key):
@@ -619,7 +652,7 @@ def publish(
                 _go_live(root, config, record, release, pending, pages)
             remember(build_cache(config), release, key)
             write_stats()
-            return PublishResult(release, manifest)
+            return PublishResult(release, manifest, changes(live, manifest))
         finally:
             record.close()
 
@@ -652,7 +685,7 @@ def watch(
             watcher.mark(now())  # before the round reads the record: what comes after is news
             result = publish(root, given_actor=given_actor, wait=True, only_if_due=True)
             if isinstance(result, PublishResult):
-                report(f"Đã xuất bản: {result.release.name} ({len(result.manifest.live)} bài)")
+                report(f"Đã xuất bản: {result.release.name}, {result.summary()}")
             elif result.reason == HELD and last != HELD:
                 report(HELD)
             last = result.reason if isinstance(result, Skipped) else ""

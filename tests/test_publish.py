@@ -166,6 +166,36 @@ def test_publish_schedule_moves_publication_time(newsroom, monkeypatch):
     assert story_page.select_one(".dateline time")["datetime"] == "2030-02-01T09:30:00+07:00"
 
 
+def test_publish_line_names_what_it_adds_changes_and_takes_off(newsroom, capsys):
+    """The editor reads which articles went live, which changed, which went off and which
+    leads the front page (at most three named of each kind), not only a count."""
+    more = [f"bai-them-{n}" for n in range(3)]
+    for n, slug in enumerate(more):
+        story(newsroom, slug, f"Bài thêm số {n} về tuần tra biên giới.")
+    for slug in ["tuan-tra-song-bien", "don-bien-phong", *more]:
+        submit_and_approve(newsroom, slug)
+    capsys.readouterr()
+
+    def published(*args: str) -> str:
+        assert cli(newsroom, "publish", "--as", "bientapvien", *args) == 0
+        return capsys.readouterr().out
+
+    first = published()
+    assert "Đã xuất bản 5 bài (mới 5: bai-them-0, bai-them-1, bai-them-2 và 2 bài khác):" in first
+    index = _folder(newsroom, "tuan-tra-song-bien") / "index.md"
+    index.write_text(index.read_text("utf-8").replace("dọc sông", "dọc bờ sông"), "utf-8")
+    assert cli(newsroom, "submit", "tuan-tra-song-bien", "--as", "vitoan") == 0
+    assert (
+        cli(newsroom, "approve", "tuan-tra-song-bien", "--as", "hoa", "--correction", "Sửa.") == 0
+    )
+    assert cli(newsroom, "withdraw", "don-bien-phong", "--as", "hoa", "--reason", "Trùng bài") == 0
+    second = published()
+    assert "Đã xuất bản 4 bài (sửa 1: tuan-tra-song-bien; gỡ 1: don-bien-phong):" in second
+    assert cli(newsroom, "feature", "bai-them-1", "--as", "hoa") == 0
+    assert "Đã xuất bản 4 bài (bài đinh: bai-them-1):" in published()
+    assert "Đã xuất bản 4 bài (không bài nào thay đổi):" in published("--rebuild")
+
+
 def test_publish_correction_withdraw_and_rollback(newsroom, capsys):
     submit_and_approve(newsroom, "tuan-tra-song-bien")
     submit_and_approve(newsroom, "don-bien-phong")

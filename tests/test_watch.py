@@ -86,8 +86,9 @@ def test_watch_wakes_when_a_scheduled_article_falls_due(newsroom):
     thread, reports = _watching(newsroom, rounds=2)
     thread.join(timeout=60)
     assert not thread.is_alive()  # woken when it fell due, not after 600 s
-    assert reports[0].endswith("(0 bài)")  # the embargo held in the round before its time
-    assert _is_live(newsroom, "tuan-tra-song-bien") and reports[-1].endswith("(1 bài)")
+    assert reports[0].endswith(", 0 bài (không bài nào thay đổi)")  # the embargo held till then
+    assert _is_live(newsroom, "tuan-tra-song-bien")
+    assert reports[-1].endswith(", 1 bài (mới 1: tuan-tra-song-bien)")
 
 
 def _schedule(newsroom: Path, slug: str, when) -> None:
