@@ -80,8 +80,8 @@ def make_photo_pool(folder: Path, seed: int, count: int = PHOTOS) -> list[Path]:
     for number in range(count):
         path = folder / f"anh-{number:02d}.jpg"
         if not path.exists():
-            rng = random.Random(seed * 1000 + number)
-            noise = Image.effect_noise((1200, 800), 60 + number).convert("RGB")
+            rng = random.Random(seed * 1000 + number)  # the noise too: same seed, same bytes
+            noise = Image.frombytes("L", (1200, 800), rng.randbytes(1200 * 800)).convert("RGB")
             tint = Image.new("RGB", (1200, 800), (rng.randrange(256), rng.randrange(256), 90))
             image = Image.blend(noise, tint, 0.55).filter(ImageFilter.GaussianBlur(1.2))
             image.save(path, "JPEG", quality=88)
@@ -107,6 +107,11 @@ def article_fields(
     }
 
 
+def article_body(rng: random.Random, photo: Photo) -> str:
+    """A photo, then five paragraphs of about 110 words: about 600 words of its own."""
+    return "\n\n".join([format_photo(photo)] + [_paragraph(rng, 110) for _ in range(5)])
+
+
 def write_corpus(out: Path, articles: int, seed: int = 7) -> tuple[Path, Path]:
     """Write `out/ours/` (a full project) and `out/plain/content/`; return both roots."""
     rng = random.Random(seed)
@@ -123,8 +128,7 @@ def write_corpus(out: Path, articles: int, seed: int = 7) -> tuple[Path, Path]:
         photo = Photo(
             photo_src.name, f"Ảnh minh họa số {number}", _sentence(rng, 8, 14), "Tòa soạn"
         )
-        body = [format_photo(photo)] + [_paragraph(rng, 110) for _ in range(5)]
-        text = format_article(fields, "\n\n".join(body))
+        text = format_article(fields, article_body(rng, photo))
         date = datetime.fromisoformat(fields["Date"])
         relative = Path("content/articles") / f"{date:%Y}" / f"{date:%m}" / fields["Slug"]
         for root, document in (

@@ -15,6 +15,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -79,31 +80,58 @@ def run_once(
     return float(wall), int(rss_kb) / 1024, float(cpu)
 
 
+@dataclass
+class Spec:
+    """One measurement to take: `before()` runs ahead of each repetition (to reset state) and
+    is not timed. With `publish`, the command is a `newsroom publish` whose own figures are
+    collected."""
+
+    name: str
+    command: list[str]
+    cwd: Path
+    before: Callable[[], object] | None = None
+    publish: bool = False
+    runs: list[float] = field(default_factory=list)
+    cpus: list[float] = field(default_factory=list)
+    peak: float = 0.0
+    steps: dict[str, list[float]] = field(default_factory=dict)
+    peaks: dict[str, float] = field(default_factory=dict)
+
+    def run(self, folder: Path) -> None:
+        if self.before:
+            self.before()
+        stats = folder / f"{self.name}-{len(self.runs)}.json" if self.publish else None
+        wall, rss, cpu = run_once(self.command, self.cwd, stats)
+        self.runs.append(wall)
+        self.cpus.append(cpu)
+        self.peak = max(self.peak, rss)
+        if stats and stats.is_file():  # absent when the publish had nothing to do
+            data = json.loads(stats.read_text("utf-8"))
+            for step, seconds in data["seconds"].items():
+                self.steps.setdefault(step, []).append(seconds)
+            for child, mb in data["peak_rss_mb"].items():
+                self.peaks[child] = max(self.peaks.get(child, 0.0), mb)
+
+    def result(self) -> Measurement:
+        medians = {step: statistics.median(values) for step, values in self.steps.items()}
+        return Measurement(self.name, self.runs, self.peak, self.cpus, medians, self.peaks)
+
+
 def measure(
     name: str, command: list[str], cwd: Path, repeat: int = 3, before=None, publish=False
 ) -> Measurement:
-    """`before()` runs ahead of each repetition (to reset state) and is not timed. With
-    `publish`, the command is a `newsroom publish` whose own figures are collected."""
-    runs, cpus, peak = [], [], 0.0
-    steps: dict[str, list[float]] = {}
-    peaks: dict[str, float] = {}
+    """`repeat` runs of one command (see Spec)."""
+    return measure_interleaved([Spec(name, command, cwd, before, publish)], repeat)[0]
+
+
+def measure_interleaved(specs: list[Spec], repeat: int = 3) -> list[Measurement]:
+    """`repeat` rounds, each running every spec once in turn: what the host's load does
+    during the measurements falls on each of them alike."""
     with tempfile.TemporaryDirectory() as folder:
-        for number in range(repeat):
-            if before:
-                before()
-            stats = Path(folder) / f"{number}.json" if publish else None
-            wall, rss, cpu = run_once(command, cwd, stats)
-            runs.append(wall)
-            cpus.append(cpu)
-            peak = max(peak, rss)
-            if stats and stats.is_file():  # absent when the publish had nothing to do
-                data = json.loads(stats.read_text("utf-8"))
-                for step, seconds in data["seconds"].items():
-                    steps.setdefault(step, []).append(seconds)
-                for child, mb in data["peak_rss_mb"].items():
-                    peaks[child] = max(peaks.get(child, 0.0), mb)
-    medians = {step: statistics.median(values) for step, values in steps.items()}
-    return Measurement(name, runs, peak, cpus, medians, peaks)
+        for _round in range(repeat):
+            for spec in specs:
+                spec.run(Path(folder))
+    return [spec.result() for spec in specs]
 
 
 def report(measurements: list[Measurement], baseline: Measurement, out: Path) -> None:

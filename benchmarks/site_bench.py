@@ -32,6 +32,7 @@ next would time the disk's trimming, not the build.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import platform
@@ -48,13 +49,20 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from benchmarks.corpus import article_fields, write_corpus  # noqa: E402
-from benchmarks.measure import Measurement, measure, run_once  # noqa: E402
+from benchmarks.corpus import article_body, article_fields, write_corpus  # noqa: E402
+from benchmarks.measure import (  # noqa: E402
+    Measurement,
+    Spec,
+    measure,
+    measure_interleaved,
+    run_once,
+)
 from pipeline import pages  # noqa: E402
 from pipeline.article import format_article, read_article  # noqa: E402
 from pipeline.config import load_config  # noqa: E402
-from pipeline.figures import Photo, format_photo  # noqa: E402
+from pipeline.figures import Photo  # noqa: E402
 from pipeline.pages import page_paths  # noqa: E402
+from pipeline.releases import PRUNED  # noqa: E402
 from pipeline.workflow import (  # noqa: E402
     approve,
     approve_many,
@@ -68,6 +76,8 @@ RESULTS = REPO / "benchmarks" / "results"
 REPORTER, EDITOR = "dinhquang", "bientapvien"
 NEWSROOM = [str(Path(sys.executable).parent / "newsroom")]
 STAMP = "corpus.json"
+BASELINE = "plain Pelican (baseline)"
+LINKED = "plain Pelican, photos hard-linked"
 SET_ASIDE = "set-aside"  # under the corpus's work folder; emptied once every size is measured
 
 
@@ -115,7 +125,8 @@ def prepare(articles: int, seed: int = 7) -> Corpus:
     ours, plain = work / "ours", work / "plain"
     config_record = ours / "var" / "newsroom.sqlite3"
     pristine = work / "record.pristine.sqlite3"
-    stamp = {"articles": articles, "seed": seed, "pages": True}
+    generator = hashlib.sha256((REPO / "benchmarks" / "corpus.py").read_bytes()).hexdigest()
+    stamp = {"articles": articles, "seed": seed, "pages": True, "generator": generator}
     stamp_path = work / STAMP
     if not (stamp_path.is_file() and json.loads(stamp_path.read_text()) == stamp):
         started = time.perf_counter()
@@ -168,9 +179,29 @@ def reset(corpus: Corpus) -> None:
     shutil.copy2(corpus.pristine_record, corpus.record)
 
 
+def settled(corpus: Corpus, limit: float = 600.0) -> None:
+    """Until the deletions that earlier publishes left running (pruned releases, reader-cache
+    versions and previews: `files.delete_later`) are done (not timed): a timed run does not
+    share the disk with an earlier one's deletion. A publish that prunes still starts its own,
+    as in production."""
+    places = [corpus.ours / "releases", corpus.ours / ".cache" / "build"]
+    places.append(places[1] / "readers")
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline and any(
+        next(place.glob(f"{PRUNED}*"), None) for place in places if place.is_dir()
+    ):
+        time.sleep(0.2)
+
+
+def _reset(corpus: Corpus) -> None:
+    settled(corpus)  # before its releases are set aside, with a deletion still in them
+    reset(corpus)
+
+
 def add_article(corpus: Corpus) -> None:
-    """A new article with a photo, written and approved as a reporter and an editor would
-    (not timed); it takes the tags and photo of an existing article, as news does."""
+    """A new article of about 600 words with a photo, written and approved as a reporter and
+    an editor would (not timed); it takes the tags and the photo (from the shared pool, whose
+    renditions are cached) of an existing article, as news does."""
     number = corpus.articles + len(corpus.added)
     folders = _article_folders(corpus.ours / "content")
     model = read_article(folders[number * 13 % len(folders)])
@@ -182,14 +213,12 @@ def add_article(corpus: Corpus) -> None:
     )
     fields["Date"] = f"2025-12-31T{8 + len(corpus.added):02d}:00:00+07:00"
     photo = model.photos[0]
-    body = [
-        format_photo(Photo(photo.src, "Ảnh tin mới", "Bộ đội biên phòng tuần tra.", "Tòa soạn"))
-    ]
-    body += [f"Đoạn {i} của tin mới số {number}: bộ đội biên phòng tuần tra." for i in range(8)]
+    caption = Photo(photo.src, "Ảnh tin mới", "Bộ đội biên phòng tuần tra.", "Tòa soạn")
+    body = article_body(random.Random(-number), caption)  # about 600 words, as every article
     folder = corpus.ours / "content" / "articles" / "2025" / "12" / fields["Slug"]
     shutil.rmtree(folder, ignore_errors=True)  # left by an interrupted earlier run
     folder.mkdir(parents=True)
-    (folder / "index.md").write_text(format_article(fields, "\n\n".join(body)), "utf-8")
+    (folder / "index.md").write_text(format_article(fields, body), "utf-8")
     os.link(model.folder / photo.src, folder / photo.src)
     corpus.added.append(folder)
     approve_all(corpus.ours, [folder])
@@ -227,6 +256,7 @@ def measure_search(corpus: Corpus, repeat: int) -> list[Measurement]:
     years = sorted(p.name for p in live.iterdir() if p.name.isdigit())
 
     def fresh_copy() -> None:
+        settled(corpus)
         set_aside(corpus, scratch)
         subprocess.run(["cp", "-al", str(live), str(scratch)], check=True)
         set_aside(corpus, scratch / "pagefind")
@@ -262,6 +292,7 @@ def measure_desk(corpus: Corpus, repeat: int) -> list[Measurement]:
     one = str(folders[len(folders) // 2])
 
     def no_index() -> None:
+        settled(corpus)
         set_aside(corpus, corpus.ours / ".cache" / "desk")
 
     story = folders[len(folders) // 3]
@@ -270,6 +301,7 @@ def measure_desk(corpus: Corpus, repeat: int) -> list[Measurement]:
 
     def revise() -> None:
         """A new revision of one article submitted by its reporter (not timed)."""
+        settled(corpus)
         index.write_text(index.read_text("utf-8") + "\nCâu sửa chờ duyệt.\n", "utf-8")
         with open_desk(corpus.ours, REPORTER) as desk:
             submit(desk, str(story))
@@ -279,11 +311,15 @@ def measure_desk(corpus: Corpus, repeat: int) -> list[Measurement]:
         revise()
 
     preview = [*desk, "preview", str(story), "--as", EDITOR]
+
+    def quiet() -> None:
+        settled(corpus)
+
     return [
         measure("desk: status, every article, no index", [*desk, "status"], REPO, repeat, no_index),
-        measure("desk: status, every article", [*desk, "status"], REPO, repeat),
-        measure("desk: queue, editor", [*desk, "queue", "--as", EDITOR], REPO, repeat),
-        measure("desk: check one article", [*desk, "check", one], REPO, repeat),
+        measure("desk: status, every article", [*desk, "status"], REPO, repeat, quiet),
+        measure("desk: queue, editor", [*desk, "queue", "--as", EDITOR], REPO, repeat, quiet),
+        measure("desk: check one article", [*desk, "check", one], REPO, repeat, quiet),
         measure("desk: preview, first", preview, REPO, repeat, revise_first),
         measure("desk: preview, next revision", preview, REPO, repeat, revise),
     ]
@@ -294,6 +330,7 @@ def measure_watch(corpus: Corpus, repeat: int) -> Measurement:
     systemd unit runs it): from writing a new article, through submitting and approving it,
     to the publisher reporting it live. The interval (600 s) is never waited out: an approval
     starts the next round (pipeline/record_watch.py)."""
+    settled(corpus)
     command = [*_publish_command(corpus), "--watch", "--interval", "600"]
     environment = {**os.environ, "PYTHONUNBUFFERED": "1"}  # the watch flushes; so do we
     watcher = subprocess.Popen(
@@ -339,30 +376,47 @@ def profile_plugins(corpus: Corpus) -> dict:
 def bench_size(articles: int, repeat: int) -> dict:
     corpus = prepare(articles)
     plain_out = corpus.plain / "output"
-    baseline = measure(
-        "plain Pelican (baseline)",
-        [sys.executable, "-m", "pelican", "content", "-s",
-         str(REPO / "benchmarks" / "plain_pelicanconf.py"), "-o", str(plain_out), "-q"],
-        corpus.plain,
-        repeat,
-        lambda: set_aside(corpus, plain_out),
-    )  # fmt: skip
-    print(f"[{articles}] {baseline.name}: {baseline.median:.1f} s", flush=True)
-    # Renditions into the photo cache once (measured by photos_bench.py), then from scratch.
-    reset(corpus)
-    run_once(_publish_command(corpus), REPO)  # (wall, rss, cpu) not reported
+    settings = str(REPO / "benchmarks" / "plain_pelicanconf.py")
+    plain = [sys.executable, "-m", "pelican", "content", "-s", settings, "-o", str(plain_out), "-q"]
     publish = _publish_command(corpus)
-    cold = measure(
-        "newsroom publish, cold", publish, REPO, repeat, lambda: reset(corpus), publish=True
+    # Untimed first runs: plain Pelican's (a first run pays for a cold disk cache), and ours,
+    # which puts the photo renditions into the photo cache (measured by photos_bench.py).
+    set_aside(corpus, plain_out)
+    run_once(plain, corpus.plain)
+    reset(corpus)
+    run_once(publish, REPO)  # (wall, rss, cpu) not reported
+    # In turns, so that the host's load falls on each alike. Pelican copies each article's
+    # photo (10,000 files at 10,000 articles) unless STATIC_CREATE_LINKS: the baseline keeps
+    # Pelican's default, and plain Pelican with hard links is measured beside it.
+    baseline, linked, cold = measure_interleaved(
+        [
+            Spec(BASELINE, plain, corpus.plain, lambda: set_aside(corpus, plain_out)),
+            Spec(
+                LINKED,
+                [*plain, "-e", "STATIC_CREATE_LINKS=true"],
+                corpus.plain,
+                lambda: set_aside(corpus, plain_out),
+            ),
+            Spec("newsroom publish, cold", publish, REPO, lambda: _reset(corpus), publish=True),
+        ],
+        repeat,
     )
-    print(f"[{articles}] {cold.name}: {cold.median:.1f} s", flush=True)
-    unchanged = measure("newsroom publish, nothing changed", publish, REPO, repeat, publish=True)
+    for m in (baseline, linked, cold):
+        print(f"[{articles}] {m.name}: {m.median:.1f} s", flush=True)
+    unchanged = measure(
+        "newsroom publish, nothing changed",
+        publish,
+        REPO,
+        repeat,
+        lambda: settled(corpus),
+        publish=True,
+    )
     added = measure(
         "newsroom publish, one new article",
         publish,
         REPO,
         repeat,
-        lambda: add_article(corpus),
+        lambda: (settled(corpus), add_article(corpus)),
         publish=True,
     )
     corrected = measure(
@@ -370,7 +424,7 @@ def bench_size(articles: int, repeat: int) -> dict:
         publish,
         REPO,
         repeat,
-        lambda: correct_article(corpus),
+        lambda: (settled(corpus), correct_article(corpus)),
         publish=True,
     )
     search = measure_search(corpus, repeat)
@@ -381,6 +435,7 @@ def bench_size(articles: int, repeat: int) -> dict:
     return {
         "articles": articles,
         "baseline": baseline,
+        "linked": linked,
         "measurements": [cold, unchanged, added, corrected],
         "search": search,
         "desk": desk,
@@ -399,44 +454,75 @@ GOALS = {
 RSS_GOAL = 1.5
 
 
-def _row(m: Measurement, baseline: Measurement) -> dict:
+def _row(m: Measurement, baseline: Measurement, linked: Measurement) -> dict:
     ratio = m.median / baseline.median
     goal = GOALS.get(m.name)
+    pelican = m.child_peaks_mb.get("pelican")
     return {
         **m.as_dict(),
         "ratio_to_baseline": round(ratio, 3),
+        "ratio_to_linked_baseline": round(m.median / linked.median, 3),
+        "cpu_ratio_to_baseline": round(m.cpu_median / baseline.cpu_median, 3),
         "rss_ratio_to_baseline": round(m.peak_rss_mb / baseline.peak_rss_mb, 3),
-        "pelican_rss_ratio_to_baseline": round(
-            m.child_peaks_mb.get("pelican", 0.0) / baseline.peak_rss_mb, 3
+        "pelican_rss_ratio_to_baseline": (
+            None if pelican is None else round(pelican / baseline.peak_rss_mb, 3)
         ),
         "goal_ratio": goal,
         "goal_met": None if goal is None else ratio <= goal,
     }
 
 
+def _provenance() -> dict:
+    """Which code was measured, when, and how busy the host was as the size finished."""
+
+    def git(*args: str) -> str:
+        done = subprocess.run(["git", *args], cwd=REPO, capture_output=True, text=True)
+        return done.stdout.strip() if done.returncode == 0 else "?"
+
+    return {
+        "commit": git("rev-parse", "--short", "HEAD"),
+        "uncommitted_changes": bool(git("status", "--porcelain", "--untracked-files=no")),
+        "finished": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        "load_average": [round(n, 2) for n in os.getloadavg()],
+    }
+
+
 def report(result: dict) -> dict:
     baseline: Measurement = result["baseline"]
+    linked: Measurement = result["linked"]
     n = result["articles"]
+    provenance = _provenance()
+    dirty = " + uncommitted changes" if provenance["uncommitted_changes"] else ""
     print(f"\n== {n} articles ==")
     print(
-        f"{'measurement':40} {'median s':>9} {'spread':>7} {'cpu s':>7} {'ratio':>6} "
-        f"{'goal':>5} {'peak MB':>8}"
+        f"commit {provenance['commit']}{dirty}, finished {provenance['finished']}, "
+        f"load average {' '.join(map(str, provenance['load_average']))}"
+    )
+    print(
+        f"{'measurement':40} {'median s':>9} {'spread':>7} {'ratio':>6} {'goal':>5} "
+        f"{'cpu s':>7} {'cpu x':>6} {'peak MB':>8} {'rss x':>6}"
     )
     rows = []
-    for m in [baseline, *result["measurements"], *result["search"]]:
-        row = _row(m, baseline)
+    for m in [baseline, linked, *result["measurements"], *result["search"]]:
+        row = _row(m, baseline, linked)
         rows.append(row)
         goal = f"{row['goal_ratio']:.2f}" if row["goal_ratio"] else ""
         print(
-            f"{m.name:40} {m.median:9.2f} {m.spread:7.2f} {m.cpu_median:7.1f} "
-            f"{row['ratio_to_baseline']:6.2f} "
-            f"{goal:>5} {m.peak_rss_mb:8.0f}"
+            f"{m.name:40} {m.median:9.2f} {m.spread:7.2f} {row['ratio_to_baseline']:6.2f} "
+            f"{goal:>5} {m.cpu_median:7.1f} {row['cpu_ratio_to_baseline']:6.2f} "
+            f"{m.peak_rss_mb:8.0f} {row['rss_ratio_to_baseline']:6.2f}"
         )
+    cold = next(m for m in result["measurements"] if m.name == "newsroom publish, cold")
+    print(f"newsroom publish, cold, against {LINKED}: {cold.median / linked.median:.2f}")
+    print("(peak MB: the largest process a command started; rss x: against the baseline's)")
     print(f"\n{'desk commands (no Pelican counterpart)':40} {'median s':>9} {'spread':>7}")
     for m in result["desk"]:
         rows.append(m.as_dict())
         print(f"{m.name:40} {m.median:9.2f} {m.spread:7.2f}")
-    print("\nnewsroom publish, step by step (median s) and each child's peak RSS (MB):")
+    print(
+        "\nnewsroom publish, step by step (median s) and the peak RSS (MB) of each kind of "
+        "process (publish: its own):"
+    )
     for m in result["measurements"]:
         steps = "  ".join(f"{step} {seconds:.2f}" for step, seconds in m.steps.items())
         peaks = "  ".join(f"{child} {mb:.0f}" for child, mb in m.child_peaks_mb.items())
@@ -447,7 +533,11 @@ def report(result: dict) -> dict:
         print(f"  {m.name:38} {steps or '-'}\n  {'':38} {peaks or '-'}{ratio}")
     profile = result["profile"]
     seconds = profile["build_seconds"]
-    print(f"\nplugin cost in one cold Pelican build under cProfile ({seconds:.1f} s):")
+    print(
+        f"\ntime inside each plugin's signal handlers, callees included, in one cold Pelican "
+        f"build under cProfile ({seconds:.1f} s; site_writer's includes rendering every page, "
+        "work a plugin does outside its handlers is under its package below):"
+    )
     for name, seconds in profile["plugins"].items():
         print(f"  {name:24} {seconds:7.2f} s")
     print("self time by package (cProfile, same build):")
@@ -456,6 +546,7 @@ def report(result: dict) -> dict:
     return {
         "articles": n,
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
+        **provenance,
         "baseline": baseline.name,
         "rss_goal_ratio": RSS_GOAL,
         "measurements": rows,

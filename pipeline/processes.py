@@ -12,6 +12,7 @@ from __future__ import annotations
 import ctypes
 import json
 import os
+import resource
 import signal
 import subprocess
 import tempfile
@@ -105,6 +106,8 @@ def write_stats() -> None:
     """STATS as JSON where NEWSROOM_PUBLISH_STATS says, if it says (whole file by rename)."""
     target = os.environ.get(STATS_VARIABLE)
     if target:
+        own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kB on Linux
+        STATS["peak_rss_mb"]["publish"] = own  # this process's, so far (a --watch: all rounds)
         rounded = {k: {n: round(v, 3) for n, v in d.items()} for k, d in STATS.items()}
         temporary = Path(f"{target}.tmp")
         temporary.write_text(json.dumps(rounded, indent=2), "utf-8")
