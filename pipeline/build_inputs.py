@@ -4,16 +4,18 @@ nothing to do, because the same inputs give the same bytes (tests/test_increment
 The key covers the approved content (the manifest, the publish time aside), the articles
 inside the news sitemap's two-day window at the publish time (the one output that depends
 on it), and every file of the build: theme, plugins, pipeline, settings and config, plus
-the versions of the tools that render. It is kept beside the build cache with the id of the
-release it describes; deleting it only makes the next publish rebuild.
+the versions of Python and of every installed distribution. It is kept beside the build
+cache with the id of the release it describes; deleting it only makes the next publish
+rebuild.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import sys
 from datetime import datetime, timedelta
-from importlib.metadata import version
+from importlib.metadata import distributions
 from pathlib import Path
 
 from .article import parse_datetime
@@ -22,13 +24,19 @@ from .manifest import Manifest
 KEY_FILE = "live-inputs.json"
 BUILD_FILES = ("theme", "plugins", "pelicanconf.py", "publishconf.py", "newsroom.toml")
 PIPELINE = Path(__file__).resolve().parent  # the code that runs, wherever it is installed
-TOOLS = ("pelican", "markdown", "pagefind", "pillow", "nh3")
 NEWS_WINDOW = timedelta(days=2)  # plugins/sitemaps: SITEMAPS_NEWS_WINDOW
 
 
+def installed() -> str:
+    """Python's version and every installed distribution's: what renders (Pelican, Jinja,
+    Markdown and its extensions, feedgenerator, MarkupSafe, Pagefind…) and what they use."""
+    found = {(d.metadata["Name"] or "", d.version) for d in distributions()}
+    return f"{sys.version}\n" + "\n".join(f"{name}=={number}" for name, number in sorted(found))
+
+
 def code_digest(root: Path) -> str:
-    """Every file of the build and the versions of the tools that render, as one digest."""
-    digest = hashlib.sha256(" ".join(f"{t}={version(t)}" for t in TOOLS).encode())
+    """Every file of the build and the versions of everything installed, as one digest."""
+    digest = hashlib.sha256(installed().encode())
     for path in [*(root / name for name in BUILD_FILES), PIPELINE]:
         files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
         for file in files:

@@ -574,7 +574,7 @@ def _release_manifest(
         with step("verify"):
             search_files = release_files.describe(built, known, folder=SEARCH_DIR)
             files = release_files.joined(pages_files, search_files)
-            verify_later(built, files, waiting, SEARCH_DIR)
+            verify_later(built, manifest, files, waiting, SEARCH_DIR)
             digest = release_files.digest(files)
     except BaseException:
         shutil.rmtree(built, ignore_errors=True)

@@ -32,10 +32,25 @@ YEAR_DIR = re.compile(r"^\d{4}$")
 
 
 def article_years(site: Path) -> list[str]:
-    """The years that have article pages in a built site, newest first."""
+    """The years that have published articles in a built site, newest first. A year whose
+    article pages are all withdrawal notices (no `data-pagefind-body`) has none: Pagefind
+    would index those pages whole, and name the withdrawn URLs in search."""
     return sorted(
-        (p.name for p in site.iterdir() if p.is_dir() and YEAR_DIR.match(p.name)), reverse=True
+        (
+            p.name
+            for p in site.iterdir()
+            if p.is_dir() and YEAR_DIR.match(p.name) and _has_published(site, p.name)
+        ),
+        reverse=True,
     )
+
+
+def _has_published(site: Path, year: str) -> bool:
+    for page in (site / year).glob(ARTICLE_PAGES):
+        with open(page, encoding="utf-8") as file:
+            if BODY_ATTRIBUTE in file.read():
+                return True
+    return False
 
 
 def _run_pagefind(site: Path, glob: str, output_subdir: str) -> None:

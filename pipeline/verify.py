@@ -3,6 +3,7 @@ article page and photo in it comes from the manifest (so nothing unapproved is i
 
 from __future__ import annotations
 
+import gzip
 import html
 import json
 import os
@@ -177,6 +178,34 @@ def unapproved_files(release: Path, manifest: Manifest, files: ReleaseFiles | No
     return problems
 
 
+FRAGMENT = ".pf_fragment"
+FRAGMENT_SIGNATURE = b"pagefind_dcd"  # what each decompressed Pagefind fragment starts with
+
+
+def unapproved_in_search(release: Path, manifest: Manifest, files: ReleaseFiles) -> list[str]:
+    """Search results that name no live article, or an image that the release lacks, in the
+    fragments that Pagefind wrote for this release (those linked from the previous, verified
+    release are not read again)."""
+    live = {article.url for article in manifest.live}
+    names = files.names()
+    problems = []
+    for name in sorted(names - files.reused):
+        if not (name.startswith(f"{SEARCH_DIR}/") and name.endswith(FRAGMENT)):
+            continue
+        try:
+            data = gzip.decompress((release / name).read_bytes())
+            result = json.loads(data.removeprefix(FRAGMENT_SIGNATURE))
+            url, image = result["url"], result.get("meta", {}).get("image", "")
+        except (OSError, ValueError, TypeError, KeyError, AttributeError):
+            problems.append(f"chỉ mục tìm kiếm {name} không đọc được")
+            continue
+        if not (isinstance(url, str) and url.lstrip("/") in live):
+            problems.append(f"chỉ mục tìm kiếm {name} có trang {url} không phải bài đang đăng")
+        elif image and urlsplit(str(image)).path.lstrip("/") not in names:
+            problems.append(f"chỉ mục tìm kiếm {name} có ảnh {image} không có trong bản phát hành")
+    return problems
+
+
 def verify_release(
     release: Path,
     manifest: Manifest,
@@ -187,7 +216,9 @@ def verify_release(
     `previous` (see broken_references) let an incremental publish skip unchanged pages."""
     files = files or describe(release)
     _stop_for(
-        broken_references(release, files, previous) + unapproved_files(release, manifest, files)
+        broken_references(release, files, previous)
+        + unapproved_files(release, manifest, files)
+        + unapproved_in_search(release, manifest, files)
     )
 
 
@@ -212,15 +243,20 @@ def verify_beside(
 
 
 def verify_later(
-    release: Path, files: ReleaseFiles, waiting: list[tuple[str, str]], later: str
+    release: Path,
+    manifest: Manifest,
+    files: ReleaseFiles,
+    waiting: list[tuple[str, str]],
+    later: str,
 ) -> None:
-    """The references `verify_beside` left, and those of any page inside `later`, against
-    the whole release's `files`: together, what `verify_release` checks."""
+    """The references `verify_beside` left, those of any page inside `later`, and the search
+    results, against the whole release's `files`: together, what `verify_release` checks."""
     names = files.names()
     problems = [_problem(p, r) for p, r in waiting if not _names_a_file(p, r, names)]
     pages = sorted(n for n in names if n.startswith(f"{later}/") and n.endswith(".html"))
     found = _broken_in(release, names, pages)
-    _stop_for(problems + [_problem(p, r) for p in pages for r in found.get(p, [])])
+    problems += [_problem(p, r) for p in pages for r in found.get(p, [])]
+    _stop_for(problems + unapproved_in_search(release, manifest, files))
 
 
 def _stop_for(problems: list[str]) -> None:

@@ -58,3 +58,27 @@ def test_publish_rebuild_flag_always_builds(newsroom):
     before = live(newsroom)
     result = publish(newsroom, datetime(2024, 5, 6, 9, tzinfo=TIMEZONE), "hoa", rebuild=True)
     assert isinstance(result, PublishResult) and live(newsroom) != before
+
+
+def test_any_installed_package_upgraded_rebuilds(newsroom, tmp_path, monkeypatch):
+    """Jinja, feedgenerator, MarkupSafe, a Markdown extension… render too: an upgrade of any
+    installed distribution is a change of code, not "nothing changed"."""
+    packages = tmp_path / "site-packages"
+
+    def install(version: str) -> None:
+        shutil.rmtree(packages, ignore_errors=True)
+        info = packages / f"goi_ket_xuat-{version}.dist-info"
+        info.mkdir(parents=True)
+        (info / "METADATA").write_text(
+            f"Metadata-Version: 2.1\nName: goi-ket-xuat\nVersion: {version}\n", "utf-8"
+        )
+
+    install("1.0")
+    monkeypatch.syspath_prepend(str(packages))
+    at = datetime(2024, 5, 6, 9, tzinfo=TIMEZONE)
+    assert isinstance(publish(newsroom, at, "hoa"), PublishResult)  # a new package: rebuilt
+    assert publish(newsroom, at, "hoa") == Skipped(NOTHING_CHANGED)
+    install("1.1")
+    before = live(newsroom)
+    assert isinstance(publish(newsroom, at, "hoa"), PublishResult)
+    assert live(newsroom) != before

@@ -9,6 +9,7 @@ build of the same manifest with no cache and no previous release.
 from __future__ import annotations
 
 import fcntl
+import gzip
 import json
 import os
 import pickle
@@ -18,6 +19,8 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
+from pelican.contents import Article
+from pelican.settings import DEFAULT_CONFIG
 
 from pipeline import preview as preview_module
 from pipeline import release_files, search, verify
@@ -42,7 +45,9 @@ from pipeline.record import Record
 from pipeline.releases import tree_digest
 from pipeline.search import indexed_part
 from pipeline.vietnamese import TIMEZONE
+from plugins.packed_content import packed_content
 from plugins.photos import prefill
+from plugins.site_writer import page_keys
 from tests.workflow_helpers import (
     cli,
     live,
@@ -158,6 +163,79 @@ def _linked_pages(release: Path, previous: Path) -> list[str]:
         if (previous / p.relative_to(release)).exists()
         and os.path.samefile(p, previous / p.relative_to(release))
     ]
+
+
+def _search_images(release: Path) -> dict[str, str]:
+    """url -> the image that the release's search index gives each article."""
+    found = {}
+    for fragment in (release / search.SEARCH_DIR).glob("*/fragment/*.pf_fragment"):
+        data = json.loads(gzip.decompress(fragment.read_bytes()).removeprefix(b"pagefind_dcd"))
+        found[data["url"]] = data["meta"].get("image", "")
+    return found
+
+
+def test_search_images_come_from_the_article_never_from_its_neighbours(published, tmp_path):
+    """Pagefind takes a result's image from the first <img> after the <h1>, anywhere on the
+    page; a photo-less article's first one was its neighbour's, outside the indexed body.
+    Each article names its own (none: empty), so a new neighbour with a photo leaves the
+    older year as a clean build indexes it, and a withdrawn photo is in no search result."""
+    date = datetime(2024, 2, 1, 7, 0, tzinfo=TIMEZONE)
+    story(published, "bay-2024", "Câu bảy.", date, "#aa00aa", section="Thời sự")
+    submit_and_approve(published, "bay-2024")
+    assert publish(published, LATER, given_actor="hoa") is not None
+    incremental = live(published)
+    assert tree(incremental) == tree(_clean_build(published, tmp_path / "after-new"))
+    images = _search_images(incremental)
+    assert images["/2023/08/01/sau-2023/"] == ""  # no photo of its own; its neighbour has one
+    assert images["/2024/02/01/bay-2024/"].startswith("/anh/")
+    bay_photo = images["/2024/02/01/bay-2024/"]
+    assert cli(published, "withdraw", "bay-2024", "--as", "hoa", "--reason", "Trùng bài") == 0
+    assert publish(published, LATER + timedelta(hours=1), given_actor="hoa") is not None
+    after = _search_images(live(published))
+    assert bay_photo not in after.values() and "/2024/02/01/bay-2024/" not in after
+    assert all(
+        image == "" or (live(published) / image.lstrip("/")).is_file() for image in after.values()
+    )
+
+
+def test_a_page_linking_an_article_by_its_source_fails_as_a_clean_build_once_it_goes(published):
+    """Pelican resolves `{filename}` links as the page renders. When the linked article is
+    withdrawn, the publish fails as a clean build of the same content would (the page is
+    rendered again, never kept from the last release with its old link), and the live site
+    stays as it was."""
+    index = next((published / "content").rglob("mot-2021/index.md"))
+    text = index.read_text("utf-8").replace(
+        "Câu riêng của bài mot-2021.",
+        "Câu riêng của bài mot-2021. Xem [bài liên quan]({filename}../ba-2022/index.md).",
+    )
+    index.write_text(text, "utf-8")
+    submit_and_approve(published, "mot-2021")
+    assert publish(published, LATER, given_actor="hoa") is not None
+    page = live(published) / "2021/03/01/mot-2021/index.html"
+    assert 'href="/2022/04/01/ba-2022/"' in page.read_text("utf-8")
+    before = live(published)
+    assert cli(published, "withdraw", "ba-2022", "--as", "hoa", "--reason", "Sai") == 0
+    with pytest.raises(BuildError, match="ba-2022"):
+        publish(published, LATER + timedelta(hours=1), given_actor="hoa")
+    assert live(published) == before
+
+
+def test_an_article_linking_content_by_its_source_gives_its_pages_no_key():
+    """No page key covers what a `{filename}` link resolves to (every item of the build), so
+    a page that shows such an article is rendered every time; other articles keep keys."""
+    settings = {**DEFAULT_CONFIG, "TIMEZONE": "Asia/Ho_Chi_Minh"}
+    metadata = {"title": "Bài", "date": datetime(2024, 5, 6, 7, 0, tzinfo=TIMEZONE)}
+    linking = Article('<p><a href="{filename}../khac/index.md">khác</a></p>', metadata, settings)
+    alone = Article('<p><a href="/2024/05/06/khac/">khác</a></p>', metadata, settings)
+    for article in (linking, alone):
+        packed_content.pack(article)
+    assert page_keys.Fingerprints().of(alone)
+    with pytest.raises(page_keys.Unkeyable):
+        page_keys.Fingerprints().of(linking)
+    del linking._get_content  # as Pelican holds an article unpacked: found in the HTML itself
+    linking._content = '<p><a href="{filename}../khac/index.md">khác</a></p>'
+    with pytest.raises(page_keys.Unkeyable):
+        page_keys.Fingerprints().of(linking)
 
 
 def test_changed_config_renders_every_page_again(published):

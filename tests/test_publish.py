@@ -81,6 +81,25 @@ def test_publish_full_path_end_to_end(newsroom, capsys):
     assert "bientapvien\txuất bản" in capsys.readouterr().out
 
 
+def test_articles_of_the_same_moment_keep_one_order_in_lists_and_feeds(newsroom):
+    """Datelines with a date only all get the same time: such articles come newest first and
+    then by slug, in the feeds as on the lists, in every build (Pelican read them in a set's
+    order, which changes from run to run)."""
+    slugs = ["cung-gio-b", "cung-gio-d", "cung-gio-a", "cung-gio-c"]
+    for slug in slugs:
+        story(newsroom, slug, f"Câu riêng của {slug}.")  # all at PAST
+        submit_and_approve(newsroom, slug)
+    expected = [f"Bài {slug}" for slug in sorted(slugs, reverse=True)]
+    for _build in range(2):
+        assert cli(newsroom, "publish", "--as", "bientapvien", "--rebuild") == 0
+        output = live(newsroom)
+        for feed_name in ("all.atom.xml", "all.rss.xml", "bien-gioi.atom.xml"):
+            feed = feedparser.parse((output / "feeds" / feed_name).read_bytes())
+            assert [entry.title for entry in feed.entries] == expected, feed_name
+        section = [t for t in _titles(output, "chuyen-muc/bien-gioi/") if t in expected]
+        assert section[: len(expected)] == expected
+
+
 def test_publish_keeps_approved_text_after_edit(newsroom, capsys):
     submit_and_approve(newsroom, "tuan-tra-song-bien")
     assert cli(newsroom, "publish", "--as", "bientapvien") == 0
@@ -577,6 +596,46 @@ def test_verify_refuses_broken_reference_and_unlisted_page_or_photo(tmp_path):
             target.write_text(original)
 
 
+def test_verify_refuses_a_search_result_of_no_live_article_or_of_a_missing_photo(tmp_path):
+    import gzip
+
+    from pipeline.manifest import Manifest, ManifestArticle
+    from pipeline.verify import verify_release
+
+    approved = "a" * 64
+    article = ManifestArticle(
+        "bai", f"{MAY}/bai/", "2024-05-06T07:00:00+07:00", "r", {"x.jpg": approved}
+    )
+    manifest = Manifest(at="2024-05-06T07:00:00+07:00", articles=(article,))
+    release = tmp_path / "release"
+    (release / MAY / "bai").mkdir(parents=True)
+    (release / MAY / "bai" / "index.html").write_text("bài")
+    (release / "anh").mkdir()
+    (release / "anh" / f"{approved[:20]}.jpg").write_bytes(b"jpg")
+    fragment = release / "pagefind" / "2024" / "fragment" / "vi_1.pf_fragment"
+    fragment.parent.mkdir(parents=True)
+
+    def index(url: str, image: str) -> None:
+        data = {"url": url, "meta": {"title": "Bài", "image": image}}
+        fragment.write_bytes(gzip.compress(b"pagefind_dcd" + json.dumps(data).encode()))
+
+    index(f"/{MAY}/bai/", f"/anh/{approved[:20]}.jpg")
+    verify_release(release, manifest)
+    index(f"/{MAY}/bai/", "")  # no photo: no image
+    verify_release(release, manifest)
+    cases = {
+        "có trang /2024/05/06/da-go/ không phải bài đang đăng": ("/2024/05/06/da-go/", ""),
+        f"có ảnh /anh/{'b' * 20}.jpg không có": (f"/{MAY}/bai/", f"/anh/{'b' * 20}.jpg"),
+    }
+    for message, (url, image) in cases.items():
+        index(url, image)
+        with pytest.raises(BuildError, match=re.escape(message)):
+            verify_release(release, manifest)
+    fragment.write_bytes(b"not gzip")
+    with pytest.raises(BuildError, match=re.escape("vi_1.pf_fragment không đọc được")):
+        verify_release(release, manifest)
+
+
 def test_publish_stats_name_each_step_and_each_process_peak(newsroom, tmp_path, monkeypatch):
     submit_and_approve(newsroom, "tuan-tra-song-bien")
     target = tmp_path / "stats.json"
@@ -655,15 +714,17 @@ def test_verify_beside_search_leaves_only_references_into_the_search_folder_for_
     with pytest.raises(
         BuildError, match=re.escape("tim-kiem/index.html trỏ tới /pagefind/2024/ui.css")
     ):
-        verify_later(release, pages, waiting, "pagefind")  # the indexer did not write it
+        verify_later(release, manifest, pages, waiting, "pagefind")  # the indexer did not write it
     (release / "pagefind" / "2024").mkdir()
     (release / "pagefind" / "2024" / "ui.css").write_text("body{}")
     whole = release_files.joined(pages, release_files.describe(release, folder="pagefind"))
-    verify_later(release, whole, waiting, "pagefind")
+    verify_later(release, manifest, whole, waiting, "pagefind")
     (release / "pagefind" / "2024" / "ui.html").write_text('<a href="/khong-co/">?</a>')
     whole = release_files.joined(pages, release_files.describe(release, folder="pagefind"))
     with pytest.raises(BuildError, match=re.escape("pagefind/2024/ui.html trỏ tới /khong-co/")):
-        verify_later(release, whole, waiting, "pagefind")  # a page in the index is checked too
+        verify_later(
+            release, manifest, whole, waiting, "pagefind"
+        )  # a page in the index is checked too
     (release / "pagefind" / "2024" / "ui.html").unlink()
     whole = release_files.joined(pages, release_files.describe(release, folder="pagefind"))
     assert list(whole.entries) == sorted(whole.entries)

@@ -24,10 +24,13 @@ _waiting: list[Article] = []  # read, with plugins possibly still to run on it
 
 
 class PackedHTML:
-    """An article's HTML as compressed UTF-8; called, it gives the HTML back."""
+    """An article's HTML as compressed UTF-8; called, it gives the HTML back. It also says
+    whether the HTML links other content by its source (`{filename}…`), which Pelican
+    resolves only as a page shows it (plugins/site_writer/page_keys.py)."""
 
-    def __init__(self, html: str) -> None:
+    def __init__(self, html: str, links_by_source: bool) -> None:
         self.data = zlib.compress(html.encode("utf-8", "surrogatepass"), LEVEL)
+        self.links_by_source = links_by_source
 
     def __call__(self) -> str:
         return zlib.decompress(self.data).decode("utf-8", "surrogatepass")
@@ -37,7 +40,8 @@ def pack(article: Article) -> None:
     html = article._content
     if not isinstance(html, str) or not html or "_get_content" in vars(article):
         return
-    article._get_content = PackedHTML(html)
+    links = article._get_intrasite_link_regex().search(html) is not None
+    article._get_content = PackedHTML(html, links)
     article._content = ""
 
 

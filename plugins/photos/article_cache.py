@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import atexit
 import hashlib
-import importlib.metadata
 import io
 import json
 import logging
@@ -41,6 +40,7 @@ from pelican.generators import ArticlesGenerator
 
 from pipeline import heap
 from pipeline.article_files import identity
+from pipeline.build_inputs import installed
 from pipeline.files import write_atomic, write_figures
 from pipeline.manifest import read_manifest
 from pipeline.renditions import Plan
@@ -82,9 +82,7 @@ def _settings_digest(settings: dict) -> bytes:
     """The code key, Python and every installed distribution (a kept article holds what they
     made: markup, dates, slugs), and the settings."""
     digest = hashlib.sha256(f"{FORMAT}\n{settings['PHOTOS_ARTICLE_CACHE_BUILD']}".encode())
-    digest.update(sys.version.encode())
-    found = {(d.metadata["Name"] or "", d.version) for d in importlib.metadata.distributions()}
-    digest.update(repr(sorted(found)).encode())
+    digest.update(installed().encode())
     for name in sorted(settings):
         if name in PER_RELEASE:
             continue

@@ -130,18 +130,22 @@ def _walk_once(generator) -> None:
     Pelican's check for disabled readers and its reading each walk the 10,000 article
     folders otherwise (the content does not change during a build; the gate checks it).
     One walk takes every file, and each call keeps those of the extensions it asks for,
-    as Pelican's own `_include_path` would."""
+    as Pelican's own `_include_path` would. The files come in path order, so Pelican reads
+    articles in the same order in every build: articles of the same moment keep that order
+    wherever Pelican's stable sorts leave them (a set's order changes from run to run)."""
     walk = generator.get_files
     walks: dict[tuple, set[str]] = {}
 
-    def get_files(paths, exclude=None, extensions=None) -> set[str]:
+    def get_files(paths, exclude=None, extensions=None):
         key = (repr(paths), repr(exclude))
         if key not in walks:
-            walks[key] = walk(paths, exclude=exclude, extensions=False)
+            walks[key] = sorted(walk(paths, exclude=exclude, extensions=False))
         if extensions is False:
-            return set(walks[key])
-        wanted = tuple(generator.readers.extensions if extensions is None else extensions)
-        return {name for name in walks[key] if os.path.splitext(name)[1][1:] in wanted}
+            found = walks[key]
+        else:
+            wanted = tuple(generator.readers.extensions if extensions is None else extensions)
+            found = [name for name in walks[key] if os.path.splitext(name)[1][1:] in wanted]
+        return dict.fromkeys(found).keys()  # a set, in path order (a set's order is random)
 
     generator.get_files = get_files
 

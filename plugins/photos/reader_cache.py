@@ -29,9 +29,7 @@ import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
-import markdown
-import pelican
-
+from pipeline.build_inputs import installed
 from pipeline.figures import Photo
 from pipeline.files import delete_later, write_atomic
 
@@ -58,7 +56,7 @@ class CachedRead:
 
 
 def _code_digest() -> str:
-    digest = hashlib.sha256(f"{FORMAT} {markdown.__version__} {pelican.__version__}".encode())
+    digest = hashlib.sha256(f"{FORMAT}\n{installed()}".encode())  # Markdown's extensions too
     for path in _CODE:
         digest.update(path.read_bytes())
     return digest.hexdigest()

@@ -16,9 +16,10 @@ A fingerprint covers a value's whole data, with one limit: an article seen
 through another article (a related story, a neighbour) is fingerprinted
 without the articles it points to in turn (only their URL), which templates
 never follow. A value that cannot be fingerprinted faithfully (an iterator,
-an object whose repr is an address) makes its page unkeyable: it is always
-rendered. tests/test_incremental.py holds the whole scheme to the bytes of a
-clean build.
+an object whose repr is an address, an article whose HTML links other content
+by its source, `{filename}…`, which Pelican resolves from the whole build as
+the page renders) makes its page unkeyable: it is always rendered.
+tests/test_incremental.py holds the whole scheme to the bytes of a clean build.
 """
 
 from __future__ import annotations
@@ -165,6 +166,8 @@ class Fingerprints:
         if isinstance(value, str):  # Markup
             return _digest(name, value.encode("utf-8", "surrogatepass")), ()
         if isinstance(value, Content):
+            if _links_by_source(value):
+                raise Unkeyable(f"{value.source_path} liên kết nội dung khác theo tệp nguồn")
             return self._members(name, _attributes(value))
         if isinstance(value, (list, tuple)):
             if all(type(item) in _SCALARS for item in value):  # one repr, not one token each
@@ -218,6 +221,17 @@ class Fingerprints:
             value = lookup(name, _MISSING)
             parts.append(name.encode() + b"=" + (b"-" if value is _MISSING else self.of(value)))
         return _digest("page", *parts).hex()
+
+
+def _links_by_source(article: Content) -> bool:
+    """Whether the article's HTML links other content by its source (`{filename}…`): Pelican
+    resolves such a link as the page renders, from every item of the build (`_context`, which
+    no key covers), so the page is rendered every time."""
+    packed = vars(article).get("_get_content")
+    if packed is not None:  # plugins/packed_content found out when it packed the HTML
+        return getattr(packed, "links_by_source", True)
+    html = vars(article).get("_content")
+    return isinstance(html, str) and article._get_intrasite_link_regex().search(html) is not None
 
 
 def _attributes(value) -> dict:

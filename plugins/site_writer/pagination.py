@@ -32,10 +32,16 @@ class Listing:
     pages: list[PageLink]  # every older page; filled on the list's own URL only
 
 
+def newest_first(articles) -> list:
+    """Newest first, articles of the same moment by slug: one order for every list and feed,
+    whatever order Pelican read them in."""
+    return sorted(articles, key=lambda a: (a.date, a.slug), reverse=True)
+
+
 def plan_pages(articles: list, per_page: int, base: str) -> list[tuple[str, Listing]]:
     """(save_as, listing) for the list's own page and each full older page."""
-    newest_first = sorted(articles, key=lambda a: (a.date, a.slug), reverse=True)
-    total = len(newest_first)
+    ordered = newest_first(articles)
+    total = len(ordered)
     full_pages = total // per_page if total > per_page else 0
     links = [
         PageLink(n, "/" + PAGE_URL.format(base=base, number=n)) for n in range(1, full_pages + 1)
@@ -48,12 +54,12 @@ def plan_pages(articles: list, per_page: int, base: str) -> list[tuple[str, List
     older_front = None
     if total > per_page:
         older_front = url_of((total - 1 - per_page) // per_page + 1)
-    front = Listing(newest_first[:per_page], None, "/" + base, None, older_front, links)
+    front = Listing(ordered[:per_page], None, "/" + base, None, older_front, links)
     plans.append((f"{base}index.html", front))
     for number in range(1, full_pages + 1):
         start = total - number * per_page  # newest-first index of this page's newest article
         listing = Listing(
-            items=newest_first[start : start + per_page],
+            items=ordered[start : start + per_page],
             number=number,
             base_url="/" + base,
             newer_url=url_of(number + 1 if number < full_pages else None),

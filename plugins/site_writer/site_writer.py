@@ -17,7 +17,7 @@ from pathlib import Path
 from feedgenerator import Enclosure
 from pelican import signals
 
-from .pagination import PAGE_URL, plan_pages
+from .pagination import PAGE_URL, newest_first, plan_pages
 from .parallel import ParallelWriter, forget_shown_html, render_all
 
 logger = logging.getLogger(__name__)
@@ -73,7 +73,8 @@ class NewsroomWriter(ParallelWriter):
     def write_feed(self, elements, context, path=None, url=None, feed_type="atom",
                    override_output=False, feed_title=None):  # fmt: skip
         domain = self.settings["FEED_DOMAIN"]
-        _deferred_feeds.append((self, list(elements), {**context, "SITEURL": domain}, path, url,
+        items = newest_first(elements)  # as every list: which items make the cut is fixed too
+        _deferred_feeds.append((self, items, {**context, "SITEURL": domain}, path, url,
                                 feed_type, override_output, feed_title))  # fmt: skip
 
     def write_feed_now(self, *args) -> None:
