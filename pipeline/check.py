@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from . import desk_index
 from .article import INDEX_NAME, REQUIRED, Article, parse_datetime
@@ -76,6 +77,7 @@ class Finding:
 class Context:
     config: Config
     collisions: dict[Path, tuple[str, Path]] = field(default_factory=dict)
+    slugs: frozenset[str] = frozenset()  # every article's in the working copy
 
 
 Problems = Iterable[tuple[int, str]]
@@ -206,12 +208,37 @@ def file_links(article: Article, context: Context) -> Problems:
                 "thông tin máy ảnh); ảnh chỉ được đăng bằng cú pháp ảnh của bài: hãy xóa liên "
                 "kết này",
             )
-        elif not match.group(2).split("#")[0].split("?")[0].endswith(".md"):
-            yield (
-                line,
-                f'liên kết "{match.group(0)}" không dẫn tới bài nào; {{filename}} chỉ dùng để '
-                "dẫn tới tệp index.md của một bài khác: hãy sửa hoặc xóa liên kết này",
-            )
+        else:
+            problem = _link_problem(urlsplit(match.group(2)).path, context)
+            if problem:
+                yield line, f'liên kết "{match.group(0)}" {problem}'
+
+
+def _link_problem(target: str, context: Context) -> str | None:
+    """Why a `{filename}` target would not lead to an article (or a static page) in every
+    build; None when it does. Articles are linked by slug, `/articles/<slug>/index.md`: the
+    working copy keeps them under year and month, a publish under their slug alone
+    (plugins/slugs answers the slug path in both)."""
+    parts = target.lstrip("/").split("/")
+    if target.startswith("/pages/") and target.endswith(".md"):
+        if (context.config.content_path / target.lstrip("/")).is_file():
+            return None
+        return "không dẫn tới trang tĩnh nào: hãy sửa hoặc xóa liên kết này"
+    if target.startswith("/") and len(parts) == 3 and parts[0] == "articles":
+        if parts[2] == "index.md" and parts[1] in context.slugs:
+            return None
+        if parts[2] == "index.md":
+            return f'không dẫn tới bài nào: không có bài nào có slug "{parts[1]}"'
+    if not target.endswith(".md"):
+        return (
+            "không dẫn tới bài nào; {filename} chỉ dùng để dẫn tới bài khác, dạng "
+            "{filename}/articles/<slug>/index.md: hãy sửa hoặc xóa liên kết này"
+        )
+    slug = parts[-2] if len(parts) >= 2 and parts[-1] == "index.md" else "<slug>"
+    return (
+        f"sẽ không tìm thấy bài khi xuất bản; hãy dẫn theo slug: "
+        f"{{filename}}/articles/{slug}/index.md"
+    )
 
 
 def _blank_keep_lines(match: re.Match[str]) -> str:
@@ -421,7 +448,7 @@ def _check_texts(
         slugs.append((slug, path))
         if path in named:
             checked[named[path]] = (article, [])
-    context = Context(config)
+    context = Context(config, slugs=frozenset(slug for slug, _path in slugs))
     for slug, first, second in slug_collisions(slugs):
         context.collisions[Path(second)] = (slug, Path(first))
         context.collisions.setdefault(Path(first), (slug, Path(second)))

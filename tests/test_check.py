@@ -123,6 +123,18 @@ BREAKERS: dict[str, list[tuple[str, Callable[[Path], None]]]] = {
             "filename link to a photo",
             lambda p: p.write_text(p.read_text("utf-8") + "\n[x]({filename}a.jpg)\n"),
         ),
+        (  # the working copy's path: a publish stages articles by slug, and would not find it
+            "filename link by folder",
+            lambda p: p.write_text(
+                p.read_text("utf-8") + "\n[x]({filename}/articles/2024/05/bai-sach/index.md)\n"
+            ),
+        ),
+        (
+            "filename link to no article",
+            lambda p: p.write_text(
+                p.read_text("utf-8") + "\n[x]({filename}/articles/khong-co/index.md)\n"
+            ),
+        ),
     ],
     "E110": [("gps", _gps_photo)],
     "E111": [("broken image", _broken_photo)],
@@ -175,7 +187,7 @@ def test_check_every_rule_is_covered():
         "\nCác QP-AN và CBCS trong bảng chú giải.\n",  # in the glossary
         "\nĐại hội XIII của Đảng.\n",  # a Roman numeral is no abbreviation
         "\n`<script>` và `HTML` là mã, không phải thẻ.\n",  # a code span is text
-        "\nXem [bài trước]({filename}/articles/2023/03/bai-truoc/index.md#doan-2).\n",
+        "\nXem [bài này]({filename}/articles/bai-sach/index.md#doan-2).\n",  # by its slug
     ],
 )
 def test_check_text_that_passes(empty_project: Path, extra: str):
@@ -266,3 +278,12 @@ def test_check_decodes_an_unchanged_image_once_and_a_replaced_one_again(
     assert finding.code == "E110"
     assert finding.path.resolve() == (copy.parent / "tuan-tra.jpg").resolve()
     assert len(opened) == 2
+
+
+def test_check_tells_how_to_link_an_article_by_its_slug(empty_project: Path):
+    path = clean_article(empty_project)
+    link = "[x]({filename}/articles/2024/05/bai-sach/index.md)"
+    path.write_text(path.read_text("utf-8") + f"\n{link}\n", "utf-8")
+    [finding] = check_paths(empty_project, [str(path)]).findings
+    assert finding.code == "E112" and finding.line == len(path.read_text("utf-8").split("\n")) - 1
+    assert "hãy dẫn theo slug: {filename}/articles/bai-sach/index.md" in finding.message

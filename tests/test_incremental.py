@@ -199,24 +199,30 @@ def test_search_images_come_from_the_article_never_from_its_neighbours(published
 
 
 def test_a_page_linking_an_article_by_its_source_fails_as_a_clean_build_once_it_goes(published):
-    """Pelican resolves `{filename}` links as the page renders. When the linked article is
-    withdrawn, the publish fails as a clean build of the same content would (the page is
-    rendered again, never kept from the last release with its old link), and the live site
+    """An article links another by its slug, which leads to it in a publish and in a preview
+    of the working copy alike. When the linked article is withdrawn, the publish fails as a
+    clean build of the same content would (the page is rendered again, never kept from the
+    last release with its old link), with one line naming the article, and the live site
     stays as it was."""
     index = next((published / "content").rglob("mot-2021/index.md"))
     text = index.read_text("utf-8").replace(
         "Câu riêng của bài mot-2021.",
-        "Câu riêng của bài mot-2021. Xem [bài liên quan]({filename}../ba-2022/index.md).",
+        "Câu riêng của bài mot-2021. Xem [bài liên quan]({filename}/articles/ba-2022/index.md).",
     )
     index.write_text(text, "utf-8")
     submit_and_approve(published, "mot-2021")
     assert publish(published, LATER, given_actor="hoa") is not None
-    page = live(published) / "2021/03/01/mot-2021/index.html"
-    assert 'href="/2022/04/01/ba-2022/"' in page.read_text("utf-8")
+    page = "2021/03/01/mot-2021/index.html"
+    assert 'href="/2022/04/01/ba-2022/"' in (live(published) / page).read_text("utf-8")
+    assert cli(published, "preview") == 0  # the working copy: articles under year and month
+    assert 'href="/2022/04/01/ba-2022/"' in (published / "preview" / page).read_text("utf-8")
     before = live(published)
     assert cli(published, "withdraw", "ba-2022", "--as", "hoa", "--reason", "Sai") == 0
-    with pytest.raises(BuildError, match="ba-2022"):
+    with pytest.raises(BuildError) as failed:
         publish(published, LATER + timedelta(hours=1), given_actor="hoa")
+    assert "mot-2021/index.md: liên kết {filename} tới /articles/ba-2022/index.md" in str(
+        failed.value
+    )
     assert live(published) == before
 
 

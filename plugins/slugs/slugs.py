@@ -1,12 +1,26 @@
-"""URL slugs: python-slugify everywhere, the `Slug` field kept, and no two pages on one URL."""
+"""URL slugs: python-slugify everywhere, the `Slug` field kept, and no two pages on one URL.
+
+An article links another by its slug: `{filename}/articles/<slug>/index.md`. That
+is the other article's path in the tree a publish builds (pipeline/publish.py
+stages each article as `articles/<slug>/`); in the working copy, where articles
+sit in `articles/YYYY/MM/<slug>/`, each article also answers to that path, so
+one link works in every build. A link that leads to no article of the build (one
+withdrawn, not yet published, or mistyped) fails the build with one line that
+names the article, instead of Pelican's warning.
+"""
 
 from __future__ import annotations
 
 import logging
+import os
+import posixpath
 from collections import defaultdict
+from urllib.parse import unquote, urlparse
 
 from pelican import signals
+from pelican.generators import ArticlesGenerator
 
+from pipeline.manifest import ARTICLES_DIR
 from pipeline.slugs import make_slug
 
 logger = logging.getLogger(__name__)
@@ -50,7 +64,65 @@ def check_collisions(generators) -> None:
     _report_collisions(items)
 
 
+def by_slug(article) -> str:
+    """The path an article answers to in `{filename}` links."""
+    return f"{ARTICLES_DIR}/{article.slug}/index.md"
+
+
+def link_by_slug(generators) -> None:
+    """`all_generators_finalized` (pages are known too, links not yet resolved): every
+    article answers to its slug's path, and every `{filename}` link of an article names an
+    item of this build."""
+    articles = [a for g in generators if isinstance(g, ArticlesGenerator) for a in g.articles]
+    drafts = [a for g in generators if isinstance(g, ArticlesGenerator) for a in g.drafts]
+    if not generators:
+        return
+    found = generators[0].context["generated_content"]
+    for article in articles:
+        found.setdefault(by_slug(article), article)
+    for article in [*articles, *drafts]:
+        for target, candidates in _file_links(article):
+            if all(found.get(candidate) is None for candidate in candidates):
+                logger.error(
+                    "%s: liên kết {filename} tới %s không dẫn tới bài nào được đăng lần này "
+                    "(bài đã gỡ, chưa đăng hoặc gõ sai); hãy sửa thành "
+                    "{filename}/articles/<slug>/index.md của một bài đang đăng, hoặc bỏ liên kết",
+                    article.source_path,
+                    target,
+                )
+
+
+def _file_links(article) -> list[tuple[str, list[str]]]:
+    """Each `{filename}` link of the article, with the content paths Pelican looks it up by
+    (from the content root when it starts with "/", else from the article's folder; as
+    written, then unquoted)."""
+    packed = vars(article).get("_get_content")
+    if packed is not None and not getattr(packed, "links_by_source", True):
+        texts = []  # plugins/packed_content found no such link when it packed the HTML
+    else:
+        texts = [packed() if packed is not None else getattr(article, "_content", "")]
+    summary = vars(article).get("_summary")
+    texts += [summary] if isinstance(summary, str) else []
+    regex = article._get_intrasite_link_regex()
+    targets = []
+    for text in texts:
+        for match in regex.finditer(text or ""):
+            if match.group("what") != "filename":
+                continue
+            written = urlparse(match.group("value")).path
+            targets.append((written, [_resolved(article, p) for p in (written, unquote(written))]))
+    return targets
+
+
+def _resolved(article, path: str) -> str:
+    if path.startswith("/"):
+        return path[1:]
+    folder = os.path.dirname(article.relative_source_path).replace(os.sep, "/")
+    return posixpath.normpath(posixpath.join(folder, path))
+
+
 def register() -> None:
+    signals.all_generators_finalized.connect(link_by_slug)
     signals.article_generator_context.connect(fill_slug)
     signals.page_generator_context.connect(fill_slug)
     signals.article_generator_pretaxonomy.connect(slugify_taxonomies)
