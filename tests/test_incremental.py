@@ -198,29 +198,45 @@ def test_search_images_come_from_the_article_never_from_its_neighbours(published
     )
 
 
-def test_a_page_linking_an_article_by_its_source_fails_as_a_clean_build_once_it_goes(published):
-    """An article links another by its slug, which leads to it in a publish and in a preview
-    of the working copy alike. When the linked article is withdrawn, the publish fails as a
-    clean build of the same content would (the page is rendered again, never kept from the
-    last release with its old link), with one line naming the article, and the live site
-    stays as it was."""
-    index = next((published / "content").rglob("mot-2021/index.md"))
+def _link_from_mot(root: Path, slug: str) -> None:
+    index = next((root / "content").rglob("mot-2021/index.md"))
     text = index.read_text("utf-8").replace(
         "Câu riêng của bài mot-2021.",
-        "Câu riêng của bài mot-2021. Xem [bài liên quan]({filename}/articles/ba-2022/index.md).",
+        f"Câu riêng của bài mot-2021. Xem [bài liên quan]({{filename}}/articles/{slug}/index.md).",
     )
     index.write_text(text, "utf-8")
-    submit_and_approve(published, "mot-2021")
+    submit_and_approve(root, "mot-2021")
+
+
+def test_articles_link_each_other_by_slug_in_every_build_and_to_a_notice_once_withdrawn(
+    published, tmp_path
+):
+    """An article links another by its slug, which leads to it in a publish and in a preview
+    of the working copy alike. Once the linked article is withdrawn, the link leads to its
+    notice (the linking article stays), in the incremental publish exactly as in a clean one:
+    Pelican resolves such links as the page renders, so the page is never kept from the last
+    release with its old target."""
+    _link_from_mot(published, "ba-2022")
     assert publish(published, LATER, given_actor="hoa") is not None
     page = "2021/03/01/mot-2021/index.html"
     assert 'href="/2022/04/01/ba-2022/"' in (live(published) / page).read_text("utf-8")
     assert cli(published, "preview") == 0  # the working copy: articles under year and month
     assert 'href="/2022/04/01/ba-2022/"' in (published / "preview" / page).read_text("utf-8")
-    before = live(published)
     assert cli(published, "withdraw", "ba-2022", "--as", "hoa", "--reason", "Sai") == 0
+    assert publish(published, LATER + timedelta(hours=1), given_actor="hoa") is not None
+    assert 'href="/2022/04/01/ba-2022/"' in (live(published) / page).read_text("utf-8")
+    notice = (live(published) / "2022/04/01/ba-2022/index.html").read_text("utf-8")
+    assert "Câu riêng của bài ba-2022" not in notice
+    assert tree(live(published)) == tree(_clean_build(published, tmp_path / "clean"))
+
+
+def test_a_link_to_an_article_not_yet_published_stops_the_publish_with_one_line(published):
+    story(published, "chua-dang", "Bài chưa gửi duyệt.", datetime(2024, 1, 1, 7, tzinfo=TIMEZONE))
+    _link_from_mot(published, "chua-dang")  # check passes: the article is in the working copy
+    before = live(published)
     with pytest.raises(BuildError) as failed:
-        publish(published, LATER + timedelta(hours=1), given_actor="hoa")
-    assert "mot-2021/index.md: liên kết {filename} tới /articles/ba-2022/index.md" in str(
+        publish(published, LATER, given_actor="hoa")
+    assert "mot-2021/index.md: liên kết {filename} tới /articles/chua-dang/index.md" in str(
         failed.value
     )
     assert live(published) == before

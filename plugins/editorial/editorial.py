@@ -92,8 +92,25 @@ def write_withdrawn(generator, writer) -> None:
         )
 
 
+@dataclass(frozen=True)
+class WithdrawnLink:
+    """What a `{filename}` link to a withdrawn article leads to: its notice page."""
+
+    url: str
+
+
+def answer_withdrawn_links(generator) -> None:
+    """`article_generator_finalized`: a link to a withdrawn article by its slug
+    (plugins/slugs) leads to the notice at its URL, as the article's old links do; the
+    article that links it is not taken off with it."""
+    found = generator.context["generated_content"]
+    for entry in _withdrawn:
+        found.setdefault(f"{entry.folder}/index.md", WithdrawnLink(entry.url))
+
+
 def register() -> None:
     signals.initialized.connect(load_manifest)
+    signals.article_generator_finalized.connect(answer_withdrawn_links)
     signals.content_object_init.connect(apply_manifest)
     signals.article_generator_pretaxonomy.connect(forget_live_articles)
     signals.article_writer_finalized.connect(write_withdrawn)

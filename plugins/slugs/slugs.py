@@ -6,7 +6,8 @@ stages each article as `articles/<slug>/`); in the working copy, where articles
 sit in `articles/YYYY/MM/<slug>/`, each article also answers to that path, so
 one link works in every build. A link that leads to no article of the build (one
 withdrawn, not yet published, or mistyped) fails the build with one line that
-names the article, instead of Pelican's warning.
+names the article, instead of Pelican's warning (a withdrawn article's link leads to its
+notice: plugins/editorial).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import logging
 import os
 import posixpath
 from collections import defaultdict
+from html import unescape
 from urllib.parse import unquote, urlparse
 
 from pelican import signals
@@ -84,9 +86,9 @@ def link_by_slug(generators) -> None:
         for target, candidates in _file_links(article):
             if all(found.get(candidate) is None for candidate in candidates):
                 logger.error(
-                    "%s: liên kết {filename} tới %s không dẫn tới bài nào được đăng lần này "
-                    "(bài đã gỡ, chưa đăng hoặc gõ sai); hãy sửa thành "
-                    "{filename}/articles/<slug>/index.md của một bài đang đăng, hoặc bỏ liên kết",
+                    "%s: liên kết {filename} tới %s không dẫn tới bài nào đã đăng (bài chưa "
+                    "đến giờ đăng, hoặc gõ sai); hãy sửa thành "
+                    "{filename}/articles/<slug>/index.md của một bài đã đăng, hoặc bỏ liên kết",
                     article.source_path,
                     target,
                 )
@@ -110,7 +112,8 @@ def _file_links(article) -> list[tuple[str, list[str]]]:
             if match.group("what") != "filename":
                 continue
             written = urlparse(match.group("value")).path
-            targets.append((written, [_resolved(article, p) for p in (written, unquote(written))]))
+            forms = (written, unquote(written), urlparse(unescape(match.group("value"))).path)
+            targets.append((written, [_resolved(article, form) for form in forms]))
     return targets
 
 
