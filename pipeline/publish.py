@@ -70,7 +70,7 @@ from .releases import (
 from .revisions import file_hash
 from .search import SEARCH_DIR, index_changed
 from .staff import PermissionDenied, resolve_actor
-from .verify import verify_beside, verify_later
+from .verify import unapproved_in_year, verify_beside, verify_later
 from .workflow import WorkflowError, now
 
 LOCK_NAME = "publish.lock"
@@ -335,6 +335,7 @@ def build_release(
     article_cache: Path | None = None,
     previous_keys: Path | None = None,
     copy_search: bool = False,
+    after_year: Callable[[str], object] | None = None,
 ) -> T | None:
     """Pelican with publishconf.py over the staging tree (the gate checks the manifest), then
     the search index of the years that changed since `previous` (the live release), while
@@ -347,7 +348,8 @@ def build_release(
     the key file named after it), and, with both, articles are kept whole beside the reader
     cache (plugins/photos/article_cache.py), or in `article_cache` when given (with the
     reader cache: a build whose staging tree is not publish's). With `copy_search`, search
-    bundles kept from `previous` are copied, not linked."""
+    bundles kept from `previous` are copied, not linked. `after_year(year)` runs once each
+    year is indexed again (pipeline/search.py index_changed)."""
     overrides: dict = {
         "NEWSROOM_MANIFEST": str(staging / MANIFEST_NAME),
         "NEWSROOM_STAGED_STATE": str(staging / STATE_NAME),
@@ -372,7 +374,9 @@ def build_release(
         with step("pelican"):
             content = staging / "content"
             run_pelican(root, "publishconf.py", output, content, publish_time, overrides)
-        return _search_beside(output, previous, beside_search, previous_files, copy_search)
+        return _search_beside(
+            output, previous, beside_search, previous_files, copy_search, after_year
+        )
     except BaseException:
         shutil.rmtree(output, ignore_errors=True)
         raise
@@ -384,6 +388,7 @@ def _search_beside(
     work: Callable[[], T] | None,
     listed: dict | None = None,
     copy: bool = False,
+    after_year: Callable[[str], object] | None = None,
 ) -> T | None:
     """The search index (Pagefind processes, on a thread of their own) and `work` on this
     thread at once; the index is always finished (or its processes stopped, on Ctrl-C)
@@ -392,7 +397,7 @@ def _search_beside(
 
     def search() -> None:
         with step("search"):
-            index_changed(output, previous, listed, copy)
+            index_changed(output, previous, listed, copy, after_year)
 
     if work is None:
         search()
@@ -551,6 +556,7 @@ def _release_manifest(
     previous = current_release(root)
     known = release_files.load(cache, previous)
     verified = frozenset(n for n, e in known.items() if e[0] != "L") if known else None
+    searched: list[str] = []  # what each year's search results hold that they must not
 
     def verify_pages() -> tuple[release_files.ReleaseFiles, list]:
         with step("verify"):
@@ -570,11 +576,12 @@ def _release_manifest(
             page_keys=cache / PAGE_KEYS,
             beside_search=verify_pages,
             previous_files=known,
+            after_year=lambda year: searched.extend(unapproved_in_year(built, manifest, year)),
         )
         with step("verify"):
             search_files = release_files.describe(built, known, folder=SEARCH_DIR)
             files = release_files.joined(pages_files, search_files)
-            verify_later(built, manifest, files, waiting, SEARCH_DIR)
+            verify_later(built, files, waiting, SEARCH_DIR, searched)
             digest = release_files.digest(files)
     except BaseException:
         shutil.rmtree(built, ignore_errors=True)

@@ -19,6 +19,7 @@ import os
 import re
 import shutil
 import sys
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -188,12 +189,17 @@ def reusable_years(site: Path, previous: Path | None, listed: dict | None = None
 
 
 def index_changed(
-    site: Path, previous: Path | None, listed: dict | None = None, copy: bool = False
+    site: Path,
+    previous: Path | None,
+    listed: dict | None = None,
+    copy: bool = False,
+    after: Callable[[str], object] | None = None,
 ) -> list[str]:
     """Index only the years that changed since `previous` (a release, whose file list is
     `listed` when known); link the others' bundles from it (or copy them, with `copy`: a
-    site that may be written in place never shares a file with a release). Returns the
-    years indexed."""
+    site that may be written in place never shares a file with a release). `after(year)`
+    runs once each year is indexed, beside the others' indexing. Returns the years
+    indexed."""
     reused = reusable_years(site, previous, listed)
     changed = [year for year in article_years(site) if year not in reused]
 
@@ -204,21 +210,27 @@ def index_changed(
 
     with ThreadPoolExecutor(max_workers=1) as pool:  # while Pagefind indexes the changed ones
         linking = pool.submit(link_reused)
-        index_site(site, changed)
+        index_site(site, changed, after)
     linking.result()
     return changed
 
 
-def index_site(site: Path, years: list[str] | None = None) -> list[str]:
-    """Index the articles of `years` (default: every year) into `pagefind/<year>/`."""
+def index_site(
+    site: Path, years: list[str] | None = None, after: Callable[[str], object] | None = None
+) -> list[str]:
+    """Index the articles of `years` (default: every year) into `pagefind/<year>/`; then
+    `after(year)`, for each, on the thread that indexed it."""
     all_years = article_years(site)
     wanted = years if years is not None else all_years
+
+    def index(year: str) -> None:
+        _run_pagefind(site, f"{year}/{ARTICLE_PAGES}", f"{SEARCH_DIR}/{year}")
+        if after is not None:
+            after(year)
+
     # One Pagefind per year, as many at once as there are cores (each is one process).
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
-        runs = [
-            pool.submit(_run_pagefind, site, f"{year}/{ARTICLE_PAGES}", f"{SEARCH_DIR}/{year}")
-            for year in wanted
-        ]
+        runs = [pool.submit(index, year) for year in wanted]
         for run in runs:
             run.result()  # the first failure, in year order
     (site / SEARCH_DIR).mkdir(exist_ok=True)

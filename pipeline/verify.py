@@ -9,6 +9,7 @@ import json
 import os
 import posixpath
 import re
+from collections.abc import Sequence
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -182,18 +183,15 @@ FRAGMENT = ".pf_fragment"
 FRAGMENT_SIGNATURE = b"pagefind_dcd"  # what each decompressed Pagefind fragment starts with
 
 
-def unapproved_in_search(release: Path, manifest: Manifest, files: ReleaseFiles) -> list[str]:
-    """Search results that name no live article, or an image that the release lacks, in the
-    fragments that Pagefind wrote for this release (those linked from the previous, verified
-    release are not read again)."""
+def unapproved_in_year(release: Path, manifest: Manifest, year: str) -> list[str]:
+    """Search results of the year's bundle that name no live article, or an image that the
+    release lacks (pages and photos are in place before the search index is made)."""
     live = {article.url for article in manifest.live}
-    names = files.names()
     problems = []
-    for name in sorted(names - files.reused):
-        if not (name.startswith(f"{SEARCH_DIR}/") and name.endswith(FRAGMENT)):
-            continue
+    for path in sorted((release / SEARCH_DIR / year / "fragment").glob(f"*{FRAGMENT}")):
+        name = path.relative_to(release).as_posix()
         try:
-            data = gzip.decompress((release / name).read_bytes())
+            data = gzip.decompress(path.read_bytes())
             result = json.loads(data.removeprefix(FRAGMENT_SIGNATURE))
             url, image = result["url"], result.get("meta", {}).get("image", "")
         except (OSError, ValueError, TypeError, KeyError, AttributeError):
@@ -201,9 +199,21 @@ def unapproved_in_search(release: Path, manifest: Manifest, files: ReleaseFiles)
             continue
         if not (isinstance(url, str) and url.lstrip("/") in live):
             problems.append(f"chỉ mục tìm kiếm {name} có trang {url} không phải bài đang đăng")
-        elif image and urlsplit(str(image)).path.lstrip("/") not in names:
+        elif image and not _in_release(release, urlsplit(str(image)).path):
             problems.append(f"chỉ mục tìm kiếm {name} có ảnh {image} không có trong bản phát hành")
     return problems
+
+
+def _in_release(release: Path, path: str) -> bool:
+    target = posixpath.normpath(path.lstrip("/"))
+    return not target.startswith("..") and (release / target).is_file()
+
+
+def unapproved_in_search(release: Path, manifest: Manifest) -> list[str]:
+    """unapproved_in_year for every year's bundle."""
+    folder = release / SEARCH_DIR
+    years = sorted(p.name for p in folder.iterdir() if p.is_dir()) if folder.is_dir() else []
+    return [problem for year in years for problem in unapproved_in_year(release, manifest, year)]
 
 
 def verify_release(
@@ -218,7 +228,7 @@ def verify_release(
     _stop_for(
         broken_references(release, files, previous)
         + unapproved_files(release, manifest, files)
-        + unapproved_in_search(release, manifest, files)
+        + unapproved_in_search(release, manifest)
     )
 
 
@@ -244,19 +254,21 @@ def verify_beside(
 
 def verify_later(
     release: Path,
-    manifest: Manifest,
     files: ReleaseFiles,
     waiting: list[tuple[str, str]],
     later: str,
+    search: Sequence[str] = (),
 ) -> None:
-    """The references `verify_beside` left, those of any page inside `later`, and the search
-    results, against the whole release's `files`: together, what `verify_release` checks."""
+    """The references `verify_beside` left, and those of any page inside `later`, against
+    the whole release's `files`, and the `search` problems that unapproved_in_year found in
+    each year indexed again (a year taken from the verified release is that year's bundle):
+    together, what `verify_release` checks."""
     names = files.names()
     problems = [_problem(p, r) for p, r in waiting if not _names_a_file(p, r, names)]
     pages = sorted(n for n in names if n.startswith(f"{later}/") and n.endswith(".html"))
     found = _broken_in(release, names, pages)
     problems += [_problem(p, r) for p in pages for r in found.get(p, [])]
-    _stop_for(problems + unapproved_in_search(release, manifest, files))
+    _stop_for(problems + list(search))
 
 
 def _stop_for(problems: list[str]) -> None:

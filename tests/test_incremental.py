@@ -48,6 +48,7 @@ from pipeline.vietnamese import TIMEZONE
 from plugins.packed_content import packed_content
 from plugins.photos import prefill
 from plugins.site_writer import page_keys
+from tests.helpers import REPO
 from tests.workflow_helpers import (
     cli,
     live,
@@ -258,6 +259,23 @@ def test_an_article_linking_content_by_its_source_gives_its_pages_no_key():
     linking._content = '<p><a href="{filename}../khac/index.md">khác</a></p>'
     with pytest.raises(page_keys.Unkeyable):
         page_keys.Fingerprints().of(linking)
+
+
+def test_a_search_index_naming_a_withdrawn_article_stops_the_publish(published):
+    """The release check reads the search results of each year indexed again: a theme that
+    marked the withdrawal notice for indexing would put a withdrawn URL in search, so the
+    publish stops and the live site stays."""
+    theme = published / "theme"
+    theme.unlink()
+    shutil.copytree(REPO / "theme", theme)
+    notice = theme / "templates" / "withdrawn.html"
+    text = notice.read_text("utf-8").replace('role="note">', 'role="note" data-pagefind-body>')
+    notice.write_text(text, "utf-8")
+    assert cli(published, "withdraw", "sau-2023", "--as", "hoa", "--reason", "Sai") == 0
+    before = live(published)
+    with pytest.raises(BuildError, match="có trang /2023/08/01/sau-2023/ không phải bài đang"):
+        publish(published, LATER, given_actor="hoa")
+    assert live(published) == before
 
 
 def test_changed_config_renders_every_page_again(published):

@@ -714,17 +714,15 @@ def test_verify_beside_search_leaves_only_references_into_the_search_folder_for_
     with pytest.raises(
         BuildError, match=re.escape("tim-kiem/index.html trỏ tới /pagefind/2024/ui.css")
     ):
-        verify_later(release, manifest, pages, waiting, "pagefind")  # the indexer did not write it
+        verify_later(release, pages, waiting, "pagefind")  # the indexer did not write it
     (release / "pagefind" / "2024").mkdir()
     (release / "pagefind" / "2024" / "ui.css").write_text("body{}")
     whole = release_files.joined(pages, release_files.describe(release, folder="pagefind"))
-    verify_later(release, manifest, whole, waiting, "pagefind")
+    verify_later(release, whole, waiting, "pagefind")
     (release / "pagefind" / "2024" / "ui.html").write_text('<a href="/khong-co/">?</a>')
     whole = release_files.joined(pages, release_files.describe(release, folder="pagefind"))
     with pytest.raises(BuildError, match=re.escape("pagefind/2024/ui.html trỏ tới /khong-co/")):
-        verify_later(
-            release, manifest, whole, waiting, "pagefind"
-        )  # a page in the index is checked too
+        verify_later(release, whole, waiting, "pagefind")  # a page in the index is checked too
     (release / "pagefind" / "2024" / "ui.html").unlink()
     whole = release_files.joined(pages, release_files.describe(release, folder="pagefind"))
     assert list(whole.entries) == sorted(whole.entries)
