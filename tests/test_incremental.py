@@ -231,16 +231,26 @@ def test_articles_link_each_other_by_slug_in_every_build_and_to_a_notice_once_wi
     assert tree(live(published)) == tree(_clean_build(published, tmp_path / "clean"))
 
 
-def test_a_link_to_an_article_not_yet_published_stops_the_publish_with_one_line(published):
-    story(published, "chua-dang", "Bài chưa gửi duyệt.", datetime(2024, 1, 1, 7, tzinfo=TIMEZONE))
-    _link_from_mot(published, "chua-dang")  # check passes: the article is in the working copy
-    before = live(published)
-    with pytest.raises(BuildError) as failed:
-        publish(published, LATER, given_actor="hoa")
-    assert "mot-2021/index.md: liên kết {filename} tới /articles/chua-dang/index.md" in str(
-        failed.value
-    )
-    assert live(published) == before
+def test_a_link_to_an_embargoed_article_is_text_until_that_article_is_published(
+    published, tmp_path
+):
+    """An approved article due later: a live article's link to it shows as its text alone,
+    naming neither its address nor its title, and the publish goes ahead; once it is due,
+    the link leads to it, in the incremental publish exactly as in a clean one."""
+    due = datetime(2025, 6, 1, 7, 0, tzinfo=TIMEZONE)
+    story(published, "hen-gio", "Bài hẹn giờ đăng.", due, section="Thời sự")
+    submit_and_approve(published, "hen-gio")
+    _link_from_mot(published, "hen-gio")
+    assert publish(published, LATER, given_actor="hoa") is not None
+    release = tree(live(published))
+    assert not any(b"hen-gio" in data or "hen-gio" in name for name, data in release.items())
+    page = (live(published) / "2021/03/01/mot-2021/index.html").read_text("utf-8")
+    assert "Xem bài liên quan." in page and "{filename}" not in page
+    assert tree(live(published)) == tree(_clean_build(published, tmp_path / "before"))
+    assert publish(published, due + timedelta(hours=1), given_actor="hoa") is not None
+    page = (live(published) / "2021/03/01/mot-2021/index.html").read_text("utf-8")
+    assert '<a href="/2025/06/01/hen-gio/">bài liên quan</a>' in page
+    assert tree(live(published)) == tree(_clean_build(published, tmp_path / "after"))
 
 
 def test_an_article_linking_content_by_its_source_gives_its_pages_no_key():

@@ -535,6 +535,19 @@ def test_publish_failed_build_leaves_live_site_identical(newsroom, capsys):
     assert [p.name for p in releases.iterdir()] == [before_target.name]
 
 
+def test_preview_of_the_working_copy_follows_links_by_slug_between_drafts(newsroom):
+    """In the working copy, articles sit under year and month, yet a link by slug leads to
+    its article, a Pelican draft (`Status: draft`) too; a link to a static page as well."""
+    story(newsroom, "nhap-mot", "Bản nháp một.", extra={"Status": "draft"})
+    link = "Xem [bản nháp một]({filename}/articles/nhap-mot/index.md) và [giới thiệu]"
+    link += "({filename}/pages/gioi-thieu.md)."
+    story(newsroom, "nhap-hai", link, extra={"Status": "draft"})
+    assert cli(newsroom, "preview") == 0
+    text = (newsroom / "preview" / "ban-nhap" / "nhap-hai" / "index.html").read_text("utf-8")
+    assert '<a href="/ban-nhap/nhap-mot/">bản nháp một</a>' in text
+    assert '<a href="/gioi-thieu/">giới thiệu</a>' in text
+
+
 def test_preview_working_copy_has_banner_and_noindex(newsroom):
     assert cli(newsroom, "preview") == 0
     preview = newsroom / "preview"

@@ -3,11 +3,12 @@
 An article links another by its slug: `{filename}/articles/<slug>/index.md`. That
 is the other article's path in the tree a publish builds (pipeline/publish.py
 stages each article as `articles/<slug>/`); in the working copy, where articles
-sit in `articles/YYYY/MM/<slug>/`, each article also answers to that path, so
-one link works in every build. A link that leads to no article of the build (one
-withdrawn, not yet published, or mistyped) fails the build with one line that
-names the article, instead of Pelican's warning (a withdrawn article's link leads to its
-notice: plugins/editorial).
+sit in `articles/YYYY/MM/<slug>/`, each article (and draft) also answers to that
+path, so one link works in every build. A withdrawn article's link leads to its
+notice (plugins/editorial). A link to an article that this build does not
+publish (not due yet, never approved) shows as its text alone, until a build
+publishes that article: it never names an embargoed story's address, and one
+article's link never stops a publish of all the others.
 """
 
 from __future__ import annotations
@@ -15,12 +16,13 @@ from __future__ import annotations
 import logging
 import os
 import posixpath
+import re
 from collections import defaultdict
 from html import unescape
 from urllib.parse import unquote, urlparse
 
 from pelican import signals
-from pelican.generators import ArticlesGenerator
+from pelican.generators import ArticlesGenerator, PagesGenerator
 
 from pipeline.manifest import ARTICLES_DIR
 from pipeline.slugs import make_slug
@@ -73,25 +75,53 @@ def by_slug(article) -> str:
 
 def link_by_slug(generators) -> None:
     """`all_generators_finalized` (pages are known too, links not yet resolved): every
-    article answers to its slug's path, and every `{filename}` link of an article names an
-    item of this build."""
-    articles = [a for g in generators if isinstance(g, ArticlesGenerator) for a in g.articles]
-    drafts = [a for g in generators if isinstance(g, ArticlesGenerator) for a in g.drafts]
+    article and draft answers to its slug's path, and a `{filename}` link, in an article or
+    a page, to no item of this build becomes its text."""
     if not generators:
         return
+    articles = [a for g in generators if isinstance(g, ArticlesGenerator) for a in g.articles]
+    drafts = [a for g in generators if isinstance(g, ArticlesGenerator) for a in g.drafts]
+    pages = [
+        p for g in generators if isinstance(g, PagesGenerator) for p in [*g.pages, *g.hidden_pages]
+    ]
     found = generators[0].context["generated_content"]
-    for article in articles:
-        found.setdefault(by_slug(article), article)
     for article in [*articles, *drafts]:
-        for target, candidates in _file_links(article):
-            if all(found.get(candidate) is None for candidate in candidates):
-                logger.error(
-                    "%s: liên kết {filename} tới %s không dẫn tới bài nào đã đăng (bài chưa "
-                    "đến giờ đăng, hoặc gõ sai); hãy sửa thành "
-                    "{filename}/articles/<slug>/index.md của một bài đã đăng, hoặc bỏ liên kết",
-                    article.source_path,
-                    target,
-                )
+        found.setdefault(by_slug(article), article)
+    for item in [*articles, *drafts, *pages]:
+        missing = {
+            written
+            for written, candidates in _file_links(item)
+            if all(found.get(candidate) is None for candidate in candidates)
+        }
+        if missing:
+            _unlink(item, missing)
+
+
+LINK = re.compile(
+    r"""<a\b[^>]*?\bhref\s*=\s*(["'])[{|]filename[|}](?P<value>.*?)\1[^>]*>(?P<text>.*?)</a\s*>""",
+    re.IGNORECASE | re.DOTALL,
+)
+
+
+def _unlink(item, missing: set[str]) -> None:
+    """Each link of the item's HTML (and summary) to a path of `missing`, as its text."""
+
+    def text(match: re.Match[str]) -> str:
+        return (
+            match.group("text")
+            if urlparse(match.group("value")).path in missing
+            else match.group(0)
+        )
+
+    packed = vars(item).get("_get_content")
+    if packed is not None:
+        item._get_content = type(packed)(LINK.sub(text, packed()), packed.links_by_source)
+    elif isinstance(vars(item).get("_content"), str):
+        item._content = LINK.sub(text, item._content)
+    if isinstance(vars(item).get("_summary"), str):
+        item._summary = LINK.sub(text, item._summary)
+    if isinstance(item.metadata.get("summary"), str):
+        item.metadata["summary"] = LINK.sub(text, item.metadata["summary"])
 
 
 def _file_links(article) -> list[tuple[str, list[str]]]:
