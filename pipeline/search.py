@@ -20,7 +20,7 @@ import re
 import shutil
 import sys
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 from . import processes
@@ -218,21 +218,24 @@ def index_changed(
 def index_site(
     site: Path, years: list[str] | None = None, after: Callable[[str], object] | None = None
 ) -> list[str]:
-    """Index the articles of `years` (default: every year) into `pagefind/<year>/`; then
-    `after(year)`, for each, on the thread that indexed it."""
+    """Index the articles of `years` (default: every year) into `pagefind/<year>/`, and
+    run `after(year)` once each is indexed, on a thread of its own: the next year's
+    Pagefind starts at once."""
     all_years = article_years(site)
     wanted = years if years is not None else all_years
+    with ThreadPoolExecutor(max_workers=1) as checking:
 
-    def index(year: str) -> None:
-        _run_pagefind(site, f"{year}/{ARTICLE_PAGES}", f"{SEARCH_DIR}/{year}")
-        if after is not None:
-            after(year)
+        def index(year: str) -> Future | None:
+            _run_pagefind(site, f"{year}/{ARTICLE_PAGES}", f"{SEARCH_DIR}/{year}")
+            return checking.submit(after, year) if after is not None else None
 
-    # One Pagefind per year, as many at once as there are cores (each is one process).
-    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
-        runs = [pool.submit(index, year) for year in wanted]
-        for run in runs:
-            run.result()  # the first failure, in year order
+        # One Pagefind per year, as many at once as there are cores (each is one process).
+        with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+            runs = [pool.submit(index, year) for year in wanted]
+            checks = [run.result() for run in runs]  # the first failure, in year order
+        for check in checks:
+            if check is not None:
+                check.result()
     (site / SEARCH_DIR).mkdir(exist_ok=True)
     (site / SEARCH_DIR / YEARS_FILE).write_text(json.dumps(all_years), "utf-8")
     return all_years
