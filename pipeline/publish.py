@@ -67,7 +67,7 @@ from .releases import (
     switch_to,
     tree_digest,
 )
-from .revisions import file_hash
+from .revisions import file_hash, revision_hash, short
 from .search import SEARCH_DIR, index_changed
 from .staff import PermissionDenied, resolve_actor
 from .verify import unapproved_in_year, verify_beside, verify_later
@@ -278,7 +278,7 @@ def materialize(record: Record, manifest: Manifest, pages: dict[str, bytes], sta
     _remove_unwanted(content, wanted)
     written: dict[str, list] = {}
     names: dict[str, tuple[str, list]] = {}  # SHA-256 -> a file of those bytes, its identity
-    loaded: tuple[str, dict[str, bytes], dict[str, str]] = ("", {}, {})  # one at a time
+    files: tuple[str, dict[str, str]] = ("", {})  # a revision's files' hashes, one at a time
     for number, (path, (digest, article)) in enumerate(sorted(wanted.items())):
         target = content / path
         identity = _written(target)
@@ -287,15 +287,15 @@ def materialize(record: Record, manifest: Manifest, pages: dict[str, bytes], sta
             written[path] = before
         else:
             if article is None:
-                data = pages[path]
-                actual = hashlib.sha256(data).hexdigest()
+                data: bytes | None = pages[path]
+                actual = hashlib.sha256(pages[path]).hexdigest()
             else:
-                if loaded[0] != article.slug:
-                    loaded = (article.slug, *record.load_verified(article.revision or ""))
-                name = path[len(article.folder) + 1 :]
-                data, actual = loaded[1][name], loaded[2][name]  # the hash of these bytes
-            same = names.get(actual)
+                if files[0] != article.revision:
+                    files = (article.revision or "", _revision_files(record, article))
+                data, actual = None, files[1][path[len(article.folder) + 1 :]]  # read if written
+            same = names.get(actual)  # bytes this call wrote already: one more name, no read
             if same is None or not _linked(content / same[0], target):
+                data = record.load_blob(actual) if data is None else data  # checked: its hash
                 write_atomic(target, data)  # a killed publish leaves no half-written file
                 same = names[actual] = (path, [])
             identity = same[1]  # one file, one identity: every name's entry holds this list
@@ -306,6 +306,15 @@ def materialize(record: Record, manifest: Manifest, pages: dict[str, bytes], sta
     write_atomic(state_path, json.dumps(written, sort_keys=True).encode("utf-8"))
     write_atomic(staging / MANIFEST_NAME, to_json(manifest).encode("utf-8"))
     return content
+
+
+def _revision_files(record: Record, article: ManifestArticle) -> dict[str, str]:
+    """The record's files of the article's revision (path -> SHA-256), checked against the
+    revision's id; each file's bytes are checked against their hash when they are read."""
+    files = record.revision_hashes(article.revision or "")
+    if not files or revision_hash(files) != article.revision:
+        raise NewsroomError(f"bản {short(article.revision)} trong sổ biên tập bị hỏng", record.path)
+    return files
 
 
 def _linked(source: Path, target: Path) -> bool:
