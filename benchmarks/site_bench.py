@@ -481,7 +481,17 @@ def _provenance() -> dict:
 
     return {
         "commit": git("rev-parse", "--short", "HEAD"),
-        "uncommitted_changes": bool(git("status", "--porcelain", "--untracked-files=no")),
+        # Results of an earlier size of the same run are not a change of what is measured.
+        "uncommitted_changes": bool(
+            git(
+                "status",
+                "--porcelain",
+                "--untracked-files=no",
+                "--",
+                ".",
+                f":!{RESULTS.relative_to(REPO)}",
+            )
+        ),
         "finished": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         "load_average": [round(n, 2) for n in os.getloadavg()],
     }

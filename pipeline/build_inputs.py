@@ -11,6 +11,7 @@ rebuild.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import sys
@@ -32,6 +33,10 @@ def installed() -> str:
     Markdown and its extensions, feedgenerator, MarkupSafe, Pagefind…) and what they use."""
     found = {(d.metadata["Name"] or "", d.version) for d in distributions()}
     return f"{sys.version}\n" + "\n".join(f"{name}=={number}" for name, number in sorted(found))
+
+
+# One build process (pipeline/pelican_run.py) asks once per reader it makes: its answer holds.
+installed_in_this_build = functools.cache(installed)
 
 
 def code_digest(root: Path) -> str:

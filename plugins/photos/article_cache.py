@@ -40,7 +40,7 @@ from pelican.generators import ArticlesGenerator
 
 from pipeline import heap
 from pipeline.article_files import identity
-from pipeline.build_inputs import installed
+from pipeline.build_inputs import installed_in_this_build
 from pipeline.files import write_atomic, write_figures
 from pipeline.manifest import read_manifest
 from pipeline.renditions import Plan
@@ -82,7 +82,7 @@ def _settings_digest(settings: dict) -> bytes:
     """The code key, Python and every installed distribution (a kept article holds what they
     made: markup, dates, slugs), and the settings."""
     digest = hashlib.sha256(f"{FORMAT}\n{settings['PHOTOS_ARTICLE_CACHE_BUILD']}".encode())
-    digest.update(installed().encode())
+    digest.update(installed_in_this_build().encode())
     for name in sorted(settings):
         if name in PER_RELEASE:
             continue

@@ -29,7 +29,7 @@ import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipeline.build_inputs import installed
+from pipeline.build_inputs import installed_in_this_build
 from pipeline.figures import Photo
 from pipeline.files import delete_later, write_atomic
 
@@ -56,7 +56,9 @@ class CachedRead:
 
 
 def _code_digest() -> str:
-    digest = hashlib.sha256(f"{FORMAT}\n{installed()}".encode())  # Markdown's extensions too
+    digest = hashlib.sha256(
+        f"{FORMAT}\n{installed_in_this_build()}".encode()
+    )  # Markdown's extensions too
     for path in _CODE:
         digest.update(path.read_bytes())
     return digest.hexdigest()

@@ -255,14 +255,8 @@ def _shares(calls: list, workers: int) -> list[list]:
 def _link(source: str, target: str) -> bool:
     """The previous release's file at `target`, by hard link (a copy across file systems);
     releases are never written in place, so the two stay equal. False when `source` is not
-    a file. (Most pages have a folder of their own: it is made first, with no `stat`.)"""
-    folder = os.path.dirname(target)
-    try:
-        os.mkdir(folder)
-    except FileExistsError:
-        pass
-    except FileNotFoundError:
-        os.makedirs(folder, exist_ok=True)
+    a file (its page is then rendered, into the folder made here)."""
+    os.makedirs(os.path.dirname(target), exist_ok=True)
     try:
         os.link(source, target)
     except FileNotFoundError:
