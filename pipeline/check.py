@@ -21,6 +21,7 @@ from .article_files import Identity, articles_root, file_identity, index_files, 
 from .config import Config, load_config
 from .conventions import definition_spans, is_abbreviation
 from .errors import NewsroomError, PhotoError
+from .manifest import ARTICLES_DIR
 from .photos import identifying_metadata, open_image
 from .resolver import resolve_article, slug_collisions
 from .slugs import is_valid_slug
@@ -224,7 +225,7 @@ def _link_problem(target: str, context: Context) -> str | None:
         if (context.config.content_path / target.lstrip("/")).is_file():
             return None
         return "không dẫn tới trang tĩnh nào: hãy sửa hoặc xóa liên kết này"
-    if target.startswith("/") and len(parts) == 3 and parts[0] == "articles":
+    if target.startswith("/") and len(parts) == 3 and parts[0] == ARTICLES_DIR:
         if parts[2] == "index.md" and parts[1] in context.slugs:
             return None
         if parts[2] == "index.md":
@@ -232,12 +233,12 @@ def _link_problem(target: str, context: Context) -> str | None:
     if not target.endswith(".md"):
         return (
             "không dẫn tới bài nào; {filename} chỉ dùng để dẫn tới bài khác, dạng "
-            "{filename}/articles/<slug>/index.md: hãy sửa hoặc xóa liên kết này"
+            f"{{filename}}/{ARTICLES_DIR}/<slug>/index.md: hãy sửa hoặc xóa liên kết này"
         )
     slug = parts[-2] if len(parts) >= 2 and parts[-1] == "index.md" else "<slug>"
     return (
         f"sẽ không tìm thấy bài khi xuất bản; hãy dẫn theo slug: "
-        f"{{filename}}/articles/{slug}/index.md"
+        f"{{filename}}/{ARTICLES_DIR}/{slug}/index.md"
     )
 
 

@@ -45,8 +45,8 @@ def _unpack(release_id: str, value) -> dict:
         return {"text": value}
     try:
         stored = json.loads(zlib.decompress(value).decode("utf-8"))
-    except (TypeError, ValueError, zlib.error) as error:
-        raise DamagedManifest(f"{release_id}: {error}") from None
+    except (TypeError, ValueError, zlib.error):
+        raise DamagedManifest(f"{release_id}: không giải nén hoặc không đọc được") from None
     if not isinstance(stored, dict) or stored.get("format") != FORMAT:
         raise DamagedManifest(f"{release_id}: không phải dạng {FORMAT}")
     return stored
@@ -117,8 +117,8 @@ def read(db: sqlite3.Connection, release_id: str) -> tuple[str, int] | None:
                 for article in change["changed"]:
                     by_slug[article["slug"]] = article
             text = _rebuilt(by_slug, chain[0]["rest"])
-        except (KeyError, TypeError, AttributeError) as error:
-            raise DamagedManifest(f"{release_id}: {error!r}") from None
+        except (KeyError, TypeError, AttributeError):
+            raise DamagedManifest(f"{release_id}: thay đổi thiếu hoặc sai trường") from None
     expected = (chain[0] if chain else whole).get("sha256")
     if expected is not None and expected != _sha256(text):
         raise DamagedManifest(f"{release_id}: SHA-256 không khớp")

@@ -278,7 +278,7 @@ def materialize(record: Record, manifest: Manifest, pages: dict[str, bytes], sta
     _remove_unwanted(content, wanted)
     written: dict[str, list] = {}
     names: dict[str, tuple[str, list]] = {}  # SHA-256 -> a file of those bytes, its identity
-    files: tuple[str, dict[str, str]] = ("", {})  # a revision's files' hashes, one at a time
+    revision: tuple[str, dict[str, str]] = ("", {})  # its files' hashes, one article at a time
     for number, (path, (digest, article)) in enumerate(sorted(wanted.items())):
         target = content / path
         identity = _written(target)
@@ -287,15 +287,15 @@ def materialize(record: Record, manifest: Manifest, pages: dict[str, bytes], sta
             written[path] = before
         else:
             if article is None:
-                data: bytes | None = pages[path]
                 actual = hashlib.sha256(pages[path]).hexdigest()
             else:
-                if files[0] != article.revision:
-                    files = (article.revision or "", _revision_files(record, article))
-                data, actual = None, files[1][path[len(article.folder) + 1 :]]  # read if written
+                if revision[0] != article.revision:
+                    revision = (article.revision or "", _revision_files(record, article))
+                actual = revision[1][path[len(article.folder) + 1 :]]
             same = names.get(actual)  # bytes this call wrote already: one more name, no read
             if same is None or not _linked(content / same[0], target):
-                data = record.load_blob(actual) if data is None else data  # checked: its hash
+                # Read only now; a file from the record is checked against its hash as it is read.
+                data = pages[path] if article is None else record.load_blob(actual)
                 write_atomic(target, data)  # a killed publish leaves no half-written file
                 same = names[actual] = (path, [])
             identity = same[1]  # one file, one identity: every name's entry holds this list

@@ -11,7 +11,13 @@ from pipeline.config import load_config
 from pipeline.publish import page_files, plan
 from pipeline.record import Record
 from pipeline.workflow import now
-from tests.workflow_helpers import cli, lose_record, make_newsroom, story, submit_and_approve
+from tests.workflow_helpers import (
+    cli,
+    make_newsroom,
+    restore_after_losing_record,
+    story,
+    submit_and_approve,
+)
 
 SLUG = "tuan-tra-song-bien"
 
@@ -101,10 +107,7 @@ def test_restore_keeps_withdrawal_and_audit_made_after_the_backup(newsroom, tmp_
 
 
 def test_restore_into_a_lost_record_brings_the_log_back(newsroom, tmp_path):
-    backup = tmp_path / "sao-luu.sqlite3"
-    assert cli(newsroom, "backup", str(backup), "--as", "hoa") == 0
-    lose_record(newsroom)
-    assert cli(newsroom, "restore", str(backup), "--as", "hoa") == 0
+    restore_after_losing_record(newsroom, tmp_path / "sao-luu.sqlite3")
     record = _record(newsroom)
     try:
         assert record.article(SLUG).state == "approved"
@@ -142,10 +145,7 @@ def test_restore_keeps_a_withdrawal_of_an_article_the_backup_never_knew(newsroom
 
 
 def test_restore_from_a_backup_whose_name_has_uri_characters(newsroom, tmp_path):
-    backup = tmp_path / "sao lưu #1? 100%.sqlite3"
-    assert cli(newsroom, "backup", str(backup), "--as", "hoa") == 0
-    lose_record(newsroom)
-    assert cli(newsroom, "restore", str(backup), "--as", "hoa") == 0
+    restore_after_losing_record(newsroom, tmp_path / "sao lưu #1? 100%.sqlite3")
     record = _record(newsroom)
     try:
         assert record.article(SLUG).state == "approved"

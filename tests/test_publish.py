@@ -464,6 +464,41 @@ def test_gate_reads_again_a_staged_file_rewritten_with_its_size_and_mtime(newsro
         build_release(newsroom, tmp_path / "staging", tmp_path / "altered", now())
 
 
+@pytest.mark.parametrize("damage", ["file bytes", "file list"])
+def test_a_damaged_record_stops_the_publish_in_one_line_and_keeps_the_site(
+    newsroom, capsys, damage
+):
+    """Materialize reads from the record only what it writes, and checks what it reads: a
+    file whose bytes no longer match their hash, or a revision whose file list is not the one
+    its id was made from, stops the publish before anything is built."""
+    submit_and_approve(newsroom, "tuan-tra-song-bien")
+    assert cli(newsroom, "publish", "--as", "bientapvien") == 0
+    before = live(newsroom)
+    index = _folder(newsroom, "tuan-tra-song-bien") / "index.md"
+    index.write_text(index.read_text("utf-8").replace("dọc sông", "dọc bờ sông"), "utf-8")
+    submit_and_approve(newsroom, "tuan-tra-song-bien")
+    record = Record(load_config(newsroom).record_path)
+    try:
+        revision = record.article("tuan-tra-song-bien").approved_revision
+        blob = record.revision_hashes(revision)["index.md"]
+        with record.transaction():
+            if damage == "file bytes":
+                record.db.execute("UPDATE blobs SET data = ? WHERE hash = ?", (b"sai", blob))
+            else:
+                record.db.execute(
+                    "DELETE FROM revision_files WHERE revision = ? AND path != 'index.md'",
+                    (revision,),
+                )
+    finally:
+        record.close()
+    capsys.readouterr()
+    assert cli(newsroom, "publish", "--as", "bientapvien") != 0
+    error = capsys.readouterr().err.strip()
+    assert len(error.splitlines()) == 1 and "newsroom.sqlite3" in error
+    assert ("hỏng" in error) and live(newsroom) == before
+    assert sorted(p.name for p in (newsroom / "releases").iterdir()) == [before.name]
+
+
 def test_gate_compares_the_bytes_written_not_the_digest_asked_for(newsroom, tmp_path):
     """A record whose bytes are not those the manifest approved: materialize writes them, and
     the hash the build takes from its state is theirs, so the gate stops the build."""

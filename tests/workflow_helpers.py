@@ -92,6 +92,13 @@ def lose_record(root: Path) -> None:
         path.unlink()
 
 
+def restore_after_losing_record(root: Path, backup: Path) -> None:
+    """A backup taken now, the record then lost, and restored from that backup (the CLI)."""
+    assert cli(root, "backup", str(backup), "--as", "hoa") == 0
+    lose_record(root)
+    assert cli(root, "restore", str(backup), "--as", "hoa") == 0
+
+
 def live(root: Path) -> Path:
     return (root / "output").resolve()
 
