@@ -100,6 +100,23 @@ def _on_desk(action: Callable, message: str) -> Callable:
     return handler
 
 
+def _cmd_withdraw(args) -> int:
+    with open_desk(args.root, args.actor) as desk:
+        row = workflow.withdraw(desk, args.article, args.reason)
+        linking = workflow.linking_to(desk, row.slug)
+    _say("Đã gỡ {slug}; trang sẽ cập nhật ở lần xuất bản tới", row)
+    if linking:
+        shown = ", ".join(linking[:5]) + (
+            f" và {len(linking) - 5} bài khác" if len(linking) > 5 else ""
+        )
+        print(
+            f"Lưu ý: {len(linking)} bài đang dẫn tới bài này ({shown}); liên kết của chúng sẽ "
+            "mở trang thông báo gỡ bài cho đến khi được sửa",
+            flush=True,
+        )
+    return 0
+
+
 def _show_statuses(items: list[review.Status]) -> None:
     if not items:
         print("Không có bài nào.")
@@ -280,15 +297,7 @@ def add_commands(subparsers) -> None:
         _on_desk(lambda d, a: workflow.feature(d, a.article), "Đã chọn {slug} làm bài đinh"),
         "required",
     )
-    withdraw = command(
-        "withdraw",
-        "gỡ bài đã đăng",
-        _on_desk(
-            lambda d, a: workflow.withdraw(d, a.article, a.reason),
-            "Đã gỡ {slug}; trang sẽ cập nhật ở lần xuất bản tới",
-        ),
-        "required",
-    )
+    withdraw = command("withdraw", "gỡ bài đã đăng", _cmd_withdraw, "required")
     withdraw.add_argument("--reason", required=True, help="lý do gỡ bài")
     command("queue", "việc đang chờ tôi", _cmd_queue)
     command("status", "tình trạng bài", _cmd_status, "optional")

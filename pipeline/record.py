@@ -304,6 +304,22 @@ class Record:
             found.setdefault(revision, {})[path] = blob
         return found
 
+    def texts_containing(self, needle: str, besides: str) -> list[str]:
+        """The articles (slugs) and static pages (paths) other than `besides` whose approved
+        revision, live or due, has a Markdown file containing `needle`, in one query (a byte
+        search inside SQLite: no text leaves it)."""
+        found = self.db.execute(
+            "SELECT a.slug FROM articles a JOIN revision_files f "
+            "ON f.revision = a.approved_revision JOIN blobs b ON b.hash = f.blob "
+            "WHERE a.state != 'withdrawn' AND a.slug != ? "
+            "AND f.path LIKE '%.md' AND instr(b.data, ?) > 0 "
+            "UNION SELECT p.path FROM pages p JOIN revision_files f "
+            "ON f.revision = p.approved_revision JOIN blobs b ON b.hash = f.blob "
+            "WHERE f.path LIKE '%.md' AND instr(b.data, ?) > 0",
+            (besides, needle.encode(), needle.encode()),
+        )
+        return sorted(name for (name,) in found)
+
     # Articles and static pages: one row type each, one table each --------
 
     def _get(self, table: Table, key: str):

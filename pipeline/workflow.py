@@ -22,6 +22,7 @@ from .article_files import FolderState, Identity, file_identity, folder_state
 from .check import ERROR, Checked, Finding, check_articles, run_checks
 from .config import CONFIG_NAME, Config, StaffMember, load_config
 from .errors import ArticleError, ArticleNotFoundError, NewsroomError
+from .manifest import ARTICLES_DIR as MANIFEST_ARTICLES
 from .record import ArticleRecord, Correction, Record, require_record
 from .releases import current_release
 from .resolver import article_slug, resolve_article
@@ -466,3 +467,10 @@ def withdraw(desk: Desk, argument: str, reason: str) -> ArticleRecord:
         desk.record.save_article(row)
         _log(desk, at, "withdraw", slug, row.approved_revision, reason)
     return row
+
+
+def linking_to(desk: Desk, slug: str) -> list[str]:
+    """The articles and static pages whose approved text links the article `slug`
+    (`{filename}/articles/<slug>/index.md`, the one form `check` lets through): once it is
+    withdrawn, their links lead to its withdrawal notice."""
+    return desk.record.texts_containing(f"/{MANIFEST_ARTICLES}/{slug}/index.md", slug)

@@ -272,3 +272,35 @@ def test_withdrawn_article_cannot_be_resubmitted(newsroom, capsys):
     assert cli(newsroom, "withdraw", "tuan-tra-song-bien", "--as", "hoa", "--reason", "Sai") == 0
     assert cli(newsroom, "submit", "tuan-tra-song-bien", "--as", "vitoan") == 2
     assert "bài đã bị gỡ" in _err(capsys)
+
+
+def test_withdraw_names_the_approved_articles_that_link_the_withdrawn_one(newsroom, capsys):
+    link = "[bài trước]({filename}/articles/tuan-tra-song-bien/index.md)"
+    story(newsroom, "don-bien-phong", f"Tiếp theo {link}, đồn tổ chức họp.")
+    story(newsroom, "hop-dan", "Bản duyệt không có liên kết; bản đang sửa có.")
+    story(newsroom, "da-go", f"Bài đã gỡ {link}.")
+    for slug in ("tuan-tra-song-bien", "don-bien-phong", "hop-dan", "da-go"):
+        submit_and_approve(newsroom, slug)
+    assert cli(newsroom, "withdraw", "da-go", "--as", "hoa", "--reason", "Trùng bài") == 0
+    draft = next((newsroom / "content" / "articles").glob("*/*/hop-dan/index.md"))
+    draft.write_text(draft.read_text("utf-8").replace("bản đang sửa có", link), "utf-8")
+    capsys.readouterr()
+
+    assert cli(newsroom, "withdraw", "tuan-tra-song-bien", "--as", "hoa", "--reason", "Sai") == 0
+    out = capsys.readouterr().out.splitlines()
+    # only the approved text counts (not a working copy), and not an article already withdrawn
+    assert out[1] == (
+        "Lưu ý: 1 bài đang dẫn tới bài này (don-bien-phong); liên kết của chúng sẽ mở trang "
+        "thông báo gỡ bài cho đến khi được sửa"
+    )
+
+
+def test_withdraw_of_an_article_nobody_links_says_only_that_it_is_withdrawn(newsroom, capsys):
+    story(newsroom, "don-bien-phong", "Đồn tổ chức họp, không dẫn bài nào.")
+    for slug in ("tuan-tra-song-bien", "don-bien-phong"):
+        submit_and_approve(newsroom, slug)
+    capsys.readouterr()
+    assert cli(newsroom, "withdraw", "tuan-tra-song-bien", "--as", "hoa", "--reason", "Sai") == 0
+    assert capsys.readouterr().out.splitlines() == [
+        "Đã gỡ tuan-tra-song-bien; trang sẽ cập nhật ở lần xuất bản tới"
+    ]
