@@ -231,3 +231,33 @@ def test_restoring_a_backup_with_a_damaged_manifest_is_one_line_and_creates_no_r
     error = capsys.readouterr().err.strip()
     assert len(error.splitlines()) == 1 and "sao-luu.sqlite3" in error
     assert sorted(path.name for path in var.iterdir()) == before  # no empty record left
+
+
+def test_publish_force_over_a_damaged_live_manifest_publishes_and_the_record_reads_again(
+    newsroom, capsys
+):
+    submit_and_approve(newsroom, "tuan-tra-song-bien")
+    assert cli(newsroom, "publish", "--as", "bientapvien") == 0
+    with sqlite3.connect(newsroom / "var" / "newsroom.sqlite3") as db:
+        db.execute(
+            "UPDATE releases SET manifest = ? WHERE id = ?", (b"\x00hong", live(newsroom).name)
+        )
+    before = live(newsroom)
+    story(newsroom, "don-bien-phong", "Đồn biên phòng tổ chức họp dân.")
+    submit_and_approve(newsroom, "don-bien-phong")
+
+    assert cli(newsroom, "publish", "--as", "bientapvien", "--force") == 0
+    forced = live(newsroom)
+    assert forced != before
+    assert any(forced.glob("*/*/*/don-bien-phong/index.html"))
+    assert any(forced.glob("*/*/*/tuan-tra-song-bien/index.html"))
+    # The forced release's manifest is kept whole: the next publish reads it without --force.
+    record = Record(newsroom / "var" / "newsroom.sqlite3")
+    try:
+        kept = from_json(record.release_manifest(forced.name))
+    finally:
+        record.close()
+    assert {a.slug for a in kept.live} == {"tuan-tra-song-bien", "don-bien-phong"}
+    capsys.readouterr()
+    assert cli(newsroom, "publish", "--as", "bientapvien", "--rebuild") == 0
+    assert capsys.readouterr().err == ""
