@@ -770,3 +770,27 @@ def test_a_publish_after_a_preview_publishes_the_approved_text_only(published):
     assert publish(published, LATER, given_actor="hoa", rebuild=True) is not None
     page = (live(published) / "2021/06/01/hai-2021/index.html").read_text("utf-8")
     assert "Câu riêng của bài hai-2021." in page and "Câu xem trước." not in page
+
+
+class _Walking:
+    """What `_walk_once` takes of Pelican's articles generator: its walk and its readers."""
+
+    def __init__(self, names: list[str]) -> None:
+        self.names, self.walks = names, 0
+        self.readers = type("Readers", (), {"extensions": ["md"]})()
+
+    def get_files(self, paths, exclude=None, extensions=None):
+        self.walks += 1
+        return set(self.names)  # Pelican's own: a set, whose order changes from run to run
+
+
+def test_articles_are_listed_in_path_order_from_one_walk():
+    names = [f"articles/2024/0{n % 9 + 1}/bai-{n}/index.md" for n in range(40)]
+    names += ["articles/2024/01/bai-0/anh.jpg"]
+    generator = _Walking(names)
+    prefill._walk_once(generator)
+    markdown = sorted(name for name in names if name.endswith(".md"))
+    assert list(generator.get_files(["articles"])) == markdown
+    assert list(generator.get_files(["articles"], extensions=["jpg"])) == [names[-1]]
+    assert list(generator.get_files(["articles"], extensions=False)) == sorted(names)
+    assert generator.walks == 1  # the same folders are walked once per build
