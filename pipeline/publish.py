@@ -171,15 +171,19 @@ class _Known:
     corrections: dict[str, list[Correction]]  # slug -> its corrections
 
 
+def is_due(row: ArticleRecord, moment: datetime) -> bool:
+    """Whether the article is on the site at `moment`: approved, not withdrawn, and published
+    before or due by then. (pipeline/record_watch.py `next_due` asks the record the same in
+    SQL, for the watcher; a test holds the two to each other.)"""
+    if not (row.approved_revision and row.publish_at) or row.state == "withdrawn":
+        return False
+    return bool(row.first_published) or parse_datetime(row.publish_at) <= moment
+
+
 def plan(record: Record, moment: datetime, pages: dict[str, bytes]) -> Manifest:
     """The site as the record says it should be at `moment`: due approvals and withdrawals."""
     rows = [row for row in record.articles() if row.approved_revision and row.publish_at]
-    due = [
-        row
-        for row in rows
-        if row.state != "withdrawn"
-        and (row.first_published or parse_datetime(row.publish_at or "") <= moment)
-    ]
+    due = [row for row in rows if is_due(row, moment)]
     featured_rows = sorted((r for r in due if r.featured_at), key=lambda r: r.featured_at or "")
     featured = featured_rows[-1].slug if featured_rows else None
     known = _Known(record.approved_hashes(), record.all_corrections())

@@ -8,16 +8,19 @@ import subprocess
 import sys
 import threading
 import time
+import uuid
 from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from pipeline.article import format_datetime
+from pipeline.article import format_datetime, parse_datetime
 from pipeline.config import load_config
-from pipeline.publish import watch
-from pipeline.record import Record
+from pipeline.publish import is_due, watch
+from pipeline.record import ArticleRecord, Record
 from pipeline.record_watch import RecordWatch
 from pipeline.workflow import now
 from tests.workflow_helpers import cli, live, make_newsroom, story, submit_and_approve
@@ -184,3 +187,53 @@ def test_a_watch_sees_news_in_a_record_whose_folder_name_has_uri_characters(tmp_
     finally:
         watcher.close()
         record.close()
+
+
+_MOMENTS = [f"2024-05-06T0{hour}:00:00+07:00" for hour in range(7, 10)]
+_ROWS = st.lists(
+    st.builds(
+        dict,
+        state=st.sampled_from(["submitted", "approved", "rejected", "withdrawn"]),
+        approved=st.booleans(),
+        publish_at=st.none() | st.sampled_from(_MOMENTS),
+        first_published=st.none() | st.sampled_from(_MOMENTS),
+    ),
+    max_size=6,
+)
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(rows=_ROWS, at=st.sampled_from(_MOMENTS))
+def test_the_watcher_wakes_when_the_plan_would_first_publish_something_new(tmp_path, rows, at):
+    # RecordWatch.next_due asks the record in SQL what plan() decides in Python (is_due):
+    # the watcher must wake exactly when some article not on the site at `at` falls due.
+    path = tmp_path / f"record-{uuid.uuid4().hex}.sqlite3"
+    record = Record(path)
+    articles = [
+        ArticleRecord(
+            f"bai-{n}",
+            f"content/articles/2024/05/bai-{n}",
+            row["state"],
+            approved_revision="a" * 64 if row["approved"] else None,
+            publish_at=row["publish_at"],
+            first_published=row["first_published"],
+        )
+        for n, row in enumerate(rows)
+    ]
+    with record.transaction():
+        for article in articles:
+            record.save_article(article)
+    record.close()
+    moment = parse_datetime(at)
+    falls_due = [
+        parse_datetime(a.publish_at)
+        for a in articles
+        if a.publish_at and not is_due(a, moment) and is_due(a, parse_datetime(a.publish_at))
+    ]
+    watcher = RecordWatch(path)
+    try:
+        assert watcher.next_due(moment) == (min(falls_due) if falls_due else None)
+    finally:
+        watcher.close()
