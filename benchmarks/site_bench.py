@@ -61,7 +61,7 @@ from pipeline import pages  # noqa: E402
 from pipeline.article import format_article, read_article  # noqa: E402
 from pipeline.config import load_config  # noqa: E402
 from pipeline.figures import Photo  # noqa: E402
-from pipeline.pages import page_paths  # noqa: E402
+from pipeline.page_files import page_paths  # noqa: E402
 from pipeline.releases import PRUNED  # noqa: E402
 from pipeline.workflow import (  # noqa: E402
     approve,

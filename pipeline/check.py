@@ -16,12 +16,13 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from . import desk_index
-from .article import INDEX_NAME, REQUIRED, Article, parse_datetime
+from .article import INDEX_NAME, REQUIRED, Article, parse_datetime, read_article
 from .article_files import Identity, articles_root, file_identity, index_files, read_with_slug
 from .config import Config, load_config
 from .conventions import definition_spans, is_abbreviation
 from .errors import NewsroomError, PhotoError
 from .manifest import ARTICLES_DIR
+from .page_files import find_page, page_paths
 from .photos import identifying_metadata, open_image
 from .resolver import resolve_article, slug_collisions
 from .slugs import is_valid_slug
@@ -323,6 +324,8 @@ RULES: dict[str, tuple[str, Rule]] = {
     "W201": (WARNING, missing_credits),
     "W202": (WARNING, undefined_abbreviations),
 }
+# What a static page's text is checked for: it has no dateline, section, photos or byline.
+PAGE_RULES = ("E107", "E108", "E112")
 # Codes of the findings that are not about an article's text.
 UNREADABLE_ARTICLE = "E100"
 IMAGE_METADATA = "E110"
@@ -377,6 +380,7 @@ def check_article(article: Article, context: Context) -> list[Finding]:
 class Report:
     findings: list[Finding]
     articles: int
+    pages: int = 0
 
     @property
     def errors(self) -> int:
@@ -460,14 +464,49 @@ def _check_texts(
 
 
 def check_paths(root: Path, paths: list[str]) -> Report:
-    """Check the named articles (all of content/ when none) and the images beside them."""
+    """Check the named articles and static pages (all of content/ when none) and the images
+    beside the articles."""
     config = load_config(root)
     content = config.content_path
-    targets = _targets(paths, content)
+    named = {argument: find_page(argument, config.root, content) for argument in paths}
+    pages = [page for page in named.values() if page] if paths else page_paths(content)
+    articles = [argument for argument, page in named.items() if not page]
+    targets = _targets(articles, content) if articles or not paths else []
     findings = [f for _, found in _check_texts(config, targets).values() for f in found]
     for image in _images([content] if not paths else [target.parent for target in targets]):
         findings += check_image(image)
-    return Report(_sort(findings), len(targets))
+    if pages:
+        slugs = site_slugs(config)
+        findings += [finding for page in pages for finding in check_page(page, config, slugs)]
+    return Report(_sort(findings), len(targets), len(pages))
+
+
+def check_page(path: Path, config: Config, slugs: frozenset[str] | None = None) -> list[Finding]:
+    """A static page's findings (PAGE_RULES); `slugs`: every article's (site_slugs)."""
+    try:
+        page = read_article(path)
+    except NewsroomError as error:
+        return [Finding(path, error.line or 1, UNREADABLE_ARTICLE, ERROR, error.message)]
+    context = Context(config, slugs=site_slugs(config) if slugs is None else slugs)
+    return _sort(
+        [
+            Finding(path, line, code, RULES[code][0], message)
+            for code in PAGE_RULES
+            for line, message in RULES[code][1](page, context)
+        ]
+    )
+
+
+def site_slugs(config: Config) -> frozenset[str]:
+    """Every article's slug in the working copy (from the desk index: cheap at scale)."""
+    index = desk_index.current()
+    found = set()
+    for path in index_files(articles_root(config.content_path), resolve_links=True):
+        try:
+            found.add(index.glance(path).slug)
+        except NewsroomError:
+            continue  # an unreadable article: its own check says why
+    return frozenset(found)
 
 
 @dataclass(frozen=True)

@@ -47,7 +47,11 @@ def _cmd_check(args: argparse.Namespace) -> int:
     report = check_paths(args.root, args.paths)
     for finding in report.findings:
         print(finding.format())
-    print(f"Đã kiểm tra {report.articles} bài: {report.errors} lỗi, {report.warnings} cảnh báo.")
+    pages = f" và {report.pages} trang tĩnh" if report.pages else ""
+    print(
+        f"Đã kiểm tra {report.articles} bài{pages}: {report.errors} lỗi, "
+        f"{report.warnings} cảnh báo."
+    )
     return 1 if report.failed(args.strict) else 0
 
 

@@ -14,7 +14,9 @@ from dataclasses import replace
 from pathlib import Path
 
 from .article import INDEX_NAME, format_datetime, parse_text
+from .check import ERROR, check_page
 from .errors import ArticleError
+from .page_files import find_page
 from .record import PageRecord, Record
 from .revisions import Revision, file_hash, revision_hash
 from .vietnamese import nfc
@@ -27,31 +29,10 @@ from .workflow import (
     now,
 )
 
-PAGES_DIR = "pages"
-IGNORED = {"README.md"}
-
-
-def page_paths(content: Path) -> list[Path]:
-    """Every page source in content/pages/ (what a publish may show), sorted."""
-    folder = content / PAGES_DIR
-    if not folder.is_dir():
-        return []
-    return sorted(
-        path
-        for path in folder.rglob("*.md")
-        if path.is_file() and path.name not in IGNORED and not path.name.startswith(".")
-    )
-
 
 def page_path(desk: Desk, argument: str) -> Path | None:
     """The page file ARTICLE names (a path, from here, the project or content/), if it is one."""
-    pages = (desk.content / PAGES_DIR).resolve()
-    given = Path(argument)
-    for candidate in (given, desk.config.root / given, desk.content / given):
-        path = candidate.resolve()
-        if path.suffix == ".md" and pages in path.parents and path.is_file():
-            return path
-    return None
+    return find_page(argument, desk.config.root, desk.content)
 
 
 def page_key(desk: Desk, path: Path) -> str:
@@ -84,8 +65,18 @@ def _changes(key: str, old: Revision, new: Revision) -> str:
     return f"sửa {key} ({sum(1 for line in lines if line[:2] in ('+ ', '- '))} dòng khác)"
 
 
+def _require_clean(desk: Desk, path: Path) -> None:
+    """`check` errors block a page's submit and approve, as an article's."""
+    errors = [f for f in check_page(path, desk.config) if f.severity == ERROR]
+    if errors:
+        first = errors[0]
+        more = f" (và {len(errors) - 1} lỗi khác; chạy newsroom check)" if len(errors) > 1 else ""
+        raise ArticleError(f"trang còn lỗi: {first.message}{more}", first.path, first.line)
+
+
 def submit(desk: Desk, path: Path) -> PageRecord:
     key = page_key(desk, path)
+    _require_clean(desk, path)
     revision = page_revision(path)
     at = now()
     with desk.record.transaction():
@@ -110,6 +101,7 @@ def approve(
     key = page_key(desk, path)
     if correction is not None:
         raise WorkflowError("--correction chỉ dùng cho bài viết, không cho trang tĩnh", path)
+    _require_clean(desk, path)
     working = page_revision(path)
     at = now()
     with desk.record.transaction():

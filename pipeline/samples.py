@@ -16,7 +16,8 @@ from pathlib import Path
 from .article import read_article
 from .config import StaffMember, load_config
 from .errors import NewsroomError
-from .pages import page_paths, page_revision
+from .page_files import page_paths
+from .pages import page_revision
 from .review import statuses
 from .workflow import open_desk
 

@@ -69,7 +69,11 @@ def test_page_approval_follows_article_rules(newsroom, capsys):
     assert "pages/gioi-thieu.md" not in capsys.readouterr().out
     assert cli(newsroom, "approve", "content/pages/gioi-thieu.md", "--as", "hoa") == 2
     assert "không được tự duyệt bài mình đã gửi" in _err(capsys)
-    page.write_text(page.read_text("utf-8") + "<script>x()</script>\n", "utf-8")
+    submitted = page.read_text("utf-8")
+    page.write_text(submitted + "<script>x()</script>\n", "utf-8")
+    assert cli(newsroom, "approve", str(page), "--as", "bientapvien") == 2
+    assert 'trang còn lỗi: có mã HTML hoặc liên kết nguy hiểm "<script' in _err(capsys)
+    page.write_text(submitted + "Đoạn sửa thêm.\n", "utf-8")
     assert cli(newsroom, "approve", str(page), "--as", "bientapvien") == 2
     assert "trang đã sửa sau khi gửi duyệt (sửa pages/gioi-thieu.md" in _err(capsys)
     assert cli(newsroom, "submit", str(page), "--as", "vitoan") == 0
@@ -304,3 +308,28 @@ def test_withdraw_of_an_article_nobody_links_says_only_that_it_is_withdrawn(news
     assert capsys.readouterr().out.splitlines() == [
         "Đã gỡ tuan-tra-song-bien; trang sẽ cập nhật ở lần xuất bản tới"
     ]
+
+
+def test_a_static_page_linking_no_article_is_named_by_check_and_cannot_be_submitted(
+    newsroom, capsys
+):
+    page = newsroom / "content" / "pages" / "gioi-thieu.md"
+    text = page.read_text("utf-8")
+    page.write_text(text + "\nXem [bài mới]({filename}/articles/khong-co/index.md).\n", "utf-8")
+    line = len(text.split("\n")) + 1
+    capsys.readouterr()
+
+    assert cli(newsroom, "check", str(page)) == 1
+    out = capsys.readouterr().out
+    assert f"gioi-thieu.md:{line}: E112 [lỗi]" in out and 'có slug "khong-co"' in out
+    assert out.splitlines()[-1] == "Đã kiểm tra 0 bài và 1 trang tĩnh: 1 lỗi, 0 cảnh báo."
+    assert cli(newsroom, "submit", "content/pages/gioi-thieu.md", "--as", "vitoan") == 2
+    error = _err(capsys).strip()
+    assert len(error.splitlines()) == 1 and "trang còn lỗi" in error and f":{line}:" in error
+
+    page.write_text(
+        text + "\nXem [bài mới]({filename}/articles/tuan-tra-song-bien/index.md).\n", "utf-8"
+    )
+    assert cli(newsroom, "check") == 0  # every article and page
+    assert "và 4 trang tĩnh: 0 lỗi" in capsys.readouterr().out
+    assert cli(newsroom, "submit", "content/pages/gioi-thieu.md", "--as", "vitoan") == 0
