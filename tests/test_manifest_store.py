@@ -165,13 +165,17 @@ def test_a_publish_does_not_read_the_manifests_of_earlier_releases(newsroom):
     assert peak < 20_000_000  # reading them all would hold 80 MB
 
 
-def test_a_damaged_release_manifest_is_one_line_naming_the_record(newsroom, capsys):
+def _publish_then_damage_the_live_manifest(newsroom: Path) -> None:
     submit_and_approve(newsroom, "tuan-tra-song-bien")
     assert cli(newsroom, "publish", "--as", "bientapvien") == 0
     with sqlite3.connect(newsroom / "var" / "newsroom.sqlite3") as db:
         db.execute(
             "UPDATE releases SET manifest = ? WHERE id = ?", (b"\x00hong", live(newsroom).name)
         )
+
+
+def test_a_damaged_release_manifest_is_one_line_naming_the_record(newsroom, capsys):
+    _publish_then_damage_the_live_manifest(newsroom)
     before = live(newsroom)
     capsys.readouterr()
     assert cli(newsroom, "publish", "--as", "bientapvien") != 0
@@ -236,12 +240,7 @@ def test_restoring_a_backup_with_a_damaged_manifest_is_one_line_and_creates_no_r
 def test_publish_force_over_a_damaged_live_manifest_publishes_and_the_record_reads_again(
     newsroom, capsys
 ):
-    submit_and_approve(newsroom, "tuan-tra-song-bien")
-    assert cli(newsroom, "publish", "--as", "bientapvien") == 0
-    with sqlite3.connect(newsroom / "var" / "newsroom.sqlite3") as db:
-        db.execute(
-            "UPDATE releases SET manifest = ? WHERE id = ?", (b"\x00hong", live(newsroom).name)
-        )
+    _publish_then_damage_the_live_manifest(newsroom)
     before = live(newsroom)
     story(newsroom, "don-bien-phong", "Đồn biên phòng tổ chức họp dân.")
     submit_and_approve(newsroom, "don-bien-phong")
