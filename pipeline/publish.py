@@ -21,7 +21,7 @@ import hashlib
 import json
 import os
 import shutil
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from concurrent.futures import ThreadPoolExecutor, wait
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -46,6 +46,7 @@ from .manifest import (
     ManifestArticle,
     apply_withdrawals,
     article_url,
+    changed_years,
     changes,
     from_json,
     to_json,
@@ -349,6 +350,7 @@ def build_release(
     previous_keys: Path | None = None,
     copy_search: bool = False,
     after_year: Callable[[str], object] | None = None,
+    likely_years: Collection[str] = (),
 ) -> T | None:
     """Pelican with publishconf.py over the staging tree (the gate checks the manifest), then
     the search index of the years that changed since `previous` (the live release), while
@@ -362,7 +364,8 @@ def build_release(
     cache (plugins/photos/article_cache.py), or in `article_cache` when given (with the
     reader cache: a build whose staging tree is not publish's). With `copy_search`, search
     bundles kept from `previous` are copied, not linked. `after_year(year)` runs once each
-    year is indexed again (pipeline/search.py index_changed)."""
+    year is indexed again, the `likely_years` looked at first (pipeline/search.py
+    index_changed)."""
     overrides: dict = {
         "NEWSROOM_MANIFEST": str(staging / MANIFEST_NAME),
         "NEWSROOM_STAGED_STATE": str(staging / STATE_NAME),
@@ -388,7 +391,7 @@ def build_release(
             content = staging / "content"
             run_pelican(root, "publishconf.py", output, content, publish_time, overrides)
         return _search_beside(
-            output, previous, beside_search, previous_files, copy_search, after_year
+            output, previous, beside_search, previous_files, copy_search, after_year, likely_years
         )
     except BaseException:
         shutil.rmtree(output, ignore_errors=True)
@@ -402,6 +405,7 @@ def _search_beside(
     listed: dict | None = None,
     copy: bool = False,
     after_year: Callable[[str], object] | None = None,
+    likely: Collection[str] = (),
 ) -> T | None:
     """The search index (Pagefind processes, on a thread of their own) and `work` on this
     thread at once; the index is always finished (or its processes stopped, on Ctrl-C)
@@ -410,7 +414,7 @@ def _search_beside(
 
     def search() -> None:
         with step("search"):
-            index_changed(output, previous, listed, copy, after_year)
+            index_changed(output, previous, listed, copy, after_year, likely)
 
     if work is None:
         search()
@@ -558,10 +562,16 @@ def _check_at(at: datetime | None) -> None:
 
 
 def _release_manifest(
-    root: Path, config: Config, record: Record, manifest: Manifest, pages: dict[str, bytes]
+    root: Path,
+    config: Config,
+    record: Record,
+    manifest: Manifest,
+    pages: dict[str, bytes],
+    likely_years: Collection[str] = (),
 ) -> tuple[Path, str]:
     """Stages 1–3 for one manifest: a verified release (promoted, not yet live) and its tree
-    digest (which rollback checks before switching back to it)."""
+    digest (which rollback checks before switching back to it). `likely_years`: the years
+    whose search the publish's changes touch, looked at first."""
     release_id = new_release_id()
     cache = build_cache(config)
     staging = cache / "staging"
@@ -590,6 +600,7 @@ def _release_manifest(
             beside_search=verify_pages,
             previous_files=known,
             after_year=lambda year: searched.extend(unapproved_in_year(built, manifest, year)),
+            likely_years=likely_years,
         )
         with step("verify"):
             search_files = release_files.describe(built, known, folder=SEARCH_DIR)
@@ -664,7 +675,9 @@ def publish(
             key = inputs_key(root, manifest)
             if not rebuild and unchanged(build_cache(config), current_release(root), key):
                 return Skipped(NOTHING_CHANGED)
-            release, digest = _release_manifest(root, config, record, manifest, pages)
+            change = changes(live, manifest)
+            years = changed_years(live, manifest, change)
+            release, digest = _release_manifest(root, config, record, manifest, pages, years)
             pending = PendingRelease(
                 release.name, "publish", None, to_json(manifest), digest, actor, at is not None
             )
@@ -672,7 +685,7 @@ def publish(
                 _go_live(root, config, record, release, pending, pages)
             remember(build_cache(config), release, key)
             write_stats()
-            return PublishResult(release, manifest, changes(live, manifest))
+            return PublishResult(release, manifest, change)
         finally:
             record.close()
 

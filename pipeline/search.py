@@ -19,7 +19,7 @@ import os
 import re
 import shutil
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Collection, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
@@ -172,20 +172,18 @@ def _link_tree(source: Path, target: Path, copy: bool = False) -> None:
             os.link(source / name, destination)
 
 
-def reusable_years(site: Path, previous: Path | None, listed: dict | None = None) -> list[str]:
-    """Years whose previous bundle is exactly what indexing them again would give (`listed`:
-    see _same_pages)."""
+def _reuse_test(site: Path, previous: Path | None, listed: dict | None) -> Callable[[str], bool]:
+    """Whether a year's previous bundle is exactly what indexing it again would give
+    (`listed`: see _same_pages)."""
     if previous is None or not previous.is_dir():
-        return []
+        return lambda year: False
     if listed is not None and os.stat(site).st_dev != os.stat(previous).st_dev:
         listed = None  # inodes name the same file only on one file system
     version = importlib.metadata.version("pagefind")
-    return [
-        year
-        for year in article_years(site)
-        if _bundle_version(previous / SEARCH_DIR / year) == version
+    return lambda year: (
+        _bundle_version(previous / SEARCH_DIR / year) == version
         and _same_pages(site, previous, year, listed)
-    ]
+    )
 
 
 def index_changed(
@@ -194,34 +192,48 @@ def index_changed(
     listed: dict | None = None,
     copy: bool = False,
     after: Callable[[str], object] | None = None,
+    likely: Collection[str] = (),
 ) -> list[str]:
     """Index only the years that changed since `previous` (a release, whose file list is
     `listed` when known); link the others' bundles from it (or copy them, with `copy`: a
-    site that may be written in place never shares a file with a release). `after(year)`
-    runs once each year is indexed, beside the others' indexing. Returns the years
-    indexed."""
-    reused = reusable_years(site, previous, listed)
-    changed = [year for year in article_years(site) if year not in reused]
+    site that may be written in place never shares a file with a release). Each year's
+    Pagefind starts as soon as that year is found changed, the `likely` ones (those the
+    publish changed articles of) looked at first. `after(year)` runs once each year is
+    indexed, beside the others' indexing. Returns the years indexed."""
+    same = _reuse_test(site, previous, listed)
+    years = article_years(site)
+    reused: list[str] = []
+    changed: list[str] = []
 
-    def link_reused() -> None:
+    def to_index() -> Iterator[str]:
+        for year in sorted(years, key=lambda year: year not in likely):
+            if same(year):
+                reused.append(year)
+            else:
+                changed.append(year)
+                yield year
+
+    def link_reused() -> None:  # while Pagefind indexes the changed ones
         for year in reused:
             assert previous is not None
             _link_tree(previous / SEARCH_DIR / year, site / SEARCH_DIR / year, copy)
 
-    with ThreadPoolExecutor(max_workers=1) as pool:  # while Pagefind indexes the changed ones
-        linking = pool.submit(link_reused)
-        index_site(site, changed, after)
-    linking.result()
+    index_site(site, to_index(), after, beside=link_reused, all_years=years)
     return changed
 
 
 def index_site(
-    site: Path, years: list[str] | None = None, after: Callable[[str], object] | None = None
+    site: Path,
+    years: Iterable[str] | None = None,
+    after: Callable[[str], object] | None = None,
+    beside: Callable[[], object] | None = None,
+    all_years: list[str] | None = None,
 ) -> list[str]:
-    """Index the articles of `years` (default: every year) into `pagefind/<year>/`, and
+    """Index the articles of `years` (default: every year) into `pagefind/<year>/`, each
+    year's Pagefind started as `years` gives it, run `beside()` once all are started, and
     run `after(year)` once each is indexed, on a thread of its own: the next year's
-    Pagefind starts at once."""
-    all_years = article_years(site)
+    Pagefind starts at once. `all_years`: article_years(site), when known."""
+    all_years = article_years(site) if all_years is None else all_years
     wanted = years if years is not None else all_years
     with ThreadPoolExecutor(max_workers=1) as checking:
 
@@ -232,6 +244,8 @@ def index_site(
         # One Pagefind per year, as many at once as there are cores (each is one process).
         with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
             runs = [pool.submit(index, year) for year in wanted]
+            if beside is not None:
+                beside()
             checks = [run.result() for run in runs]  # the first failure, in year order
         for check in checks:
             if check is not None:

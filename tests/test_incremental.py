@@ -43,7 +43,7 @@ from pipeline.publish import (
 )
 from pipeline.record import Record
 from pipeline.releases import tree_digest
-from pipeline.search import indexed_part
+from pipeline.search import SEARCH_DIR, index_changed, indexed_part
 from pipeline.vietnamese import TIMEZONE
 from plugins.packed_content import packed_content
 from plugins.photos import prefill
@@ -794,3 +794,27 @@ def test_articles_are_listed_in_path_order_from_one_walk():
     assert list(generator.get_files(["articles"], extensions=["jpg"])) == [names[-1]]
     assert list(generator.get_files(["articles"], extensions=False)) == sorted(names)
     assert generator.walks == 1  # the same folders are walked once per build
+
+
+def test_changed_years_are_indexed_the_likely_ones_first(tmp_path):
+    # Each year's Pagefind starts as soon as the year is found changed: the years a publish
+    # changed articles of are looked at first, so their index is not held up by the others.
+    for year in ("2022", "2023"):
+        page = tmp_path / year / "01" / "02" / f"bai-{year}" / "index.html"
+        page.parent.mkdir(parents=True)
+        page.write_text(
+            f'<html lang="vi"><body><article data-pagefind-body><h1>Bài {year}</h1>'
+            "<p>Tuần tra biên giới.</p></article></body></html>",
+            "utf-8",
+        )
+    assert index_changed(tmp_path, None) == ["2023", "2022"]  # newest first
+    shutil.rmtree(tmp_path / SEARCH_DIR)
+    assert index_changed(tmp_path, None, likely={"2022"}) == ["2022", "2023"]
+    assert json.loads((tmp_path / SEARCH_DIR / "years.json").read_text("utf-8")) == [
+        "2023",
+        "2022",
+    ]
+    assert all(
+        (tmp_path / SEARCH_DIR / year / "pagefind-entry.json").is_file()
+        for year in ("2022", "2023")
+    )

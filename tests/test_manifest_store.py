@@ -6,6 +6,7 @@ from __future__ import annotations
 import sqlite3
 import tempfile
 import tracemalloc
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -14,7 +15,14 @@ from hypothesis import strategies as st
 
 from pipeline import manifest_store
 from pipeline.errors import NewsroomError
-from pipeline.manifest import Manifest, ManifestArticle, from_json, to_json
+from pipeline.manifest import (
+    Manifest,
+    ManifestArticle,
+    changed_years,
+    changes,
+    from_json,
+    to_json,
+)
 from pipeline.publish import publish
 from pipeline.record import Record
 from tests.workflow_helpers import (
@@ -260,3 +268,25 @@ def test_publish_force_over_a_damaged_live_manifest_publishes_and_the_record_rea
     capsys.readouterr()
     assert cli(newsroom, "publish", "--as", "bientapvien", "--rebuild") == 0
     assert capsys.readouterr().err == ""
+
+
+def test_changed_years_are_those_of_articles_added_edited_moved_or_taken_away():
+    def at(slug: str, year: str, revision: str = "r1", **fields) -> ManifestArticle:
+        return replace(_article(slug, revision), url=f"{year}/05/06/{slug}/", **fields)
+
+    before = Manifest(
+        AT,
+        (at("giu", "2021"), at("sua", "2022"), at("doi-ngay", "2023"), at("go", "2024"),
+         at("dinh", "2020")),
+    )  # fmt: skip
+    after = Manifest(
+        AT,
+        (at("giu", "2021"), at("sua", "2022", "r2"), at("doi-ngay", "2019", "r2"),
+         at("go", "2024", withdrawn=True), at("dinh", "2020", featured=True), at("moi", "2025")),
+    )  # fmt: skip
+    change = changes(before, after)
+    # the lead story changing is no edit of its article; a date moved counts in both years
+    assert changed_years(before, after, change) == {"2025", "2024", "2023", "2022", "2019"}
+    assert changed_years(None, after, changes(None, after)) == {
+        "2025", "2022", "2021", "2020", "2019"
+    }  # fmt: skip
