@@ -54,7 +54,14 @@ from .manifest import (
 )
 from .pages import approved_pages
 from .processes import start_stats, step, write_stats
-from .record import ArticleRecord, Correction, PendingRelease, Record, require_record
+from .record import (
+    ArticleRecord,
+    Correction,
+    PendingRelease,
+    PreparedManifest,
+    Record,
+    require_record,
+)
 from .record_watch import RecordWatch
 from .releases import (
     KEEP_RELEASES,
@@ -455,10 +462,18 @@ HELD = (
 
 
 def _go_live(
-    root: Path, config: Config, record: Record, release: Path, pending: PendingRelease, pages
+    root: Path,
+    config: Config,
+    record: Record,
+    release: Path,
+    pending: PendingRelease,
+    pages,
+    prepared: PreparedManifest | None = None,
+    manifest: Manifest | None = None,
 ) -> None:
     """Record the switch as pending, switch `output`, then record it as done. A kill between
-    the switch and the record leaves a pending row that `_reconcile` completes."""
+    the switch and the record leaves a pending row that `_reconcile` completes. `prepared`
+    and `manifest`: the pending manifest, as the record keeps it and read."""
     with record.transaction():
         for data in pages.values():
             record.store_blob(data)
@@ -466,7 +481,7 @@ def _go_live(
     fault_point("switch")
     switch_to(root, release)
     fault_point(AFTER_SWITCH)
-    _record_publication(record, pending)
+    _record_publication(record, pending, prepared=prepared, manifest=manifest)
     prune(config.releases_path, keep=KEEP_RELEASES, live=release)
     _prune_page_keys(config)
 
@@ -481,12 +496,18 @@ def _prune_page_keys(config: Config) -> None:
                 path.unlink(missing_ok=True)
 
 
-def _record_publication(record: Record, pending: PendingRelease, note: str = "") -> None:
+def _record_publication(
+    record: Record,
+    pending: PendingRelease,
+    note: str = "",
+    prepared: PreparedManifest | None = None,
+    manifest: Manifest | None = None,
+) -> None:
     """One transaction: the release (or the switch back to one), each article that went live or
     changed, and the audit entries. The audit time is the real clock; a simulated `--at` and a
-    late (reconciled) record are details."""
+    late (reconciled) record are details. `prepared` and `manifest`: see _go_live."""
     moment = format_datetime(now())
-    manifest = from_json(pending.manifest)
+    manifest = manifest if manifest is not None else from_json(pending.manifest)
     parts = [pending.release, f"--at {manifest.at}" if pending.simulated else "", note]
     detail = "; ".join(part for part in parts if part)
     with record.transaction():
@@ -495,7 +516,7 @@ def _record_publication(record: Record, pending: PendingRelease, note: str = "")
             record.log(moment, pending.actor, "rollback", None, None, detail)
             return
         record.add_release(
-            pending.release, moment, pending.kind, pending.restores, pending.manifest
+            pending.release, moment, pending.kind, pending.restores, pending.manifest, prepared
         )
         record.set_release_digest(pending.release, pending.digest)
         for article in manifest.live:
@@ -568,10 +589,11 @@ def _release_manifest(
     manifest: Manifest,
     pages: dict[str, bytes],
     likely_years: Collection[str] = (),
-) -> tuple[Path, str]:
-    """Stages 1–3 for one manifest: a verified release (promoted, not yet live) and its tree
-    digest (which rollback checks before switching back to it). `likely_years`: the years
-    whose search the publish's changes touch, looked at first."""
+) -> tuple[Path, str, PreparedManifest]:
+    """Stages 1–3 for one manifest: a verified release (promoted, not yet live), its tree
+    digest (which rollback checks before switching back to it), and its manifest as the record
+    will keep it (made while the search index is written). `likely_years`: the years whose
+    search the publish's changes touch, looked at first."""
     release_id = new_release_id()
     cache = build_cache(config)
     staging = cache / "staging"
@@ -581,15 +603,16 @@ def _release_manifest(
     verified = frozenset(n for n, e in known.items() if e[0] != "L") if known else None
     searched: list[str] = []  # what each year's search results hold that they must not
 
-    def verify_pages() -> tuple[release_files.ReleaseFiles, list]:
+    def verify_pages() -> tuple[release_files.ReleaseFiles, list, PreparedManifest]:
         with step("verify"):
             files = release_files.describe(built, known, skip=SEARCH_DIR)
-            return files, verify_beside(built, manifest, files, verified, SEARCH_DIR)
+            problems = verify_beside(built, manifest, files, verified, SEARCH_DIR)
+        return files, problems, record.prepare_manifest(to_json(manifest))
 
     try:
         with step("materialize"):
             materialize(record, manifest, pages, staging)
-        pages_files, waiting = build_release(
+        pages_files, waiting, prepared = build_release(
             root,
             staging,
             built,
@@ -612,7 +635,7 @@ def _release_manifest(
         raise
     release = promote(built, release_id)
     release_files.save(cache, release_id, files)
-    return release, digest
+    return release, digest, prepared
 
 
 def _refuse_emptying(root: Path, record: Record, manifest: Manifest, live: Manifest | None) -> None:
@@ -677,12 +700,14 @@ def publish(
                 return Skipped(NOTHING_CHANGED)
             change = changes(live, manifest)
             years = changed_years(live, manifest, change)
-            release, digest = _release_manifest(root, config, record, manifest, pages, years)
+            release, digest, prepared = _release_manifest(
+                root, config, record, manifest, pages, years
+            )
             pending = PendingRelease(
-                release.name, "publish", None, to_json(manifest), digest, actor, at is not None
+                release.name, "publish", None, prepared.text, digest, actor, at is not None
             )
             with step("switch"):
-                _go_live(root, config, record, release, pending, pages)
+                _go_live(root, config, record, release, pending, pages, prepared, manifest)
             remember(build_cache(config), release, key)
             write_stats()
             return PublishResult(release, manifest, change)
@@ -776,9 +801,9 @@ def _rollback(root: Path, config: Config, record: Record, actor: str) -> Path:
         return release
     # Withdrawals since, or a release changed after it was verified: rebuild it from the record.
     pages = {path: record.load_blob(digest) for path, digest in fixed.pages.items()}
-    release, digest = _release_manifest(root, config, record, fixed, pages)
+    release, digest, prepared = _release_manifest(root, config, record, fixed, pages)
     pending = PendingRelease(
-        release.name, "rollback", target.id, to_json(fixed), digest, actor, False
+        release.name, "rollback", target.id, prepared.text, digest, actor, False
     )
-    _go_live(root, config, record, release, pending, pages)
+    _go_live(root, config, record, release, pending, pages, prepared, fixed)
     return release

@@ -152,6 +152,15 @@ class ReleaseRecord:
 
 
 @dataclass(frozen=True)
+class PreparedManifest:
+    """A release manifest as the record will store it (Record.prepare_manifest)."""
+
+    text: str
+    stored: bytes  # its change names the release it was made against, so it reads back
+    # whole even if another release were recorded in between
+
+
+@dataclass(frozen=True)
 class PendingRelease:
     """A switch of `output` about to happen: written before the switch, completed into
     `releases` and the audit log after it, so a kill in between is reconciled later."""
@@ -399,12 +408,27 @@ class Record:
     # Releases --------------------------------------------------------------
 
     def add_release(
-        self, release_id: str, at: str, kind: str, restores: str | None, manifest: str
+        self,
+        release_id: str,
+        at: str,
+        kind: str,
+        restores: str | None,
+        manifest: str,
+        prepared: PreparedManifest | None = None,
     ) -> None:
         """A release and its manifest text (kept as its change from the latest release:
-        pipeline.manifest_store); call inside a transaction."""
-        stored = manifest_store.encode(self.db, manifest, self._manifests_read)
-        self.add_stored_release(release_id, at, kind, restores, stored)
+        pipeline.manifest_store); call inside a transaction. `prepared`: what
+        `prepare_manifest` made of the same text earlier."""
+        if prepared is None or prepared.text != manifest:
+            prepared = self.prepare_manifest(manifest)
+        self.add_stored_release(release_id, at, kind, restores, prepared.stored)
+
+    def prepare_manifest(self, manifest: str) -> PreparedManifest:
+        """What add_release stores for `manifest`, made ahead (a publish makes it while its
+        search index is written, not after its release went live)."""
+        return PreparedManifest(
+            manifest, manifest_store.encode(self.db, manifest, self._manifests_read)
+        )
 
     def add_stored_release(
         self, release_id: str, at: str, kind: str, restores: str | None, stored

@@ -290,3 +290,21 @@ def test_changed_years_are_those_of_articles_added_edited_moved_or_taken_away():
     assert changed_years(None, after, changes(None, after)) == {
         "2025", "2022", "2021", "2020", "2019"
     }  # fmt: skip
+
+
+def test_a_manifest_prepared_ahead_is_stored_only_for_its_own_text(tmp_path):
+    record = Record(tmp_path / "newsroom.sqlite3")
+    try:
+        _add(record, "r1", _manifest({"bai-a": "1"}))
+        prepared = record.prepare_manifest(_manifest({"bai-a": "2"}))
+        with record.transaction():
+            record.add_release("r2", AT, "publish", None, prepared.text, prepared)
+        other = _manifest({"bai-a": "3", "bai-b": "1"})
+        with record.transaction():  # a prepared manifest of another text is never kept for it
+            record.add_release("r3", AT, "publish", None, other, prepared)
+        stored = dict(record.db.execute("SELECT id, manifest FROM releases"))
+        assert stored["r2"] == prepared.stored  # made while the search index was written
+        assert record.release_manifest("r2") == prepared.text
+        assert record.release_manifest("r3") == other
+    finally:
+        record.close()
