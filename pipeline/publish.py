@@ -211,6 +211,7 @@ def plan(record: Record, moment: datetime, pages: dict[str, bytes]) -> Manifest:
 STATE_NAME = ".materialized.json"
 PAGE_KEYS = "page-keys"  # one file per release: what each page was rendered from
 ARTICLES_CACHE = "articles"  # read articles kept whole (plugins/photos/article_cache.py)
+RELATED_CACHE = "related.json"  # each article's related list (plugins/related)
 
 
 def build_cache(config: Config) -> Path:
@@ -384,6 +385,8 @@ def build_release(
             articles = article_cache or reader_cache.parent / ARTICLES_CACHE
             overrides["PHOTOS_ARTICLE_CACHE_PATH"] = str(articles)
             overrides["PHOTOS_ARTICLE_CACHE_BUILD"] = build
+            overrides["RELATED_CACHE_PATH"] = str(articles.parent / RELATED_CACHE)
+            overrides["RELATED_CACHE_BUILD"] = build
     if page_keys:
         overrides["SITE_WRITER_BUILD"] = build
         overrides["SITE_WRITER_KEYS"] = str(page_keys / f"{release_name(output)}.json")
