@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import fcntl
 import gzip
+import io
 import json
 import os
 import pickle
@@ -46,7 +47,7 @@ from pipeline.releases import tree_digest
 from pipeline.search import SEARCH_DIR, index_changed, indexed_part
 from pipeline.vietnamese import TIMEZONE
 from plugins.packed_content import packed_content
-from plugins.photos import prefill
+from plugins.photos import article_cache, prefill
 from plugins.site_writer import page_keys
 from tests.helpers import REPO
 from tests.workflow_helpers import (
@@ -818,3 +819,19 @@ def test_changed_years_are_indexed_the_likely_ones_first(tmp_path):
         (tmp_path / SEARCH_DIR / year / "pagefind-entry.json").is_file()
         for year in ("2022", "2023")
     )
+
+
+def test_kept_articles_share_their_short_texts_and_the_build_s_objects():
+    settings = {"SITENAME": "Báo"}
+    first, second = io.BytesIO(), io.BytesIO()
+    for buffer in (first, second):
+        value = {"tag": "tuần " + "tra", "settings": settings, "body": "x" * 100}
+        article_cache._Pickler(buffer, {id(settings): "settings"}, {}).dump(value)
+    loaded = article_cache._Loaded({"settings": settings})
+    one = article_cache._load(io.BytesIO(first.getvalue()), loaded)
+    two = article_cache._load(io.BytesIO(second.getvalue()), loaded)
+    assert one == two == {"tag": "tuần tra", "settings": settings, "body": "x" * 100}
+    assert one["settings"] is settings and one["tag"] is two["tag"]  # one copy for the build
+    assert one["body"] is not two["body"]  # long texts are each article's own
+    with pytest.raises(pickle.UnpicklingError):  # an object this build does not share
+        article_cache._load(io.BytesIO(first.getvalue()), article_cache._Loaded({}))
