@@ -40,11 +40,46 @@ class Finished:
 
 def run(command: list[str], label: str, cwd: Path | None = None) -> Finished:
     """Run `command` to its end; its peak RSS and CPU time are kept under `label`."""
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-        process = subprocess.Popen(command, cwd=cwd, stdout=out, stderr=err)
-        with _lock:
-            _running.add(process)
+    return finish(start(command, label, cwd, waits=False))
+
+
+@dataclass
+class Started:
+    """A child that `start` began; `finish` waits for it (after giving it its input)."""
+
+    process: subprocess.Popen
+    label: str
+    out: object
+    err: object
+
+
+def start(command: list[str], label: str, cwd: Path | None = None, waits: bool = True) -> Started:
+    """Start `command`; with `waits`, it reads its input from `finish` (its standard input)."""
+    out, err = tempfile.TemporaryFile(), tempfile.TemporaryFile()
+    try:
+        stdin = subprocess.PIPE if waits else subprocess.DEVNULL
+        process = subprocess.Popen(command, cwd=cwd, stdin=stdin, stdout=out, stderr=err)
+    except BaseException:
+        out.close()
+        err.close()
+        raise
+    with _lock:
+        _running.add(process)
+    return Started(process, label, out, err)
+
+
+def finish(started: Started, data: bytes = b"") -> Finished:
+    """Give a started child `data` on its standard input (if it waits for any), wait for its
+    end, and keep its peak RSS and CPU time under its label."""
+    process, out, err = started.process, started.out, started.err
+    try:
         try:
+            if process.stdin is not None:
+                try:
+                    process.stdin.write(data)
+                    process.stdin.close()
+                except BrokenPipeError:
+                    pass  # it ended already: its status says how
             _pid, status, usage = os.wait4(process.pid, 0)
         except BaseException:
             process.kill()
@@ -56,8 +91,8 @@ def run(command: list[str], label: str, cwd: Path | None = None) -> Finished:
         process.returncode = os.waitstatus_to_exitcode(status)
         with _lock:
             peaks, cpu = STATS["peak_rss_mb"], STATS["cpu_seconds"]
-            peaks[label] = max(peaks.get(label, 0.0), usage.ru_maxrss / 1024)
-            cpu[label] = cpu.get(label, 0.0) + usage.ru_utime + usage.ru_stime
+            peaks[started.label] = max(peaks.get(started.label, 0.0), usage.ru_maxrss / 1024)
+            cpu[started.label] = cpu.get(started.label, 0.0) + usage.ru_utime + usage.ru_stime
         out.seek(0)
         err.seek(0)
         return Finished(
@@ -65,6 +100,31 @@ def run(command: list[str], label: str, cwd: Path | None = None) -> Finished:
             out.read().decode("utf-8", errors="replace"),
             err.read().decode("utf-8", errors="replace"),
         )
+    finally:
+        out.close()
+        err.close()
+
+
+def abandon(started: Started) -> None:
+    """A started child that is not needed after all: it is told so (its input ends) and
+    waited for, without counting it."""
+    process = started.process
+    try:
+        if process.stdin is not None:
+            try:
+                process.stdin.close()
+            except BrokenPipeError:
+                pass
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+    finally:
+        with _lock:
+            _running.discard(process)
+        started.out.close()
+        started.err.close()
 
 
 def stop_all() -> None:

@@ -32,7 +32,7 @@ from typing import TypeVar
 from . import processes, release_files
 from .article import format_datetime, parse_datetime
 from .article_files import file_identity
-from .build import run_pelican
+from .build import discard_pelican, prepare_pelican, run_pelican
 from .build_inputs import code_digest, inputs_key, remember, unchanged
 from .config import Config, load_config
 from .errors import NewsroomError
@@ -681,6 +681,7 @@ def publish(
     require_record(config.record_path, current_release(root))
     with publish_lock(config, wait):
         record = Record(config.record_path)
+        prepare_pelican(root)  # Pelican starts while the publish plans (pipeline/build.py)
         try:
             _reconcile(root, record)
             pages = page_files(record)
@@ -715,6 +716,7 @@ def publish(
             write_stats()
             return PublishResult(release, manifest, change)
         finally:
+            discard_pelican()
             record.close()
 
 

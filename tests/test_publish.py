@@ -18,6 +18,7 @@ from pathlib import Path
 import feedparser
 import pytest
 
+from pipeline import build as build_module
 from pipeline import processes, release_files
 from pipeline.article_files import file_identity
 from pipeline.build import run_pelican
@@ -880,3 +881,43 @@ def test_a_publish_whose_release_has_a_broken_link_changes_nothing_live(newsroom
     assert live(newsroom) == first and tree(first) == first_files
     releases = newsroom / "releases"
     assert sorted(p.name for p in releases.iterdir()) == [first.name]  # nothing half-built
+
+
+def _pelican_children() -> list[int]:
+    """This process's children that run a Pelican build (pipeline.pelican_run)."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            parent = Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()[1]
+            command = Path(f"/proc/{entry}/cmdline").read_bytes()
+        except OSError:
+            continue
+        if parent == str(os.getpid()) and b"pipeline.pelican_run" in command:
+            found.append(int(entry))
+    return found
+
+
+def test_the_pelican_process_started_ahead_builds_or_leaves_with_the_publish(newsroom):
+    submit_and_approve(newsroom, "tuan-tra-song-bien")
+    assert cli(newsroom, "publish", "--as", "bientapvien") == 0
+    assert _pelican_children() == []
+    assert cli(newsroom, "publish", "--as", "bientapvien") == 0  # nothing changed: no build
+    assert _pelican_children() == []
+
+
+def test_a_build_takes_the_pelican_process_started_ahead_for_its_own_project(newsroom, tmp_path):
+    # A build without a manifest is refused by the approval gate: enough to see who ran it.
+    build_module.prepare_pelican(newsroom)
+    ahead = build_module._spare[1].process
+    assert _pelican_children() == [ahead.pid]  # started, waiting for its build
+    with pytest.raises(BuildError, match="newsroom publish"):
+        run_pelican(newsroom, "publishconf.py", tmp_path / "out", newsroom / "content", now())
+    assert ahead.returncode == 1  # it ran the build, which failed
+    build_module.prepare_pelican(tmp_path)  # another project's: its plugins differ
+    other = build_module._spare[1].process
+    with pytest.raises(BuildError, match="newsroom publish"):
+        run_pelican(newsroom, "publishconf.py", tmp_path / "out", newsroom / "content", now())
+    assert other.returncode == 0  # told that no build came, it left; a new process built
+    assert _pelican_children() == []
