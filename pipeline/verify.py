@@ -3,13 +3,14 @@ article page and photo in it comes from the manifest (so nothing unapproved is i
 
 from __future__ import annotations
 
-import gzip
 import html
 import json
 import os
 import posixpath
 import re
+import zlib
 from collections.abc import Sequence
+from contextlib import nullcontext
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -185,6 +186,9 @@ def unapproved_files(release: Path, manifest: Manifest, files: ReleaseFiles | No
 
 FRAGMENT = ".pf_fragment"
 FRAGMENT_SIGNATURE = b"pagefind_dcd"  # what each decompressed Pagefind fragment starts with
+GZIP_WBITS = (
+    31  # zlib reads a gzip stream whole, in C (gzip.decompress parses its header in Python)
+)
 
 
 def unapproved_in_year(release: Path, manifest: Manifest, year: str) -> list[str]:
@@ -192,19 +196,30 @@ def unapproved_in_year(release: Path, manifest: Manifest, year: str) -> list[str
     release lacks (pages and photos are in place before the search index is made)."""
     live = {article.url for article in manifest.live}
     problems = []
-    for path in sorted((release / SEARCH_DIR / year / "fragment").glob(f"*{FRAGMENT}")):
-        name = path.relative_to(release).as_posix()
+    images: dict[str, bool] = {}  # image path -> in the release (photos shared by articles)
+    folder = release / SEARCH_DIR / year / "fragment"
+    with os.scandir(folder) if folder.is_dir() else nullcontext([]) as entries:
+        names = sorted(entry.name for entry in entries if entry.name.endswith(FRAGMENT))
+    for file_name in names:
+        name = f"{SEARCH_DIR}/{year}/fragment/{file_name}"
         try:
-            data = gzip.decompress(path.read_bytes())
+            with open(folder / file_name, "rb") as file:
+                data = zlib.decompress(file.read(), wbits=GZIP_WBITS)
             result = json.loads(data.removeprefix(FRAGMENT_SIGNATURE))
             url, image = result["url"], result.get("meta", {}).get("image", "")
-        except (OSError, ValueError, TypeError, KeyError, AttributeError):
+        except (OSError, ValueError, TypeError, KeyError, AttributeError, zlib.error):
             problems.append(f"chỉ mục tìm kiếm {name} không đọc được")
             continue
         if not (isinstance(url, str) and url.lstrip("/") in live):
             problems.append(f"chỉ mục tìm kiếm {name} có trang {url} không phải bài đang đăng")
-        elif image and not _in_release(release, urlsplit(str(image)).path):
-            problems.append(f"chỉ mục tìm kiếm {name} có ảnh {image} không có trong bản phát hành")
+        elif image:
+            path = urlsplit(str(image)).path
+            if path not in images:
+                images[path] = _in_release(release, path)
+            if not images[path]:
+                problems.append(
+                    f"chỉ mục tìm kiếm {name} có ảnh {image} không có trong bản phát hành"
+                )
     return problems
 
 
