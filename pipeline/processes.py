@@ -106,20 +106,18 @@ def finish(started: Started, data: bytes = b"") -> Finished:
 
 
 def abandon(started: Started) -> None:
-    """A started child that is not needed after all: it is told so (its input ends) and
-    waited for, without counting it."""
+    """A started child that is not needed after all (it has been given nothing, so it has
+    done nothing): stopped at once, not waited for until it would read its input, and not
+    counted."""
     process = started.process
     try:
+        process.kill()
+        process.wait()
         if process.stdin is not None:
             try:
                 process.stdin.close()
             except BrokenPipeError:
                 pass
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
     finally:
         with _lock:
             _running.discard(process)

@@ -681,7 +681,6 @@ def publish(
     require_record(config.record_path, current_release(root))
     with publish_lock(config, wait):
         record = Record(config.record_path)
-        prepare_pelican(root)  # Pelican starts while the publish plans (pipeline/build.py)
         try:
             _reconcile(root, record)
             pages = page_files(record)
@@ -702,6 +701,7 @@ def publish(
             key = inputs_key(root, manifest)
             if not rebuild and unchanged(build_cache(config), current_release(root), key):
                 return Skipped(NOTHING_CHANGED)
+            prepare_pelican(root)  # it starts while the publish materializes (pipeline/build.py)
             change = changes(live, manifest)
             years = changed_years(live, manifest, change)
             release, digest, prepared = _release_manifest(
