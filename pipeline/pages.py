@@ -14,7 +14,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from .article import INDEX_NAME, format_datetime, parse_text
-from .check import ERROR, check_page
+from .check import check_page
 from .errors import ArticleError
 from .page_files import find_page
 from .record import PageRecord, Record
@@ -27,6 +27,7 @@ from .workflow import (
     _log,
     approvable_revision,
     now,
+    refuse_errors,
 )
 
 
@@ -67,11 +68,7 @@ def _changes(key: str, old: Revision, new: Revision) -> str:
 
 def _require_clean(desk: Desk, path: Path) -> None:
     """`check` errors block a page's submit and approve, as an article's."""
-    errors = [f for f in check_page(path, desk.config) if f.severity == ERROR]
-    if errors:
-        first = errors[0]
-        more = f" (và {len(errors) - 1} lỗi khác; chạy newsroom check)" if len(errors) > 1 else ""
-        raise ArticleError(f"trang còn lỗi: {first.message}{more}", first.path, first.line)
+    refuse_errors(check_page(path, desk.config), "trang")
 
 
 def submit(desk: Desk, path: Path) -> PageRecord:

@@ -11,6 +11,7 @@ from . import desk_index
 from .article import INDEX_NAME, Article, article_slug, read_article
 from .article_files import index_files, iter_article_paths
 from .errors import ArticleError, ArticleNotFoundError, SlugCollisionError
+from .page_files import PAGES_DIR
 
 P = TypeVar("P")
 
@@ -73,6 +74,12 @@ def resolve_article(argument: str, content: Path) -> Article:
     matches, broken = _by_slug(argument, content)
     if broken is not None:
         raise broken  # the one asked for: its own problem, not "not found"
+    if not matches and argument.endswith(".md") and PAGES_DIR in Path(argument).parts:
+        raise ArticleNotFoundError(
+            f'không tìm thấy trang tĩnh "{argument}"; trang tĩnh là tệp .md trong '
+            f"{content / PAGES_DIR}",
+            content / PAGES_DIR,
+        )
     if not matches:
         raise ArticleNotFoundError(
             f'không tìm thấy bài viết "{argument}"; hãy đưa thư mục bài, tệp {INDEX_NAME} '

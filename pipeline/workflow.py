@@ -148,11 +148,16 @@ def parse_at(text: str) -> datetime:
 
 def _require_clean(desk: Desk, article: Article) -> None:
     """`check` errors block submit and approve."""
-    errors = [f for f in _findings(desk, article) if f.severity == ERROR]
+    refuse_errors(_findings(desk, article), "bài")
+
+
+def refuse_errors(findings: list[Finding], what: str) -> None:
+    """One line naming the first error of `findings` (of an article or a page: `what`)."""
+    errors = [f for f in findings if f.severity == ERROR]
     if errors:
         first = errors[0]
         more = f" (và {len(errors) - 1} lỗi khác; chạy newsroom check)" if len(errors) > 1 else ""
-        raise ArticleError(f"bài còn lỗi: {first.message}{more}", first.path, first.line)
+        raise ArticleError(f"{what} còn lỗi: {first.message}{more}", first.path, first.line)
 
 
 def _findings(desk: Desk, article: Article) -> list[Finding]:

@@ -15,6 +15,7 @@ import json
 import os
 import pickle
 import shutil
+import sys
 import time
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -832,6 +833,7 @@ def test_kept_articles_share_their_short_texts_and_the_build_s_objects():
     two = article_cache._load(io.BytesIO(second.getvalue()), loaded)
     assert one == two == {"tag": "tuần tra", "settings": settings, "body": "x" * 100}
     assert one["settings"] is settings and one["tag"] is two["tag"]  # one copy for the build
+    assert one["tag"] is sys.intern("tuần " + "tra")  # the interpreter's: as read ones share
     assert one["body"] is not two["body"]  # long texts are each article's own
     with pytest.raises(pickle.UnpicklingError):  # an object this build does not share
         article_cache._load(io.BytesIO(first.getvalue()), article_cache._Loaded({}))

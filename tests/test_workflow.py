@@ -333,3 +333,11 @@ def test_a_static_page_linking_no_article_is_named_by_check_and_cannot_be_submit
     assert cli(newsroom, "check") == 0  # every article and page
     assert "và 4 trang tĩnh: 0 lỗi" in capsys.readouterr().out
     assert cli(newsroom, "submit", "content/pages/gioi-thieu.md", "--as", "vitoan") == 0
+
+
+def test_a_static_page_that_does_not_exist_is_named_as_a_page(newsroom, capsys):
+    for command in (["check"], ["submit", "--as", "vitoan"]):
+        assert cli(newsroom, *command, "content/pages/khong-co.md") == 2
+        error = _err(capsys).strip()
+        assert len(error.splitlines()) == 1
+        assert 'không tìm thấy trang tĩnh "content/pages/khong-co.md"' in error
