@@ -13,7 +13,9 @@ process:
 4. `newsroom publish` after one new article is approved;
 5. `newsroom publish` after one old article is corrected;
 
-plus the search indexer on its own (every year, and one year), the desk
+plus, for reference beside 4 and 5, plain Pelican's own way to redo one page (its
+content cache warm, only that page written), the search indexer on its own (every
+year, and one year), the desk
 commands that look at the whole site (`status`, `queue`, `check` of one
 article; they have no Pelican counterpart, so their seconds stand alone), and
 a per-plugin profile of one cold Pelican build (benchmarks/plugin_profile.py).
@@ -78,6 +80,7 @@ NEWSROOM = [str(Path(sys.executable).parent / "newsroom")]
 STAMP = "corpus.json"
 BASELINE = "plain Pelican (baseline)"
 LINKED = "plain Pelican, photos hard-linked"
+ONE_PAGE = "plain Pelican, one page, own cache"
 SET_ASIDE = "set-aside"  # under the corpus's work folder; emptied once every size is measured
 
 
@@ -247,6 +250,27 @@ def _publish_command(corpus: Corpus) -> list[str]:
 
 def _live(corpus: Corpus) -> Path:
     return (corpus.ours / "output").resolve()
+
+
+def measure_plain_one_page(corpus: Corpus, settings: str, repeat: int) -> Measurement:
+    """Plain Pelican's own way to redo one article's page: its content cache warm
+    (CACHE_CONTENT, LOAD_CONTENT_CACHE: the first, untimed run fills it) and only that page
+    written (WRITE_SELECTED), nothing else changed. It still reads every article back and
+    builds every list and feed in memory: what Pelican itself offers for one article, shown
+    beside our one-article figures for reference, not a baseline (its other pages go stale)."""
+    out, cache = corpus.work / "plain-one-page", corpus.work / "plain-cache"
+    set_aside(corpus, out)
+    set_aside(corpus, cache)
+    command = [sys.executable, "-m", "pelican", "content", "-s", settings, "-o", str(out), "-q"]
+    command += ["-e", "CACHE_CONTENT=true", "LOAD_CONTENT_CACHE=true", "STATIC_CREATE_LINKS=true"]
+    command.append(f"CACHE_PATH={json.dumps(str(cache))}")
+    run_once(command, corpus.plain)
+    page = next(iter(sorted(out.glob("[0-9]*/*/*/*/index.html"))))
+    selected = [*command, f"WRITE_SELECTED={json.dumps([str(page)])}"]
+    result = measure(ONE_PAGE, selected, corpus.plain, repeat, lambda: settled(corpus))
+    set_aside(corpus, out)
+    set_aside(corpus, cache)
+    return result
 
 
 def measure_search(corpus: Corpus, repeat: int) -> list[Measurement]:
@@ -427,6 +451,7 @@ def bench_size(articles: int, repeat: int) -> dict:
         lambda: (settled(corpus), correct_article(corpus)),
         publish=True,
     )
+    one_page = measure_plain_one_page(corpus, settings, repeat)
     search = measure_search(corpus, repeat)
     profile = profile_plugins(corpus)
     watching = measure_watch(corpus, repeat)
@@ -437,6 +462,7 @@ def bench_size(articles: int, repeat: int) -> dict:
         "baseline": baseline,
         "linked": linked,
         "measurements": [cold, unchanged, added, corrected],
+        "reference": [one_page],
         "search": search,
         "desk": desk,
         "profile": profile,
@@ -513,7 +539,7 @@ def report(result: dict) -> dict:
         f"{'cpu s':>7} {'cpu x':>6} {'peak MB':>8} {'rss x':>6}"
     )
     rows = []
-    for m in [baseline, linked, *result["measurements"], *result["search"]]:
+    for m in [baseline, linked, *result["measurements"], *result["reference"], *result["search"]]:
         row = _row(m, baseline, linked)
         rows.append(row)
         goal = f"{row['goal_ratio']:.2f}" if row["goal_ratio"] else ""
