@@ -109,10 +109,17 @@ def _check_header(image: Image.Image, path: Path) -> None:
         raise PhotoError("ảnh quá lớn (vượt giới hạn giải nén); hãy thu nhỏ ảnh", path)
 
 
-def open_image(path: Path) -> Image.Image:
-    """Open and fully decode an untrusted image, or raise one PhotoError that names it."""
+def image_bytes(path: Path) -> bytes:
+    """An untrusted image file's bytes, or one PhotoError that names it."""
     with _untrusted(path):
-        image = Image.open(path)
+        return Path(path).read_bytes()
+
+
+def open_image(path: Path, data: bytes | None = None) -> Image.Image:
+    """Open and fully decode an untrusted image, or raise one PhotoError that names it; from
+    `data` (the file's bytes, read once by the caller) when given."""
+    with _untrusted(path):
+        image = Image.open(path if data is None else io.BytesIO(data))
         try:
             _check_header(image, path)
             image.load()

@@ -25,7 +25,7 @@ from PIL import Image
 
 from .errors import PhotoError
 from .files import write_atomic
-from .photos import clean_image, open_image
+from .photos import clean_image, image_bytes, open_image
 
 # Bump when rendering changes in a way that changes bytes, to retire old cache files.
 RENDER_VERSION = 1
@@ -302,12 +302,22 @@ def _encode_step(image: Image.Image, step: Step, todo: dict, job: Job) -> int:
     return count
 
 
+def _planned_bytes(job: Job) -> bytes:
+    """The source's bytes, read once: the renditions are named by the SHA-256 of the bytes
+    planned (read earlier in the build), so pixels decoded from another version of the file
+    (replaced meanwhile) would be kept, and published, under the approved photo's name."""
+    data = image_bytes(job.path)
+    if hashlib.sha256(data).hexdigest() != job.plan.source_hash:
+        raise PhotoError("tệp ảnh đã đổi trong khi dựng trang; hãy dựng lại", job.path)
+    return data
+
+
 def render(job: Job) -> int:
     """Decode once, resize down the chain, cut the crops; return how many files were written."""
     todo = {(r.label, r.format): r for r in missing(job.plan, job.cache)}
     if not todo:
         return 0
-    source = open_image(job.path)
+    source = open_image(job.path, _planned_bytes(job))
     image = _flatten(clean_image(source, max(source.size)))
     if image.size != job.plan.size:
         raise PhotoError(

@@ -129,6 +129,18 @@ def test_render_to_cache_truncated_photo_reports_error_and_writes_nothing(tmp_pa
     assert not list((tmp_path / "cache").rglob("*.*"))
 
 
+def test_render_to_cache_refuses_a_photo_replaced_after_it_was_planned(tmp_path: Path):
+    """Renditions are named by the planned bytes' SHA-256: pixels of a file replaced since
+    (same size, another picture) must never be kept under the planned photo's name."""
+    source = detailed_photo(tmp_path / "anh.jpg", (400, 300), seed=1)
+    plan = plan_renditions(source_hash(source), probe_image(source), (240,), FORMATS, ENCODING)
+    detailed_photo(source, (400, 300), seed=9)  # replaced: same size, other pixels
+    assert source_hash(source) != plan.source_hash
+    outcome = render_to_cache(Job(source, plan, tmp_path / "cache", ENCODING))
+    assert outcome.error and "đã đổi" in outcome.error and outcome.encoded == 0
+    assert not list((tmp_path / "cache").rglob("*.*"))
+
+
 def png_claiming(width: int, height: int) -> bytes:
     """A PNG whose header claims a huge size: what a decompression bomb looks like."""
 
