@@ -106,12 +106,9 @@ def _cmd_withdraw(args) -> int:
         linking = workflow.linking_to(desk, row.slug)
     _say("Đã gỡ {slug}; trang sẽ cập nhật ở lần xuất bản tới", row)
     if linking:
-        shown = ", ".join(linking[:5]) + (
-            f" và {len(linking) - 5} bài khác" if len(linking) > 5 else ""
-        )
         print(
-            f"Lưu ý: {len(linking)} bài đang dẫn tới bài này ({shown}); liên kết của chúng sẽ "
-            "mở trang thông báo gỡ bài cho đến khi được sửa",
+            f"Lưu ý: {len(linking)} bài đang dẫn tới bài này ({publishing.some(linking, 5)}); "
+            "liên kết của chúng sẽ mở trang thông báo gỡ bài cho đến khi được sửa",
             flush=True,
         )
     return 0
@@ -185,8 +182,15 @@ def _cmd_publish(args) -> int:
 
 
 def _cmd_rollback(args) -> int:
-    release = publishing.rollback(args.root, args.actor)
-    print(f"Đã quay lại bản phát hành {release.name}")
+    done = publishing.rollback(args.root, args.actor)
+    print(f"Đã quay lại bản phát hành {done.release.name}")
+    if done.reverted:
+        shown = publishing.some(done.reverted, 5)
+        print(
+            f"Lưu ý: {len(done.reverted)} bài trở lại bản trước khi sửa ({shown}); nếu bản sửa "
+            "là đính chính cần giữ, hãy xuất bản lại (newsroom publish) sau khi xử lý điều "
+            "khiến phải quay lại"
+        )
     return 0
 
 

@@ -112,6 +112,13 @@ def changes(before: Manifest | None, after: Manifest) -> Changes:
     )
 
 
+def reverted(before: Manifest | None, after: Manifest) -> tuple[str, ...]:
+    """Articles live in both whose text `after` takes back to another approved revision: what
+    a rollback undoes of the corrections made since the release it goes back to."""
+    was = {a.slug: a.revision for a in before.live} if before is not None else {}
+    return tuple(sorted(a.slug for a in after.live if was.get(a.slug, a.revision) != a.revision))
+
+
 def changed_years(before: Manifest | None, after: Manifest, change: Changes) -> set[str]:
     """The years of the site whose articles `change` adds, edits or takes away (an article
     whose date moved counts in both years)."""

@@ -21,7 +21,7 @@ import hashlib
 import json
 import os
 import shutil
-from collections.abc import Callable, Collection, Iterator
+from collections.abc import Callable, Collection, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor, wait
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -49,6 +49,7 @@ from .manifest import (
     changed_years,
     changes,
     from_json,
+    reverted,
     to_json,
     withdraw_entry,
 )
@@ -111,12 +112,7 @@ class PublishResult:
                 ("gỡ", self.changes.removed),
             ):
                 if slugs:
-                    shown = ", ".join(slugs[:SHOWN_SLUGS])
-                    more = len(slugs) - SHOWN_SLUGS
-                    parts.append(
-                        f"{label} {len(slugs)}: {shown}"
-                        + (f" và {more} bài khác" if more > 0 else "")
-                    )
+                    parts.append(f"{label} {len(slugs)}: {some(slugs)}")
             if self.changes.featured:
                 parts.append(f"bài đinh: {self.changes.featured}")
         what = "; ".join(parts) or "không bài nào thay đổi"
@@ -124,6 +120,12 @@ class PublishResult:
 
 
 SHOWN_SLUGS = 3  # a publish line names at most this many articles of each kind
+
+
+def some(slugs: Sequence[str], shown: int = SHOWN_SLUGS) -> str:
+    """The first `shown` of `slugs`, and how many more: a line an editor reads whole."""
+    more = len(slugs) - shown
+    return ", ".join(slugs[:shown]) + (f" và {more} bài khác" if more > 0 else "")
 
 
 @contextmanager
@@ -759,8 +761,15 @@ def watch(
         watcher.close()
 
 
-def rollback(root: Path | str = ".", given_actor: str | None = None) -> Path:
-    """Switch back to the release before the live one, with every later withdrawal re-applied;
+@dataclass(frozen=True)
+class RolledBack:
+    release: Path
+    reverted: tuple[str, ...]  # articles whose corrected text goes back to the one before
+
+
+def rollback(root: Path | str = ".", given_actor: str | None = None) -> RolledBack:
+    """Switch back to the release before the live one, with every later withdrawal re-applied
+    (corrections are not: their articles go back to the text of that release, and are named);
     `--if-due` and `--watch` then hold until an editor publishes explicitly."""
     root = Path(root).resolve()
     config = load_config(root)
@@ -775,7 +784,7 @@ def rollback(root: Path | str = ".", given_actor: str | None = None) -> Path:
             record.close()
 
 
-def _rollback(root: Path, config: Config, record: Record, actor: str) -> Path:
+def _rollback(root: Path, config: Config, record: Record, actor: str) -> RolledBack:
     rows = {r.id: r for r in record.releases()}
     live = current_release(root)
     current = rows.get(live.name) if live else None
@@ -798,12 +807,13 @@ def _rollback(root: Path, config: Config, record: Record, actor: str) -> Path:
         row.slug: row.withdrawn_at or "" for row in record.articles() if row.state == "withdrawn"
     }
     fixed = apply_withdrawals(old, withdrawn)
+    back = reverted(live_manifest(root, record), fixed)
     release = config.releases_path / target.id
     digest = record.release_digest(target.id)
     if fixed == old and digest == tree_digest(release):
         pending = PendingRelease(target.id, "switch", None, old_text, digest, actor, False)
         _go_live(root, config, record, release, pending, {})
-        return release
+        return RolledBack(release, back)
     # Withdrawals since, or a release changed after it was verified: rebuild it from the record.
     pages = {path: record.load_blob(digest) for path, digest in fixed.pages.items()}
     release, digest, prepared = _release_manifest(root, config, record, fixed, pages)
@@ -811,4 +821,4 @@ def _rollback(root: Path, config: Config, record: Record, actor: str) -> Path:
         release.name, "rollback", target.id, prepared.text, digest, actor, False
     )
     _go_live(root, config, record, release, pending, pages, prepared, fixed)
-    return release
+    return RolledBack(release, back)

@@ -243,15 +243,19 @@ def test_publish_correction_withdraw_and_rollback(newsroom, capsys):
     )
     assert cli(newsroom, "publish", "--as", "bientapvien") == 0
     _assert_withdrawn(live(newsroom))
+    capsys.readouterr()
 
     assert (
         cli(newsroom, "rollback", "--as", "bientapvien") == 0
     )  # to the corrected release, rebuilt without the withdrawn
     _assert_withdrawn(live(newsroom))
     assert page(live(newsroom), f"{MAY}/tuan-tra-song-bien/").select_one(".corrections")
+    assert "Lưu ý" not in capsys.readouterr().out  # the corrected text stays
     assert (
         cli(newsroom, "rollback", "--as", "bientapvien") == 0
     )  # to the first release: no correction, still withdrawn
+    said = capsys.readouterr().out.splitlines()
+    assert said[1].startswith("Lưu ý: 1 bài trở lại bản trước khi sửa (tuan-tra-song-bien);")
     _assert_withdrawn(live(newsroom))
     assert live(newsroom) != first
     assert page(live(newsroom), f"{MAY}/tuan-tra-song-bien/").select_one(".corrections") is None
