@@ -24,7 +24,10 @@ from markdown import Markdown
 from markdown.blockprocessors import BlockProcessor
 from markdown.extensions import Extension
 
-IMAGE_LINE = re.compile(r"^!\[(?P<alt>[^\]]*)\]\((?P<src>[^)\s]+)\)\s*$")
+# Alt text may hold brackets escaped as Markdown escapes them (`\]`), as format_photo writes.
+IMAGE_LINE = re.compile(r"^!\[(?P<alt>(?:[^\]\\]|\\.)*)\]\((?P<src>[^)\s]+)\)\s*$")
+ALT_ESCAPED = re.compile(r"\\([\\\[\]])")  # \\, \[ and \] in alt text
+ALT_TO_ESCAPE = re.compile(r"([\\\[\]])")
 CREDIT_LINE = re.compile(r"^Ảnh\s*:\s*(?P<credit>.+?)\s*$", re.IGNORECASE)
 CREDIT_PREFIX = "Ảnh: "
 
@@ -58,7 +61,7 @@ def parse_block(lines: list[str], line: int = 0) -> Photo | None:
             rest = rest[:-1]
     return Photo(
         src=match.group("src"),
-        alt=match.group("alt").strip(),
+        alt=ALT_ESCAPED.sub(r"\1", match.group("alt")).strip(),
         caption=" ".join(rest),
         credit=credit,
         line=line,
@@ -85,7 +88,8 @@ def parse_photos(body: str, first_line: int = 1) -> list[Photo]:
 
 def format_photo(photo: Photo) -> str:
     """The Markdown block for a photo, as `parse_block` reads it back."""
-    lines = [f"![{photo.alt}]({photo.src})"]
+    alt = ALT_TO_ESCAPE.sub(r"\\\1", photo.alt)
+    lines = [f"![{alt}]({photo.src})"]
     if photo.caption:
         lines.append(photo.caption)
     if photo.credit:

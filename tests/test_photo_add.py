@@ -47,6 +47,13 @@ def test_photo_add_jpeg_with_gps_and_rotation(project: Path, tmp_path: Path):
     assert len(article.photos) == 2
 
 
+def test_photo_add_alt_text_with_brackets_keeps_the_figure(project: Path, tmp_path: Path):
+    source = jpeg_with_gps(tmp_path / "ban-do.jpg", size=(120, 80))
+    added = _add(project, source, alt="Bản đồ [minh họa] khu vực")
+    last = read_article(added.article).photos[-1]
+    assert (last.src, last.alt) == (added.photo.name, "Bản đồ [minh họa] khu vực")
+
+
 def test_photo_add_cmyk_jpeg_becomes_srgb(project: Path, tmp_path: Path):
     added = _add(project, cmyk_jpeg(tmp_path / "cmyk.jpg"))
     with Image.open(added.photo) as image:
