@@ -50,6 +50,8 @@ def run_pelican(
         specific = [p for p in problems if not p.startswith(PELICAN_GENERIC)]
         problems = specific or problems
         first = problems[0] if problems else (result.stderr.strip().splitlines() or ["?"])[-1]
+        if first.startswith(PELICAN_GENERIC):  # Pelican names the file, not what is wrong
+            first += "; hãy chạy newsroom check với tệp này để biết lỗi ở dòng nào"
         more = f" (và {len(problems) - 1} lỗi khác)" if len(problems) > 1 else ""
         raise BuildError(
             "dựng trang thất bại, trang đang đăng không thay đổi — "

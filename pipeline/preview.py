@@ -56,7 +56,11 @@ def preview_working_copy(root: Path) -> Path:
     target = root / PREVIEW_DIR
     built = root / f".{PREVIEW_DIR}-building"
     shutil.rmtree(built, ignore_errors=True)
-    run_pelican(root, "pelicanconf.py", built)
+    try:
+        run_pelican(root, "pelicanconf.py", built)
+    except BaseException:
+        shutil.rmtree(built, ignore_errors=True)  # a failed preview leaves no half-built site
+        raise
     _replace_dir(built, target)
     return target
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
+from pipeline.cli import main
 from tests.helpers import SEED_URL
 from tests.workflow_helpers import publish_all
 
@@ -37,4 +38,16 @@ def test_pelican_preview_with_bad_config_exits_with_the_config_message(project):
     )
     assert result.returncode != 0
     assert "site.default_time" in result.stdout + result.stderr
+    assert not (project / "preview").exists()
+
+
+def test_failed_working_copy_preview_leaves_no_half_built_site_and_says_what_to_do(project, capsys):
+    draft = project / "content" / "articles" / "2026" / "11" / "nhap" / "index.md"
+    draft.parent.mkdir(parents=True)
+    draft.write_bytes("Title: Làm\n\nx\n".encode("cp1258"))  # not UTF-8
+    assert main(["--root", str(project), "preview"]) == 1
+    said = capsys.readouterr().err.strip()
+    assert len(said.splitlines()) == 1
+    assert "articles/2026/11/nhap/index.md" in said and "newsroom check" in said
+    assert not [p.name for p in project.iterdir() if p.name.startswith(".preview")]
     assert not (project / "preview").exists()
