@@ -42,6 +42,14 @@ class _Collector(logging.Handler):
         self.problems.append(f"{record.levelname}\t{one_line}")
 
 
+def _place(error: Exception) -> str:
+    """`file:line: ` of a template's syntax error (Jinja knows it; its message does not say)."""
+    filename, line = getattr(error, "filename", None), getattr(error, "lineno", None)
+    if isinstance(filename, str) and isinstance(line, int):
+        return f"{filename}:{line}: hãy sửa mẫu giao diện — "
+    return ""
+
+
 def build(
     settings_file: str, content: str, output: str, publish_time: str = "", overrides: str = "{}"
 ) -> list[str]:
@@ -61,7 +69,7 @@ def build(
     except SystemExit as error:  # pelicanconf.py refuses a bad newsroom.toml this way
         collector.problems.append(f"ERROR\t{error}")
     except Exception as error:
-        collector.problems.append(f"ERROR\t{type(error).__name__}: {error}")
+        collector.problems.append(f"ERROR\t{_place(error)}{type(error).__name__}: {error}")
     finally:
         heap.release()  # the build's objects are garbage once it ends (pipeline/heap.py)
     return collector.problems

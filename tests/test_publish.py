@@ -575,6 +575,20 @@ def test_publish_failed_build_leaves_live_site_identical(newsroom, capsys):
     assert [p.name for p in releases.iterdir()] == [before_target.name]
 
 
+def test_publish_with_a_broken_template_names_its_file_and_line(newsroom, capsys):
+    submit_and_approve(newsroom, "tuan-tra-song-bien")
+    template = newsroom / "theme" / "templates" / "article.html"
+    lines = template.read_text("utf-8").splitlines(keepends=True)
+    lines.insert(3, "{% if %}\n")  # line 4: an if with no condition
+    template.write_text("".join(lines), "utf-8")
+    assert cli(newsroom, "publish", "--as", "bientapvien") == 1
+    said = capsys.readouterr().err.strip()
+    assert len(said.splitlines()) == 1
+    assert "theme/templates/article.html:4: hãy sửa mẫu giao diện" in said
+    assert "TemplateSyntaxError" in said
+    assert not (newsroom / "output").exists()  # nothing was live, nothing is
+
+
 def test_preview_of_the_working_copy_follows_links_by_slug_between_drafts(newsroom):
     """In the working copy, articles sit under year and month, yet a link by slug leads to
     its article, a Pelican draft (`Status: draft`) too; a link to a static page as well."""
