@@ -577,7 +577,11 @@ def test_publish_failed_build_leaves_live_site_identical(newsroom, capsys):
 
 def test_publish_with_a_broken_template_names_its_file_and_line(newsroom, capsys):
     submit_and_approve(newsroom, "tuan-tra-song-bien")
-    template = newsroom / "theme" / "templates" / "article.html"
+    theme = newsroom / "theme"
+    shared = theme.resolve()  # the test project links the repository's theme: change a copy
+    theme.unlink()
+    shutil.copytree(shared, theme)
+    template = theme / "templates" / "article.html"
     lines = template.read_text("utf-8").splitlines(keepends=True)
     lines.insert(3, "{% if %}\n")  # line 4: an if with no condition
     template.write_text("".join(lines), "utf-8")
