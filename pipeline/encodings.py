@@ -6,6 +6,8 @@ tables. A plain UTF-8-then-cp1258 fallback would turn TCVN3 and VNI into
 mojibake without any error, so every candidate decoding is scored by how many
 of its words are valid Vietnamese syllables, and the best valid one wins. Text
 that is recognizably legacy but does not convert cleanly is refused by name.
+No decoding puts U+FFFD where a byte cannot be read: such a file is refused,
+naming the line of its first bad byte.
 """
 
 from __future__ import annotations
@@ -115,23 +117,29 @@ _VNI_LETTERS = {
 _VOWELS = set("aeiouyAEIOUY")
 
 
-def _decode_tcvn3(data: bytes) -> str:
+def _undecodable(encoding: str, data: bytes, index: int) -> UnicodeDecodeError:
+    return UnicodeDecodeError(encoding, data, index, index + 1, "byte not in the table")
+
+
+def _decode_tcvn3(data: bytes, errors: str = "strict") -> str:
+    """TCVN3 bytes as text; a byte the table lacks raises, or becomes U+FFFD for scoring."""
     chars = []
-    for byte in data:
+    for index, byte in enumerate(data):
         if byte < 0x80:
             chars.append(chr(byte))
+        elif byte in _TCVN3_LETTERS:
+            chars.append(_TCVN3_LETTERS[byte])
+        elif errors == "replace":
+            chars.append("\ufffd")
         else:
-            chars.append(_TCVN3_LETTERS.get(byte, "\ufffd"))
+            raise _undecodable("tcvn3", data, index)
     return nfc("".join(chars))
 
 
-def _cp1252_char(byte: int) -> str:
-    return bytes([byte]).decode("cp1252", errors="replace")
-
-
-def _decode_vni(data: bytes) -> str:
+def _decode_vni(data: bytes, errors: str = "strict") -> str:
+    """VNI bytes as text; other bytes are Windows-1252, as VNI fonts draw them."""
     chars: list[str] = []
-    for byte in data:
+    for index, byte in enumerate(data):
         previous = chars[-1] if chars else ""
         base = unicodedata.normalize("NFD", previous)[:1]
         if byte in _VNI_MARKS and base in _VOWELS and len(previous) == 1:
@@ -141,7 +149,12 @@ def _decode_vni(data: bytes) -> str:
         elif byte < 0x80:
             chars.append(chr(byte))
         else:
-            chars.append(_cp1252_char(byte))
+            try:
+                chars.append(bytes([byte]).decode("cp1252"))
+            except UnicodeDecodeError:
+                if errors != "replace":
+                    raise _undecodable("vni", data, index) from None
+                chars.append("\ufffd")
     return nfc("".join(chars))
 
 
@@ -212,14 +225,26 @@ class Decoded:
     encoding: str  # the name we detected or were told
 
 
-Decoder = Callable[[bytes], str]
+# A decoder takes the bytes and Python's `errors`: "strict" raises UnicodeDecodeError at the
+# first byte the encoding lacks; "replace" (only for scoring candidates) puts U+FFFD there.
+Decoder = Callable[[bytes, str], str]
+
+
+def _codec(name: str) -> Decoder:
+    return lambda data, errors="strict": data.decode(name, errors)
+
+
+def _decode_utf8(data: bytes, errors: str = "strict") -> str:
+    return data.removeprefix(codecs.BOM_UTF8).decode("utf-8", errors)
+
+
 # Canonical name -> (decoder, the name reporters know it by).
 DECODERS: dict[str, tuple[Decoder, str]] = {
-    "utf-8": (lambda data: data.decode("utf-8-sig"), "UTF-8"),
-    "utf-16": (lambda data: data.decode("utf-16"), "UTF-16"),
-    "utf-16-le": (lambda data: data.decode("utf-16-le"), "UTF-16"),
-    "utf-16-be": (lambda data: data.decode("utf-16-be"), "UTF-16"),
-    "cp1258": (lambda data: data.decode("cp1258"), "Windows-1258"),
+    "utf-8": (_decode_utf8, "UTF-8"),
+    "utf-16": (_codec("utf-16"), "UTF-16"),
+    "utf-16-le": (_codec("utf-16-le"), "UTF-16"),
+    "utf-16-be": (_codec("utf-16-be"), "UTF-16"),
+    "cp1258": (_codec("cp1258"), "Windows-1258"),
     "tcvn3": (_decode_tcvn3, "TCVN3 (ABC)"),
     "vni": (_decode_vni, "VNI"),
 }
@@ -255,9 +280,34 @@ def canonical_encoding(name: str, path: Path) -> str:
     return key
 
 
+def _line_count(text: str) -> int:
+    """How many lines `text` spans, with every kind of line end counted once."""
+    return text.replace("\r\n", "\n").replace("\r", "\n").count("\n") + 1
+
+
+def _line_of_error(error: UnicodeDecodeError) -> int:
+    """The line (as the decoded text numbers them) of the first byte that failed."""
+    prefix = error.object[: error.start]
+    codec = error.encoding if error.encoding.lower().startswith("utf-16") else "latin-1"
+    return _line_count(bytes(prefix).decode(codec, errors="replace"))
+
+
 def _finish(text: str, encoding: str) -> Decoded:
     text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     return Decoded(nfc(text), encoding)
+
+
+def _strict(data: bytes, name: str, path: Path, problem: str, advice: str) -> str:
+    """`data` decoded as `name`; a byte it cannot read is refused, naming its line."""
+    try:
+        return DECODERS[name][0](data, "strict")
+    except UnicodeDecodeError as error:
+        bad = bytes(error.object[error.start : error.end]).hex(" ").upper()
+        raise EncodingError(
+            f"{problem} (byte {bad}); {advice}",
+            path,
+            _line_of_error(error),
+        ) from None
 
 
 def _utf16_without_bom(data: bytes) -> str | None:
@@ -285,50 +335,49 @@ def _refuse_binary(data: bytes, path: Path) -> None:
         )
 
 
-def _reinterpret_as_legacy(text: str) -> list[tuple[str, str]]:
-    """UTF-8 text that is TCVN3 or VNI shown in a Western font: its bytes, decoded again."""
+RESAVE = "hãy sửa chữ hỏng ở dòng này, lưu lại tệp với bảng mã UTF-8 rồi nhập lại"
+CONVERT = "hãy chuyển tệp sang Unicode (ví dụ bằng Unikey) rồi nhập lại"
+
+
+def _reinterpret_as_legacy(text: str) -> bytes | None:
+    """UTF-8 text that is TCVN3 or VNI shown in a Western font: the bytes that font showed."""
     try:
-        raw = bytes(ord(c) if ord(c) < 256 else c.encode("cp1252")[0] for c in text)
+        return bytes(ord(c) if ord(c) < 256 else c.encode("cp1252")[0] for c in text)
     except UnicodeEncodeError:
-        return []
-    return [(name, DECODERS[name][0](raw)) for name in ("tcvn3", "vni")]
+        return None
 
 
-def _best_legacy(data: bytes) -> tuple[str, str, float]:
+def _best_legacy(data: bytes, names: tuple[str, ...] = LEGACY) -> tuple[str, float]:
+    """The legacy encoding whose reading of `data` has the most Vietnamese syllables.
+
+    Candidates are scored with U+FFFD for the bytes they lack, so a file that is plainly
+    TCVN3 but for one stray byte is still recognized, and then refused by name."""
     scored = []
-    for name in LEGACY:
-        try:
-            text = DECODERS[name][0](data)
-        except UnicodeDecodeError:
-            continue
-        scored.append((vietnamese_score(text), -LEGACY.index(name), name, text))
-    score, _, name, text = max(scored)
-    return name, text, score
+    for name in names:
+        text = DECODERS[name][0](data, "replace")
+        scored.append((vietnamese_score(text), -names.index(name), name))
+    score, _, name = max(scored)
+    return name, score
 
 
-def decode_text(data: bytes, path: Path, encoding: str | None = None) -> Decoded:
-    """The NFC text of `data`; one EncodingError naming the file if it cannot be read correctly."""
-    if encoding:
-        name = canonical_encoding(encoding, path)
-        try:
-            return _finish(DECODERS[name][0](data), name)
-        except UnicodeDecodeError as error:
-            line = data[: error.start].count(b"\n") + 1
-            raise EncodingError(
-                f"tệp không đọc được bằng bảng mã {DECODERS[name][1]}; hãy bỏ --encoding "
-                "để tự nhận bảng mã",
-                path,
-                line,
-            ) from None
+def _first_line_with_bad_word(text: str) -> int | None:
+    for number, line in enumerate(text.split("\n"), start=1):
+        if not all(is_vietnamese_syllable(word) for word in _non_ascii_words(line)):
+            return number
+    return None
+
+
+def _detect(data: bytes, path: Path) -> Decoded:
     if not data.strip():
         raise EncodingError("tệp rỗng; không có gì để nhập", path)
     if data.startswith(codecs.BOM_UTF8):
-        return _finish(data.decode("utf-8-sig", errors="replace"), "utf-8")
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return _finish(data.decode("utf-16", errors="replace"), "utf-16")
-    utf16 = _utf16_without_bom(data)
+        problem = "tệp có dấu BOM của UTF-8 nhưng có chỗ không phải UTF-8"
+        return _finish(_strict(data, "utf-8", path, problem, RESAVE), "utf-8")
+    utf16 = "utf-16" if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) else None
+    utf16 = utf16 or _utf16_without_bom(data)
     if utf16:
-        return _finish(data.decode(utf16, errors="replace"), "utf-16")
+        problem = "tệp UTF-16 có chỗ hỏng"
+        return _finish(_strict(data, utf16, path, problem, RESAVE), "utf-16")
     _refuse_binary(data, path)
     try:
         text = data.decode("utf-8")
@@ -337,19 +386,21 @@ def decode_text(data: bytes, path: Path, encoding: str | None = None) -> Decoded
     else:
         if vietnamese_score(text) >= 0.5:
             return _finish(text, "utf-8")
-        scored = [(vietnamese_score(c), name, c) for name, c in _reinterpret_as_legacy(text)]
-        if scored and max(scored)[0] >= GOOD_SCORE:
-            _, name, converted = max(scored)
-            return _finish(converted, name)
+        raw = _reinterpret_as_legacy(text)
+        if raw is not None:
+            name, score = _best_legacy(raw, ("tcvn3", "vni"))
+            if score >= GOOD_SCORE:
+                problem = f"tệp UTF-8 chứa chữ {DECODERS[name][1]} nhưng có ký tự ngoài bảng mã này"
+                return _finish(_strict(raw, name, path, problem, CONVERT), name)
         return _finish(text, "utf-8")
-    name, text, score = _best_legacy(data)
+    name, score = _best_legacy(data)
     if score >= GOOD_SCORE:
-        return _finish(text, name)
+        problem = f"tệp có vẻ dùng bảng mã {DECODERS[name][1]} nhưng có ký tự ngoài bảng mã này"
+        return _finish(_strict(data, name, path, problem, CONVERT), name)
     if score >= LEGACY_HINT and name != "cp1258":
         raise EncodingError(
             f"tệp có vẻ dùng bảng mã {DECODERS[name][1]} nhưng không chuyển được chính xác "
-            f"(chỉ {score:.0%} từ hợp lệ); hãy chuyển sang Unicode (ví dụ bằng Unikey) "
-            "rồi nhập lại",
+            f"(chỉ {score:.0%} từ hợp lệ); {CONVERT}",
             path,
         )
     raise EncodingError(
@@ -357,3 +408,52 @@ def decode_text(data: bytes, path: Path, encoding: str | None = None) -> Decoded
         "hãy lưu lại với UTF-8 hoặc chỉ rõ --encoding",
         path,
     )
+
+
+def _decode_as(data: bytes, path: Path, encoding: str) -> Decoded:
+    """`data` in the encoding the reporter named, unless it plainly is another one."""
+    name = canonical_encoding(encoding, path)
+    label = DECODERS[name][1]
+    problem = f"tệp không đọc được bằng bảng mã {label}"
+    decoded = _finish(
+        _strict(
+            data,
+            name,
+            path,
+            problem,
+            "hãy bỏ --encoding để tự nhận bảng mã hoặc chỉ rõ bảng mã khác",
+        ),
+        name,
+    )
+    score = vietnamese_score(decoded.text)
+    if score >= 0.5:
+        return decoded
+    try:
+        detected = _detect(data, path)
+    except EncodingError:
+        return decoded  # we cannot tell better: the reporter's word stands
+    if detected.text == decoded.text or vietnamese_score(detected.text) < GOOD_SCORE:
+        return decoded
+    raise EncodingError(
+        f"đọc bằng bảng mã {label} chỉ có {score:.0%} từ tiếng Việt hợp lệ, còn tệp có vẻ dùng "
+        f"{DECODERS[detected.encoding][1]}; hãy bỏ --encoding để tự nhận bảng mã",
+        path,
+        _first_line_with_bad_word(decoded.text),
+    )
+
+
+def decode_text(data: bytes, path: Path, encoding: str | None = None) -> Decoded:
+    """The NFC text of `data`; one EncodingError naming the file if it cannot be read correctly.
+
+    No decoding substitutes U+FFFD for a byte it cannot read, and a file that already holds
+    one (its text was damaged before it reached us) is refused too, naming the line."""
+    decoded = _decode_as(data, path, encoding) if encoding else _detect(data, path)
+    if "\ufffd" in decoded.text:
+        line = _line_count(decoded.text[: decoded.text.index("\ufffd")])
+        raise EncodingError(
+            "tệp có ký tự thay thế \ufffd (chữ đã hỏng từ trước khi nhập); hãy gõ lại chữ đó "
+            "trong tệp rồi nhập lại",
+            path,
+            line,
+        )
+    return decoded

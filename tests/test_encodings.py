@@ -84,12 +84,74 @@ def test_decode_text_seed_is_utf8():
 def test_decode_text_override_wins():
     data = encode_legacy(SAMPLE, "vni")
     assert decode_text(data, PATH, "VNI").text == SAMPLE
-    assert decode_text(data, PATH, "cp1258").text != SAMPLE  # told otherwise, we obey
+
+
+def test_decode_text_override_converts_legacy_text_that_detection_refuses():
+    # Tây Nguyên names (Đắk, Lắk) are not Vietnamese syllables, so detection refuses the file;
+    # naming its encoding is how the reporter gets it in.
+    text = "Đắk Lắk, Đắk Nông và Đắk Glei: Bộ đội Biên phòng Đắk Lắk"
+    data = encode_legacy(text, "tcvn3")
+    with pytest.raises(EncodingError, match="TCVN3"):
+        decode_text(data, PATH)
+    assert decode_text(data, PATH, "tcvn3").text == text
+
+
+def test_decode_text_override_that_reads_as_mojibake_is_refused_naming_the_likely_encoding():
+    data = encode_legacy("Tiêu đề", "vni") + b"\n" + encode_legacy(SAMPLE, "vni")
+    with pytest.raises(EncodingError, match="--encoding") as error:
+        decode_text(data, PATH, "cp1258")
+    assert "Windows-1258" in error.value.message and "VNI" in error.value.message
+    assert error.value.line == 1
 
 
 def test_decode_text_override_that_cannot_decode_names_encoding():
     with pytest.raises(EncodingError, match="UTF-8"):
         decode_text(cp1258_bytes(SAMPLE), PATH, "utf-8")
+
+
+def line_two(first: bytes, second: bytes) -> bytes:
+    return first + b"\r\n" + second + b"\n"
+
+
+@pytest.mark.parametrize(
+    ("data", "named"),
+    [
+        (codecs.BOM_UTF8 + line_two(SAMPLE.encode(), b"N\xe9i dung \xe0\xe1"), "UTF-8"),
+        ((SAMPLE + "\r\nx").encode("utf-16") + b"\x00\xd8", "UTF-16"),
+        ((SAMPLE + "\nHết bài").encode("utf-16-be") + b"\xdc\x00\x00a", "UTF-16"),
+        (
+            line_two(encode_legacy(SAMPLE, "tcvn3"), b"\x93" + encode_legacy("Tin", "tcvn3")),
+            "TCVN3",
+        ),
+        (line_two(encode_legacy(SAMPLE, "vni"), encode_legacy("Hết", "vni") + b"\x81"), "VNI"),
+        (line_two(*(t.encode() for t in ("Bé ®éi Biªn phßng", "“tØnh” Qu¶ng Ninh"))), "TCVN3"),
+    ],
+    ids=["utf8-bom", "utf16-bom", "utf16-be-no-bom", "tcvn3", "vni", "tcvn3-pasted-in-utf8"],
+)
+def test_decode_text_refuses_a_byte_its_encoding_lacks_naming_line_and_encoding(
+    data: bytes, named: str
+):
+    with pytest.raises(EncodingError, match=named) as error:
+        decode_text(data, PATH)
+    assert (error.value.path, error.value.line) == (str(PATH), 2)
+    assert "\ufffd" not in error.value.message and "; hãy " in error.value.message
+
+
+@pytest.mark.parametrize("encoding", ["tcvn3", "vni", "cp1258", "utf-8", "utf-16"])
+def test_decode_text_override_refuses_bytes_outside_the_named_encoding(encoding: str):
+    data = codecs.BOM_UTF8 + line_two(b"Tin", "Hết bài \udc81".encode("utf-8", "surrogateescape"))
+    if encoding == "utf-16":
+        data = "Tin\r\nHết bài".encode("utf-16") + b"\x00\xdc"
+    with pytest.raises(EncodingError, match="--encoding") as error:
+        decode_text(data, PATH, encoding)
+    assert error.value.line == (1 if encoding == "tcvn3" else 2)  # TCVN3 lacks the BOM's BF
+
+
+def test_decode_text_refuses_replacement_character_already_in_the_file():
+    data = line_two(SAMPLE.encode(), "Nội dung \ufffd hỏng".encode())
+    with pytest.raises(EncodingError, match="\ufffd") as error:
+        decode_text(data, PATH)
+    assert error.value.line == 2
 
 
 def test_decode_text_unknown_encoding_name():

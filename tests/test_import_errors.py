@@ -64,3 +64,37 @@ def test_check_through_console_script(project: Path):
     result = run_newsroom("check", cwd=project)
     assert result.returncode == 0, result.stdout
     assert ": 0 lỗi, " in result.stdout.strip().split("\n")[-1]
+
+
+BROKEN_AFTER_BOM = (
+    b"\xef\xbb\xbf"
+    + (
+        "Thứ hai, 28/11/2022\n\nBài có BOM hỏng về tuần tra biên giới\n\n"
+        "– Ngày 16/9, Bộ đội Biên phòng tỉnh Lạng Sơn tổ chức tuần tra.\n\n"
+    ).encode()
+    + b"\xe0\xe1 N\xe9i dung b\xe0i vi\xeat.\n\n\xc4\x90\xc3\x8cNH QUANG\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("options", "where", "message"),
+    [
+        ([], ":7: ", "UTF-8"),
+        (["--encoding", "tcvn3"], ":1: ", "TCVN3"),
+        (["--encoding", "tcvn3", "--dry-run"], ":1: ", "TCVN3"),
+        (["--encoding", "vni"], ":3: ", "VNI"),
+    ],
+    ids=["detected", "named-tcvn3", "named-tcvn3-dry-run", "named-vni"],
+)
+def test_import_refuses_byte_outside_the_encoding_naming_line_and_writes_nothing(
+    empty_project: Path, tmp_path: Path, options: list[str], where: str, message: str
+):
+    source = tmp_path / "bom-hong.txt"
+    source.write_bytes(BROKEN_AFTER_BOM)
+    result = run_newsroom(
+        "--root", str(empty_project), "import", str(source), "--section", "bien-gioi", *options,
+        cwd=tmp_path,
+    )  # fmt: skip
+    assert_one_line_error(result, f"bom-hong.txt{where}", message)
+    assert "\ufffd" not in result.stderr
+    assert not list((empty_project / "content" / "articles").rglob("*"))
