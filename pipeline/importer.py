@@ -3,11 +3,14 @@
 Each file goes through the same stages: read the bytes, decode them, find the
 lines of the house layout, build a draft, render the Markdown and store the
 photos. Every file is prepared before anything is written, so one bad file
-leaves no article half-written; with `--dry-run` nothing is written at all.
+leaves no article half-written; if writing one folder fails, the folders this run
+already wrote are removed again, so an import writes all its articles or none.
+With `--dry-run` nothing is written at all.
 """
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,7 +20,7 @@ from .desk_index import Glance
 from .draft import Block, Hints, build_draft
 from .draft_markdown import render_draft
 from .encodings import decode_text
-from .errors import ArticleError, EncodingError
+from .errors import ArticleError, EncodingError, NewsroomError
 from .import_docx import docx_blocks
 from .import_html import html_blocks
 from .import_text import text_blocks
@@ -126,6 +129,58 @@ def import_files(
     taken = taken_slugs(config.content_path)
     prepared = [prepare(Path(p), config, taken, encoding, section) for p in paths]
     if not dry_run:
-        for article in prepared:
-            write_article_folder(article.folder, article.text, article.files)
+        _write_all(prepared, config.content_path)
     return prepared
+
+
+def _write_all(prepared: list[Prepared], content: Path) -> None:
+    """Write every article folder, or none: a failure takes back what this run wrote."""
+    written: list[Path] = []
+    made: list[Path] = []  # year and month folders this run created, deepest last
+    try:
+        for article in prepared:
+            made += _missing_parents(article.folder, content)
+            write_article_folder(article.folder, article.text, article.files)
+            written.append(article.folder)
+    except BaseException as error:
+        kept = _take_back(written, made)
+        if isinstance(error, NewsroomError):
+            error.message = _failure_note(error.message, written, kept)
+            error.args = (error.message,)
+        raise
+
+
+def _missing_parents(folder: Path, content: Path) -> list[Path]:
+    """The folders between `content` and `folder` that do not exist yet, outermost first."""
+    missing = [p for p in folder.parents if p.is_relative_to(content) and not p.exists()]
+    return missing[::-1]
+
+
+def _take_back(written: list[Path], made: list[Path]) -> list[Path]:
+    """Remove the folders this run wrote (and emptied folders it made); those left behind."""
+    kept = []
+    for folder in written:
+        shutil.rmtree(folder, ignore_errors=True)
+        if folder.exists():
+            kept.append(folder)
+    for folder in reversed(made):
+        try:
+            folder.rmdir()  # only if empty: another article may have arrived meanwhile
+        except OSError:
+            pass
+    return kept
+
+
+def _failure_note(message: str, written: list[Path], kept: list[Path]) -> str:
+    if kept:
+        names = ", ".join(str(folder) for folder in kept)
+        return (
+            f"{message}; các bài sau đã được ghi trước lỗi và chưa gỡ được: {names}; hãy xóa "
+            "chúng rồi nhập lại mọi tệp"
+        )
+    if written:
+        return (
+            f"{message}; chưa bài nào được nhập ({len(written)} bài ghi trước lỗi đã được gỡ), "
+            "hãy sửa lỗi rồi nhập lại mọi tệp"
+        )
+    return message
