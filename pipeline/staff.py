@@ -14,6 +14,7 @@ import tomlkit
 
 from .config import CONFIG_NAME, ROLES, Config, StaffMember, load_config, validate
 from .errors import ConfigError, NewsroomError
+from .import_text import clean_line
 from .slugs import is_valid_slug
 from .vietnamese import nfc
 
@@ -55,9 +56,13 @@ def resolve_actor(config: Config, given: str | None) -> StaffMember:
 
 
 def add_staff(root: Path, given_actor: str | None, member_id: str, name: str, role: str):
-    """Append one [[staff]] entry, keeping every comment; the first entry needs no editor."""
+    """Append one [[staff]] entry, keeping every comment; the first entry needs no editor.
+
+    The name is a byline, so it is cleaned as `newsroom new` cleans one: NFC, on one line,
+    without control characters."""
     config = load_config(root)
     path = config.root / CONFIG_NAME
+    name = nfc(clean_line(name))  # one line, as `newsroom new` cleans a byline
     if config.staff:
         actor = resolve_actor(config, given_actor)
         if actor.role != "editor":
@@ -65,20 +70,20 @@ def add_staff(root: Path, given_actor: str | None, member_id: str, name: str, ro
     problems = [
         (not is_valid_slug(member_id), 'mã nhân sự phải là chữ thường ASCII, ví dụ "vitoan"'),
         (role not in ROLES, 'vai trò phải là "reporter" hoặc "editor"'),
-        (not name.strip(), "họ tên không được rỗng"),
+        (not name, 'họ tên không được rỗng; hãy ghi --name "Họ Tên"'),
         (find_member(config, member_id) is not None, f'mã "{member_id}" đã có'),
     ]
     for failed, message in problems:
         if failed:
             raise ConfigError(message, path)
-    text = _insert_entry(path.read_text("utf-8"), member_id, nfc(name.strip()), role)
+    text = _insert_entry(path.read_text("utf-8"), member_id, name, role)
     data = tomllib.loads(text)
     if validate(data) or len(data.get("staff", [])) != len(config.staff) + 1:
         raise ConfigError("không thể thêm nhân sự mà vẫn giữ cấu hình hợp lệ", path)
     temporary = path.with_name(f".{CONFIG_NAME}.tmp")
     temporary.write_text(text, "utf-8")
     os.replace(temporary, path)
-    return StaffMember(member_id, nfc(name.strip()), role)
+    return StaffMember(member_id, name, role)
 
 
 def _insert_entry(text: str, member_id: str, name: str, role: str) -> str:
