@@ -12,6 +12,16 @@ the snapshot's missing ones are appended, then a `restore` entry), every
 withdrawn article stays withdrawn, and stored revisions and releases are
 merged, never dropped. A snapshot older than the record (the record has
 decisions that the snapshot lacks) is refused unless `force`.
+
+What fails is named as what it is: an error reading the backup names the backup, and an
+error in the record (read-only, full disk) reaches the caller as the record's own. A record
+that SQLite finds damaged (`PRAGMA quick_check` first, or an error while merging; `status`
+then says to restore) is not merged into: every row of it that can still be read is copied,
+with the backup merged on top as above, into a new record beside it, which then takes its
+place; the damaged file is kept aside (`newsroom.sqlite3.hong-<time>`) and named in the
+`restore` entry. An article the audit log says was withdrawn stays withdrawn even if its row
+was lost. When some of the damaged record cannot be read, what it held since the backup may
+be lost, so that needs `force` too (and nothing is moved before the new record is whole).
 """
 
 from __future__ import annotations
@@ -22,6 +32,7 @@ import tempfile
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 
 from . import manifest_store
@@ -37,6 +48,7 @@ from .record import (
     Record,
     connect_read_only,
 )
+from .revisions import file_hash
 from .staff import PermissionDenied, resolve_actor
 from .workflow import now, open_desk
 
@@ -113,12 +125,62 @@ def _tables(connection: sqlite3.Connection) -> set[str]:
     return {row[0] for row in rows}
 
 
+def _unusable(source: Path, error: Exception) -> BackupError:
+    return BackupError(
+        f"bản sao lưu hỏng hoặc không đúng cấu trúc ({error}); hãy dùng một bản sao lưu khác",
+        source,
+    )
+
+
+class _Backup:
+    """The backup, read-only, as the merge reads it: whatever fails while reading it (a
+    damaged page, a missing column, a damaged manifest) is one BackupError naming it, so an
+    error in the record is never blamed on the backup."""
+
+    def __init__(self, connection: sqlite3.Connection, source: Path):
+        self.connection = connection
+        self.source = source
+
+    def read(self, function, *args):
+        try:
+            return function(*args)
+        except (sqlite3.Error, manifest_store.DamagedManifest) as error:
+            raise _unusable(self.source, error) from None
+
+    def execute(self, sql: str, parameters: tuple = ()) -> _BackupRows:
+        return _BackupRows(self, self.read(self.connection.execute, sql, parameters))
+
+    def tables(self) -> set[str]:
+        return self.read(_tables, self.connection)
+
+
+class _BackupRows:
+    """A cursor on the backup whose read errors are the backup's (see _Backup)."""
+
+    def __init__(self, backup: _Backup, cursor: sqlite3.Cursor):
+        self._backup = backup
+        self._cursor = cursor
+
+    def fetchone(self):
+        return self._backup.read(self._cursor.fetchone)
+
+    def fetchall(self) -> list:
+        return self._backup.read(self._cursor.fetchall)
+
+    def __iter__(self) -> Iterator:
+        while rows := self._backup.read(self._cursor.fetchmany, 256):
+            yield from rows
+
+
 @contextmanager
-def _snapshot(source: Path) -> Iterator[sqlite3.Connection]:
+def _snapshot(source: Path) -> Iterator[_Backup]:
     """The backup file, read-only; one clear error if it is not a newsroom backup."""
     if not source.is_file():
         raise BackupError("không tìm thấy tệp sao lưu (cần một tệp, không phải thư mục)", source)
-    connection = connect_read_only(source)
+    try:
+        connection = connect_read_only(source)
+    except sqlite3.Error as error:
+        raise _unusable(source, error) from None
     try:
         try:
             tables = _tables(connection)
@@ -126,9 +188,7 @@ def _snapshot(source: Path) -> Iterator[sqlite3.Connection]:
             tables = set()
         if not REQUIRED_TABLES <= tables:
             raise BackupError("không phải bản sao lưu sổ biên tập của newsroom", source)
-        yield connection
-    except (sqlite3.DatabaseError, manifest_store.DamagedManifest) as error:
-        raise BackupError(f"bản sao lưu hỏng hoặc không đúng cấu trúc ({error})", source) from None
+        yield _Backup(connection, source)
     finally:
         connection.close()
 
@@ -145,8 +205,10 @@ def _missing(rows: list[tuple], present: list[tuple]) -> list[tuple]:
     return result
 
 
-def _merge(record: Record, snapshot: sqlite3.Connection, source: Path, actor: str, force: bool):
-    """The restore itself; call inside one record transaction."""
+def _merge(
+    record: Record, snapshot: _Backup, source: Path, actor: str, force: bool, note: str = ""
+):
+    """The restore itself; call inside one record transaction. `note`: said in its audit entry."""
     db = record.db
     audit_query = f"SELECT {AUDIT_COLUMNS} FROM audit ORDER BY id"
     current_audit = db.execute(audit_query).fetchall()
@@ -171,12 +233,27 @@ def _merge(record: Record, snapshot: sqlite3.Connection, source: Path, actor: st
         record.save_article(kept.get(article.slug, article))
     for article in kept.values():
         record.save_article(article)
+    # A withdrawal is final: an article the log says was withdrawn stays so, even where its
+    # row was lost (a damaged record whose log could still be read).
+    for at, by, action, slug, revision, reason in [*current_audit, *saved_audit]:
+        row = record.article(slug) if action == "withdraw" and slug not in kept else None
+        if row is not None and row.state != "withdrawn":
+            kept[slug] = replace(
+                row,
+                state="withdrawn",
+                approved_revision=row.approved_revision or revision,
+                withdrawn_at=at,
+                withdrawn_by=by,
+                reason=reason,
+                featured_at=None,
+            )
+            record.save_article(kept[slug])
     db.execute("DELETE FROM corrections")
     db.executemany(
         "INSERT INTO corrections (slug, revision, at, text) VALUES (?, ?, ?, ?)",
         snapshot.execute("SELECT slug, revision, at, text FROM corrections ORDER BY id"),
     )
-    tables = _tables(snapshot)
+    tables = snapshot.tables()
     if "pages" in tables:  # static pages' approvals, like articles' (older backups have none)
         db.execute("DELETE FROM pages")
         for row in snapshot.execute(f"SELECT {', '.join(PAGE_COLUMNS)} FROM pages"):
@@ -196,11 +273,11 @@ def _merge(record: Record, snapshot: sqlite3.Connection, source: Path, actor: st
     ):
         if release_id in known:
             continue
-        base = manifest_store.base_of(release_id, stored)
+        base = snapshot.read(manifest_store.base_of, release_id, stored)
         if base is None or base in known:
             record.add_stored_release(release_id, at, kind, restores, stored)
         else:
-            manifest = manifest_store.text_of(snapshot, release_id) or ""
+            manifest = snapshot.read(manifest_store.text_of, snapshot, release_id) or ""
             record.add_release(release_id, at, kind, restores, manifest)
         known.add(release_id)
     # The audit log: nothing removed; the snapshot's entries that we lack are appended.
@@ -209,24 +286,230 @@ def _merge(record: Record, snapshot: sqlite3.Connection, source: Path, actor: st
     detail = f"{source.name}; giữ {len(newer)} mục nhật ký mới hơn bản sao lưu"
     if kept:
         detail += f", {len(kept)} bài đã gỡ"
+    if note:
+        detail += f"; {note}"
     record.log(format_datetime(now()), actor, "restore", None, None, detail)
 
 
-def restore(root: Path, source: Path, actor: str | None, force: bool = False) -> None:
+# A damaged record -----------------------------------------------------------
+
+# The record's tables, each after those its rows refer to.
+SALVAGED = (
+    "blobs",
+    "revisions",
+    "revision_files",
+    "articles",
+    "pages",
+    "corrections",
+    "audit",
+    "releases",
+    "release_digests",
+    "pending_releases",
+)
+
+
+def _is_damage(error: sqlite3.Error) -> bool:
+    """SQLite found the database file damaged (or not a database at all)."""
+    name = getattr(error, "sqlite_errorname", "") or ""
+    return name.startswith(("SQLITE_CORRUPT", "SQLITE_NOTADB"))
+
+
+def _damage(path: Path) -> str | None:
+    """What SQLite finds wrong with the record at `path`: None when it is sound, missing, or
+    cannot be opened at all (its permissions: the restore then says so, naming it)."""
+    if not path.is_file():
+        return None
+    try:
+        connection = connect_read_only(path)
+    except sqlite3.Error:
+        return None
+    try:
+        found = [row[0] for row in connection.execute("PRAGMA quick_check")]
+    except sqlite3.DatabaseError as error:
+        return str(error) if _is_damage(error) else None
+    finally:
+        connection.close()
+    if found == ["ok"]:
+        return None
+    first = " ".join(str(found[0]).split())  # its report has lines of its own: one line here
+    return f"quick_check: {first[:120]}"
+
+
+def _readable_rows(source: sqlite3.Connection, sql: str, unread: list[bool]) -> Iterator[tuple]:
+    """The rows of `sql` up to the first that cannot be read; `unread` gets True if one could
+    not (an error writing them elsewhere is not caught here: it is that file's own)."""
+    try:
+        cursor = source.execute(sql)
+        while rows := cursor.fetchmany(256):
+            yield from rows
+    except sqlite3.DatabaseError:
+        unread.append(True)
+
+
+def _salvage(damaged: Path, record: Record) -> list[str]:
+    """Copy into `record` every row of the damaged record that can still be read (a blob only
+    with the bytes its name says); returns the tables that could not be copied whole."""
+    try:
+        source = connect_read_only(damaged)
+    except sqlite3.Error:
+        return list(SALVAGED)
+    partial = []
+    try:
+        try:
+            present = {name: _columns(source, name) for name in SALVAGED}
+        except sqlite3.DatabaseError:  # not even its tables can be read
+            return list(SALVAGED)
+        for table in SALVAGED:
+            if not present[table]:  # an older record without this table: nothing is lost
+                continue
+            names = [name for name in _columns(record.db, table) if name in present[table]]
+            insert = (
+                f"INSERT OR IGNORE INTO {table} ({', '.join(names)}) "
+                f"VALUES ({', '.join('?' * len(names))})"
+            )
+            unread: list[bool] = []
+            for row in _readable_rows(source, f"SELECT {', '.join(names)} FROM {table}", unread):
+                if table == "blobs" and not _sound_blob(*row):
+                    unread.append(True)
+                    continue
+                try:
+                    record.db.execute(insert, row)
+                except sqlite3.IntegrityError:  # e.g. a file of a revision whose blob is lost
+                    unread.append(True)
+            if unread:
+                partial.append(table)
+    finally:
+        source.close()
+    return partial
+
+
+def _columns(connection: sqlite3.Connection, table: str) -> list[str]:
+    return [row[1] for row in connection.execute(f"PRAGMA table_info({table})")]
+
+
+def _sound_blob(digest, data) -> bool:
+    return isinstance(data, bytes) and file_hash(data) == digest
+
+
+def _aside(path: Path) -> Path:
+    """Where the damaged record is kept: a new name beside it."""
+    stem = f"{path.name}.hong-{now():%Y%m%d-%H%M%S}"
+    aside, number = path.with_name(stem), 1
+    while any(p.exists() for p in _sqlite_files(aside)):
+        number += 1
+        aside = path.with_name(f"{stem}-{number}")
+    return aside
+
+
+def _swap(path: Path, aside: Path, fresh: Path) -> None:
+    """The damaged record and its journals moved to `aside`, then `fresh` put in its place;
+    if a move fails, those done are undone (a WAL left beside the new record would be read
+    as its own)."""
+    moved: list[tuple[Path, Path]] = []
+    try:
+        for old, new in zip(_sqlite_files(path), _sqlite_files(aside), strict=True):
+            if old.exists():
+                os.replace(old, new)
+                moved.append((old, new))
+        os.replace(fresh, path)
+    except OSError:
+        for old, new in reversed(moved):
+            os.replace(new, old)
+        raise
+
+
+def _not_replaced(path: Path, error: OSError) -> NewsroomError:
+    return NewsroomError(
+        f"sổ biên tập hỏng nhưng không thay được bằng bản khôi phục ({error.strerror or error}); "
+        f"hãy kiểm tra quyền ghi của tệp này và của thư mục {path.parent} rồi chạy lại",
+        path,
+    )
+
+
+def _replace_damaged(
+    path: Path, damage: str, snapshot: _Backup, source: Path, actor: str, force: bool
+) -> Path:
+    """The restore of a damaged record: built in a new file beside it from what can be read of
+    it and the backup, which then takes its place; the damaged file is kept aside (returned).
+    Nothing is moved unless the whole restore succeeded."""
+    aside = _aside(path)
+    try:
+        handle, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".restore", dir=path.parent)
+    except OSError as error:
+        raise _not_replaced(path, error) from None
+    os.close(handle)
+    fresh = Path(name)
+    try:
+        record = Record(fresh)
+        try:
+            with record.transaction():
+                partial = _salvage(path, record)
+                if partial and not force:
+                    raise NewsroomError(
+                        f"sổ biên tập hỏng ({damage}), không đọc lại được hết "
+                        f"({', '.join(partial)}): những gì ghi sau bản sao lưu ở đó có thể mất; "
+                        f"thêm --force để thay sổ bằng bản sao lưu {source.name} (sổ hỏng sẽ "
+                        f"được cất sang {aside.name})",
+                        path,
+                    )
+                note = f"sổ hỏng ({damage}) cất ở {aside.name}"
+                if partial:
+                    note += f", không đọc lại được hết: {', '.join(partial)}"
+                _merge(record, snapshot, source, actor, force, note)
+            record.db.execute("PRAGMA journal_mode=DELETE")  # one file, no WAL to move with it
+        finally:
+            record.close()
+        try:
+            _swap(path, aside, fresh)
+        except OSError as error:
+            raise _not_replaced(path, error) from None
+    finally:
+        for leftover in _sqlite_files(fresh):
+            leftover.unlink(missing_ok=True)
+    return aside
+
+
+def _restore_in_place(
+    root: Path, actor: str | None, snapshot: _Backup, source: Path, member: str, force: bool
+) -> str | None:
+    """The restore merged into the record, in one transaction; returns the damage the merge
+    found in the record, if any (nothing was changed then)."""
+    path = load_config(root).record_path
+    lost = not path.exists()
+    try:
+        with open_desk(root, actor, new_record=True) as desk, desk.record.transaction():
+            _merge(desk.record, snapshot, source, member, force)
+    except BaseException as error:  # e.g. a damaged manifest in the backup, found while merging
+        if lost:  # the record this restore created holds nothing: it must not stay
+            for created in _sqlite_files(path):
+                created.unlink(missing_ok=True)
+        elif isinstance(error, sqlite3.DatabaseError) and _is_damage(error):
+            return str(error)
+        raise  # e.g. a read-only record: the CLI names it and says what to do
+    return None
+
+
+def restore(root: Path, source: Path, actor: str | None, force: bool = False) -> Path | None:
     """A refused restore of a lost record creates nothing (an empty record would hide that
     the real one is missing): the backup is checked before the record is opened, and a
-    record created for it is removed again if merging fails."""
+    record created for it is removed again if merging fails. A damaged record is replaced
+    (see the module's description); returns where it was kept, None if it was not damaged."""
     config = load_config(root)
     member = resolve_actor(config, actor)
     if member.role != "editor":
         raise PermissionDenied("chỉ biên tập viên mới được khôi phục sổ biên tập")
+    path = config.record_path
     with _snapshot(source) as snapshot, publish_lock(config, wait=True):
-        lost = not config.record_path.exists()
         try:
-            with open_desk(root, actor, new_record=True) as desk, desk.record.transaction():
-                _merge(desk.record, snapshot, source, member.id, force)
-        except BaseException:  # e.g. a damaged manifest in the backup, found while merging
-            if lost:  # the record this restore created holds nothing: it must not stay
-                for path in _sqlite_files(config.record_path):
-                    path.unlink(missing_ok=True)
-            raise
+            damage = _damage(path)
+            if damage is None:
+                damage = _restore_in_place(root, actor, snapshot, source, member.id, force)
+            if damage is None:
+                return None
+            return _replace_damaged(path, damage, snapshot, source, member.id, force)
+        except manifest_store.DamagedManifest as error:  # the record's: the backup's are
+            raise NewsroomError(  # BackupError
+                f"bản kê (manifest) của một bản phát hành trong sổ biên tập hỏng ({error}); "
+                "hãy cất tệp sổ sang chỗ khác rồi chạy lại lệnh khôi phục này",
+                path,
+            ) from None
