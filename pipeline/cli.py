@@ -31,6 +31,55 @@ def _cmd_config(args: argparse.Namespace) -> int:
     return 0
 
 
+# What an editor can do about an error of the record, by SQLite's name for it (its prefix).
+RECORD_ADVICE = (
+    (
+        "SQLITE_READONLY",
+        "sổ biên tập không ghi được",
+        "hãy kiểm tra quyền ghi của tệp này và của thư mục chứa nó, rồi chạy lại",
+    ),
+    (
+        "SQLITE_CANTOPEN",
+        "không mở được sổ biên tập",
+        "hãy kiểm tra tệp này còn đó và quyền đọc/ghi của nó và của thư mục chứa nó",
+    ),
+    (
+        "SQLITE_CORRUPT",
+        "sổ biên tập bị hỏng",
+        "hãy khôi phục từ bản sao lưu: newsroom restore TỆP_SAO_LƯU",
+    ),
+    (
+        "SQLITE_NOTADB",
+        "tệp sổ biên tập không phải cơ sở dữ liệu SQLite",
+        "hãy khôi phục từ bản sao lưu: newsroom restore TỆP_SAO_LƯU",
+    ),
+    ("SQLITE_FULL", "đĩa đầy khi ghi sổ biên tập", "hãy giải phóng chỗ trống rồi chạy lại"),
+    ("SQLITE_BUSY", "sổ biên tập đang bận", "hãy chờ một lát rồi chạy lại"),
+    ("SQLITE_LOCKED", "sổ biên tập đang bận", "hãy chờ một lát rồi chạy lại"),
+    (
+        "SQLITE_IOERR",
+        "lỗi đọc/ghi đĩa ở sổ biên tập",
+        "hãy kiểm tra đĩa, quyền ghi và chỗ trống rồi chạy lại",
+    ),
+)
+
+
+def _record_failure(root: Path, error: sqlite3.Error) -> str:
+    """One line for an error of the record: its path, what happened and what to do."""
+    try:
+        where = f"{load_config(root).record_path}: "
+    except (NewsroomError, OSError, ValueError):  # newsroom.toml unreadable now: name the key
+        where = f"sổ biên tập (paths.record trong {root / 'newsroom.toml'}): "
+    name = getattr(error, "sqlite_errorname", None) or ""
+    for prefix, what, advice in RECORD_ADVICE:
+        if name.startswith(prefix):
+            return f"{where}{what} ({error}); {advice}"
+    return (
+        f"{where}lỗi sổ biên tập ({error}); hãy chạy lại, nếu vẫn lỗi thì khôi phục từ bản sao "
+        "lưu: newsroom restore TỆP_SAO_LƯU"
+    )
+
+
 class Parser(argparse.ArgumentParser):
     """argparse, with a usage error in one line like every other error (subcommands too)."""
 
@@ -75,8 +124,8 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 2
-    except sqlite3.Error as error:
-        print(f"newsroom: lỗi sổ biên tập ({error}); hãy thử lại hoặc khôi phục", file=sys.stderr)
+    except sqlite3.Error as error:  # the record's: every other database has its own errors
+        print(f"newsroom: {_record_failure(args.root, error)}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("newsroom: đã dừng theo yêu cầu", file=sys.stderr)
