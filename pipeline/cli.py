@@ -17,6 +17,7 @@ from .cli_intake import add_commands as add_intake_commands
 from .cli_workflow import add_commands
 from .config import load_config
 from .errors import NewsroomError
+from .record import record_trouble
 
 
 def _cmd_build(args: argparse.Namespace) -> int:
@@ -31,53 +32,13 @@ def _cmd_config(args: argparse.Namespace) -> int:
     return 0
 
 
-# What an editor can do about an error of the record, by SQLite's name for it (its prefix).
-RECORD_ADVICE = (
-    (
-        "SQLITE_READONLY",
-        "sổ biên tập không ghi được",
-        "hãy kiểm tra quyền ghi của tệp này và của thư mục chứa nó, rồi chạy lại",
-    ),
-    (
-        "SQLITE_CANTOPEN",
-        "không mở được sổ biên tập",
-        "hãy kiểm tra tệp này còn đó và quyền đọc/ghi của nó và của thư mục chứa nó",
-    ),
-    (
-        "SQLITE_CORRUPT",
-        "sổ biên tập bị hỏng",
-        "hãy khôi phục từ bản sao lưu: newsroom restore TỆP_SAO_LƯU",
-    ),
-    (
-        "SQLITE_NOTADB",
-        "tệp sổ biên tập không phải cơ sở dữ liệu SQLite",
-        "hãy khôi phục từ bản sao lưu: newsroom restore TỆP_SAO_LƯU",
-    ),
-    ("SQLITE_FULL", "đĩa đầy khi ghi sổ biên tập", "hãy giải phóng chỗ trống rồi chạy lại"),
-    ("SQLITE_BUSY", "sổ biên tập đang bận", "hãy chờ một lát rồi chạy lại"),
-    ("SQLITE_LOCKED", "sổ biên tập đang bận", "hãy chờ một lát rồi chạy lại"),
-    (
-        "SQLITE_IOERR",
-        "lỗi đọc/ghi đĩa ở sổ biên tập",
-        "hãy kiểm tra đĩa, quyền ghi và chỗ trống rồi chạy lại",
-    ),
-)
-
-
 def _record_failure(root: Path, error: sqlite3.Error) -> str:
     """One line for an error of the record: its path, what happened and what to do."""
     try:
         where = f"{load_config(root).record_path}: "
     except (NewsroomError, OSError, ValueError):  # newsroom.toml unreadable now: name the key
         where = f"sổ biên tập (paths.record trong {root / 'newsroom.toml'}): "
-    name = getattr(error, "sqlite_errorname", None) or ""
-    for prefix, what, advice in RECORD_ADVICE:
-        if name.startswith(prefix):
-            return f"{where}{what} ({error}); {advice}"
-    return (
-        f"{where}lỗi sổ biên tập ({error}); hãy chạy lại, nếu vẫn lỗi thì khôi phục từ bản sao "
-        "lưu: newsroom restore TỆP_SAO_LƯU"
-    )
+    return where + record_trouble(error)
 
 
 class Parser(argparse.ArgumentParser):

@@ -224,6 +224,51 @@ def connect_read_only(path: Path, timeout: float = 5.0) -> sqlite3.Connection:
     return sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=timeout)
 
 
+# What an editor can do about an error of the record, by SQLite's name for it (its prefix).
+RECORD_ADVICE = (
+    (
+        "SQLITE_READONLY",
+        "sổ biên tập không ghi được",
+        "hãy kiểm tra quyền ghi của tệp này và của thư mục chứa nó, rồi chạy lại",
+    ),
+    (
+        "SQLITE_CANTOPEN",
+        "không mở được sổ biên tập",
+        "hãy kiểm tra tệp này còn đó và quyền đọc/ghi của nó và của thư mục chứa nó",
+    ),
+    (
+        "SQLITE_CORRUPT",
+        "sổ biên tập bị hỏng",
+        "hãy khôi phục từ bản sao lưu: newsroom restore TỆP_SAO_LƯU",
+    ),
+    (
+        "SQLITE_NOTADB",
+        "tệp sổ biên tập không phải cơ sở dữ liệu SQLite",
+        "hãy khôi phục từ bản sao lưu: newsroom restore TỆP_SAO_LƯU",
+    ),
+    ("SQLITE_FULL", "đĩa đầy khi ghi sổ biên tập", "hãy giải phóng chỗ trống rồi chạy lại"),
+    ("SQLITE_BUSY", "sổ biên tập đang bận", "hãy chờ một lát rồi chạy lại"),
+    ("SQLITE_LOCKED", "sổ biên tập đang bận", "hãy chờ một lát rồi chạy lại"),
+    (
+        "SQLITE_IOERR",
+        "lỗi đọc/ghi đĩa ở sổ biên tập",
+        "hãy kiểm tra đĩa, quyền ghi và chỗ trống rồi chạy lại",
+    ),
+)
+
+
+def record_trouble(error: sqlite3.Error) -> str:
+    """What went wrong with the record and what to do, as an editor reads it."""
+    name = getattr(error, "sqlite_errorname", None) or ""
+    for prefix, what, advice in RECORD_ADVICE:
+        if name.startswith(prefix):
+            return f"{what} ({error}); {advice}"
+    return (
+        f"lỗi sổ biên tập ({error}); hãy chạy lại, nếu vẫn lỗi thì khôi phục từ bản sao lưu: "
+        "newsroom restore TỆP_SAO_LƯU"
+    )
+
+
 class Record:
     def __init__(self, path: Path):
         self.path = path
@@ -232,7 +277,7 @@ class Record:
             self.db = connect(path)
             self.db.executescript(f"BEGIN IMMEDIATE;{SCHEMA}COMMIT;")
         except sqlite3.DatabaseError as error:
-            raise NewsroomError(f"không mở được sổ biên tập ({error})", path) from None
+            raise NewsroomError(record_trouble(error), path) from None
         except OSError as error:  # e.g. its folder is a file
             raise NewsroomError(
                 f"không tạo được thư mục của sổ biên tập ({error.strerror})", path.parent

@@ -62,3 +62,13 @@ def test_a_damaged_record_is_named_with_how_to_restore_it(newsroom, capsys):
     err = _one_line(capsys)
     assert f"{record_path}: " in err and "hỏng" in err
     assert "newsroom restore TỆP_SAO_LƯU" in err
+
+
+def test_a_record_that_cannot_be_opened_names_it_and_what_to_check(newsroom, capsys):
+    record_path = load_config(newsroom).record_path
+    capsys.readouterr()
+    with read_only(record_path.parent):  # its journal cannot be made beside it
+        assert cli(newsroom, "status") == 2
+    err = _one_line(capsys)
+    assert f"{record_path}: " in err
+    assert "hãy kiểm tra" in err and "thư mục chứa nó" in err
