@@ -38,6 +38,14 @@ FIELDS = (
 REQUIRED = ("Title", "Date", "Section", "Authors", "Summary")
 HEADER_LINE = re.compile(r"^(?P<key>[A-Za-z][A-Za-z0-9_-]*)\s*:\s*(?P<value>.*)$")
 ISO_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2})?([+-]\d{2}:\d{2})?$")
+# The dates a Date (or any stored time) may carry. Before 1 May 1911 Asia/Ho_Chi_Minh ran on
+# local mean time (+07:06:30), an offset that ISO_DATETIME cannot write back, and year 1 does
+# not survive a change of zone; 2100 is far enough for any embargo and safe for date arithmetic.
+EARLIEST = datetime(1911, 5, 1, tzinfo=TIMEZONE)
+LATEST = datetime(2100, 1, 1, tzinfo=TIMEZONE)  # excluded
+DATE_RANGE = "từ 01/05/1911 đến hết năm 2099"
+# Fields whose several values go on one line, separated by commas.
+LIST_FIELDS = ("Authors", "Tags", "Places")
 
 
 @dataclass
@@ -110,14 +118,27 @@ def format_abbreviations(abbreviations: dict[str, str]) -> str:
     return "; ".join(f"{short} = {long}" for short, long in abbreviations.items())
 
 
+class DateOutOfRange(ValueError):
+    """A well-formed date that the site cannot carry (outside EARLIEST..LATEST)."""
+
+
 def parse_datetime(value: str) -> datetime:
-    """An ISO 8601 date with time; a missing offset means Asia/Ho_Chi_Minh."""
+    """An ISO 8601 date with time; a missing offset means Asia/Ho_Chi_Minh. DateOutOfRange
+    (a ValueError) outside EARLIEST..LATEST, so that every date read is one that
+    `format_datetime` writes back in the same form."""
     if not ISO_DATETIME.match(value.strip()):
         raise ValueError(value)
     moment = datetime.fromisoformat(value.strip())
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=TIMEZONE)
+    if not in_date_range(moment):
+        raise DateOutOfRange(value)
     return moment
+
+
+def in_date_range(moment: datetime) -> bool:
+    """Whether an aware `moment` lies in EARLIEST..LATEST (LATEST excluded)."""
+    return EARLIEST <= moment < LATEST
 
 
 def format_datetime(moment: datetime) -> str:
@@ -147,6 +168,8 @@ def parse_text(text: str, path: Path) -> Article:
         match = HEADER_LINE.match(line)
         if match:
             last_key = _canonical(match.group("key"))
+            if last_key in fields:
+                raise ArticleError(_repeated(last_key, field_lines[last_key]), path, number)
             fields[last_key] = match.group("value").strip()
             field_lines[last_key] = number
         elif last_key and line[:1] in " \t":
@@ -164,6 +187,15 @@ def parse_text(text: str, path: Path) -> Article:
     article = Article(path, fields, field_lines, body, number + 1)
     article.photos = parse_photos(body, number + 1)
     return article
+
+
+def _repeated(key: str, first: int) -> str:
+    """Pelican would make a list of a repeated field and fail the build far from the file."""
+    if key in LIST_FIELDS:
+        how = f"viết mọi giá trị trên dòng {first}, cách nhau bằng dấu phẩy, rồi xóa dòng này"
+    else:
+        how = f"giữ một giá trị ở dòng {first} và xóa dòng này"
+    return f"trường {key} lặp lại (đã có ở dòng {first}); mỗi trường chỉ viết một lần: hãy {how}"
 
 
 def read_article(path: str | Path) -> Article:

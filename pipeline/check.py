@@ -16,7 +16,15 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from . import desk_index
-from .article import INDEX_NAME, REQUIRED, Article, parse_datetime, read_article
+from .article import (
+    DATE_RANGE,
+    INDEX_NAME,
+    REQUIRED,
+    Article,
+    DateOutOfRange,
+    parse_datetime,
+    read_article,
+)
 from .article_files import Identity, articles_root, file_identity, index_files, read_with_slug
 from .config import Config, load_config
 from .conventions import definition_spans, is_abbreviation
@@ -25,7 +33,10 @@ from .manifest import ARTICLES_DIR
 from .page_files import find_page, page_paths
 from .photos import identifying_metadata, open_image
 from .resolver import resolve_article, slug_collisions
-from .slugs import is_valid_slug
+from .search import SEARCH_DIR
+from .slugs import is_valid_slug, make_slug
+from .urls import AUTHOR_URL, PELICAN_URLS, SECTION_URL, TAG_URL
+from .verify import PHOTOS_DIR
 from .vietnamese import is_nfc
 
 ERROR, WARNING = "error", "warning"
@@ -60,6 +71,27 @@ FILE_LINK = re.compile(r"[{|](static|attach|filename)[|}]([^\s)\]\"'>]*)")
 ROMAN = re.compile(r"^[IVXLCDM]+$")
 TOKEN = re.compile(r"(?<![\w-])([^\W\d_][\w-]*\w|[^\W\d_]{2})(?![\w-])")
 DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+# What the site itself writes at its top level, so no static page's address (`/<slug>/`, or
+# its Save_as) may take it: the URL table (pipeline/urls.py), the photos, the search index,
+# the sitemaps and robots.txt (plugins/sitemaps), the older pages of the home page
+# (plugins/site_writer: `page/N/`) and Pelican's theme files (THEME_STATIC_DIR). Four digits
+# are a year: the date archives and the articles (`/2022/…`).
+SITE_NAMES = {
+    "index.html": "trang chủ",
+    "page": "các trang cũ của trang chủ",
+    SECTION_URL.split("/")[0]: "trang chuyên mục",
+    AUTHOR_URL.split("/")[0]: "trang tác giả",
+    TAG_URL.split("/")[0]: "trang chủ đề",
+    PELICAN_URLS["FEED_ALL_ATOM"].split("/")[0]: "nguồn tin RSS/Atom",
+    PELICAN_URLS["DRAFT_URL"].split("/")[0]: "bản nháp khi xem trước",
+    PHOTOS_DIR: "ảnh của các bài",
+    SEARCH_DIR: "chỉ mục tìm kiếm",
+    "sitemaps": "sơ đồ trang (sitemap)",
+    "sitemap.xml": "sơ đồ trang (sitemap)",
+    "robots.txt": "tệp robots.txt",
+    "theme": "tệp giao diện",
+}
+YEAR = re.compile(r"^\d{4}$")
 
 
 @dataclass(frozen=True)
@@ -80,6 +112,7 @@ class Context:
     config: Config
     collisions: dict[Path, tuple[str, Path]] = field(default_factory=dict)
     slugs: frozenset[str] = frozenset()  # every article's in the working copy
+    page: bool = False  # a static page: its address sits at the site's top level
 
 
 Problems = Iterable[tuple[int, str]]
@@ -117,6 +150,12 @@ def bad_dates(article: Article, context: Context) -> Problems:
             continue
         try:
             parse_datetime(value)
+        except DateOutOfRange:
+            yield (
+                _field_line(article, name),
+                f'{name} "{value}" nằm ngoài khoảng ngày mà trang nhận ({DATE_RANGE}); '
+                "hãy sửa lại ngày giờ",
+            )
         except ValueError:
             yield (
                 _field_line(article, name),
@@ -249,6 +288,7 @@ def _blank_keep_lines(match: re.Match[str]) -> str:
 
 
 def slug_problems(article: Article, context: Context) -> Problems:
+    """The Slug's form and uniqueness (Context.collisions); a page's address must also be free."""
     slug = article.slug
     if slug and not is_valid_slug(slug):
         yield (
@@ -257,10 +297,36 @@ def slug_problems(article: Article, context: Context) -> Problems:
         )
     if article.path in context.collisions:
         slug, other = context.collisions[article.path]
+        what = "bài" if other.name == INDEX_NAME else "trang"
         yield (
             _field_line(article, "Slug"),
-            f'slug "{slug}" trùng với bài {_shown(other)}; hãy đổi Slug',
+            f'slug "{slug}" trùng với {what} {_shown(other)}; hãy đổi Slug',
         )
+    if context.page:
+        yield from _address_taken(article)
+
+
+def page_address(page: Article) -> tuple[str, str]:
+    """A static page's slug and the file that the build writes it to: plugins/slugs makes a
+    missing Slug from the title, and a Save_as field replaces PAGE_SAVE_AS."""
+    slug = page.slug or make_slug(page.title)
+    saved = page.fields.get("Save_as", "") or PELICAN_URLS["PAGE_SAVE_AS"].format(slug=slug)
+    return slug, saved
+
+
+def _address_taken(page: Article) -> Problems:
+    slug, saved = page_address(page)
+    if not slug:
+        return  # no Slug nor Title: the build refuses the page itself
+    top = saved.strip("/").split("/")[0]
+    what = "lưu trữ bài theo năm" if YEAR.match(top) else SITE_NAMES.get(top)
+    if what is None:
+        return
+    if page.fields.get("Save_as"):
+        line, name, change = _field_line(page, "Save_as"), f'Save_as "{saved}"', "Save_as"
+    else:
+        line, name, change = _field_line(page, "Slug"), f'slug "{slug}"', "Slug"
+    yield line, f"{name} trùng với địa chỉ /{top}/ mà trang web dùng cho {what}; hãy đổi {change}"
 
 
 def missing_credits(article: Article, context: Context) -> Problems:
@@ -324,8 +390,8 @@ RULES: dict[str, tuple[str, Rule]] = {
     "W201": (WARNING, missing_credits),
     "W202": (WARNING, undefined_abbreviations),
 }
-# What a static page's text is checked for: it has no dateline, section, photos or byline.
-PAGE_RULES = ("E107", "E108", "E112")
+# What a static page is checked for: it has no dateline, section, photos or byline.
+PAGE_RULES = ("E107", "E108", "E109", "E112")
 # Codes of the findings that are not about an article's text.
 UNREADABLE_ARTICLE = "E100"
 IMAGE_METADATA = "E110"
@@ -476,18 +542,24 @@ def check_paths(root: Path, paths: list[str]) -> Report:
     for image in _images([content] if not paths else [target.parent for target in targets]):
         findings += check_image(image)
     if pages:
-        slugs = site_slugs(config)
-        findings += [finding for page in pages for finding in check_page(page, config, slugs)]
+        site = site_slugs(config)
+        findings += [finding for page in pages for finding in check_page(page, config, site)]
     return Report(_sort(findings), len(targets), len(pages))
 
 
-def check_page(path: Path, config: Config, slugs: frozenset[str] | None = None) -> list[Finding]:
-    """A static page's findings (PAGE_RULES); `slugs`: every article's (site_slugs)."""
+def check_page(path: Path, config: Config, site: SiteSlugs | None = None) -> list[Finding]:
+    """A static page's findings (PAGE_RULES); `site`: what the site's other items take
+    (site_slugs), looked up once for many pages."""
     try:
         page = read_article(path)
     except NewsroomError as error:
         return [Finding(path, error.line or 1, UNREADABLE_ARTICLE, ERROR, error.message)]
-    context = Context(config, slugs=site_slugs(config) if slugs is None else slugs)
+    site = site_slugs(config) if site is None else site
+    context = Context(config, slugs=frozenset(site.articles), page=True)
+    slug, saved = page_address(page)
+    other = site.taken_by(path, slug, saved) if slug else None
+    if other is not None:
+        context.collisions[page.path] = other
     return _sort(
         [
             Finding(path, line, code, RULES[code][0], message)
@@ -497,16 +569,41 @@ def check_page(path: Path, config: Config, slugs: frozenset[str] | None = None) 
     )
 
 
-def site_slugs(config: Config) -> frozenset[str]:
-    """Every article's slug in the working copy (from the desk index: cheap at scale)."""
+@dataclass(frozen=True)
+class SiteSlugs:
+    """What a static page must not repeat: every article's slug, and every page's slug and
+    address, in the working copy."""
+
+    articles: dict[str, Path]  # slug -> its article's index.md (the first, if several)
+    pages: dict[Path, tuple[str, str]]  # page file (real path) -> page_address
+
+    def taken_by(self, path: Path, slug: str, saved: str) -> tuple[str, Path] | None:
+        """(slug, the file that holds it already) when the page at `path` may not have it."""
+        if slug in self.articles:
+            return slug, self.articles[slug]
+        own = path.resolve()
+        for other, (other_slug, other_saved) in self.pages.items():
+            if other != own and (other_slug == slug or other_saved == saved):
+                return slug, other
+        return None
+
+
+def site_slugs(config: Config) -> SiteSlugs:
+    """Every article's slug (from the desk index: cheap at scale) and every page's address."""
     index = desk_index.current()
-    found = set()
+    articles: dict[str, Path] = {}
     for path in index_files(articles_root(config.content_path), resolve_links=True):
         try:
-            found.add(index.glance(path).slug)
+            articles.setdefault(index.glance(path).slug, Path(path))
         except NewsroomError:
             continue  # an unreadable article: its own check says why
-    return frozenset(found)
+    pages = {}
+    for path in page_paths(config.content_path):
+        try:
+            pages[path.resolve()] = page_address(read_article(path))
+        except NewsroomError:
+            continue  # an unreadable page: its own check says why
+    return SiteSlugs(articles, pages)
 
 
 @dataclass(frozen=True)

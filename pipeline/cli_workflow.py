@@ -200,8 +200,10 @@ def _cmd_backup(args) -> int:
 
 
 def _cmd_restore(args) -> int:
-    backups.restore(args.root, args.file, args.actor, args.force)
+    damaged = backups.restore(args.root, args.file, args.actor, args.force)
     print(f"Đã khôi phục sổ biên tập từ {args.file}")
+    if damaged is not None:
+        print(f"Sổ hỏng được cất ở {damaged}")
     return 0
 
 

@@ -17,7 +17,15 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 
-from .article import Article, format_datetime, parse_datetime, parse_list, parse_text
+from .article import (
+    DATE_RANGE,
+    Article,
+    DateOutOfRange,
+    format_datetime,
+    parse_datetime,
+    parse_list,
+    parse_text,
+)
 from .article_files import FolderState, Identity, file_identity, folder_state
 from .check import ERROR, Checked, Finding, check_articles, run_checks
 from .config import CONFIG_NAME, Config, StaffMember, load_config
@@ -139,6 +147,11 @@ def parse_at(text: str) -> datetime:
         )
     try:
         return parse_datetime(text.strip())
+    except DateOutOfRange:
+        raise WorkflowError(
+            f'thời điểm "{text}" nằm ngoài khoảng ngày mà trang nhận ({DATE_RANGE}); '
+            "hãy chọn thời điểm khác"
+        ) from None
     except ValueError:
         raise WorkflowError(f'thời điểm "{text}" không có thật; hãy kiểm tra ngày giờ') from None
 

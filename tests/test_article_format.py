@@ -9,7 +9,10 @@ import markdown
 import pytest
 
 from pipeline.article import (
+    ISO_DATETIME,
+    DateOutOfRange,
     format_article,
+    format_datetime,
     parse_abbreviations,
     parse_datetime,
     parse_text,
@@ -68,6 +71,53 @@ def test_parse_datetime_requires_time_and_defaults_to_vietnam_zone():
     assert parse_datetime("2022-11-28T07:00") == datetime(2022, 11, 28, 7, tzinfo=TIMEZONE)
     with pytest.raises(ValueError):
         parse_datetime("2022-11-28")
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "1900-01-01T00:00:00",  # local mean time, +07:06:30
+        "1911-04-30T23:59:59",  # the last second before the zone ran on whole minutes
+        "1911-04-30T16:59:59+00:00",  # the same moment as seen from UTC
+        "0001-01-01T00:00:00+07:00",  # would overflow when moved to another zone
+        "2100-01-01T00:00:00+07:00",
+        "9999-12-31T23:59:59",
+    ],
+)
+def test_parse_datetime_refuses_a_date_outside_the_range_the_site_can_write_back(value: str):
+    with pytest.raises(DateOutOfRange):
+        parse_datetime(value)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "1911-05-01T00:00:00+07:00",  # the first moment of the range
+        "1911-04-30T17:00:00+00:00",  # the same moment, written in UTC
+        "1960-06-01T12:00:00",  # a year when Asia/Ho_Chi_Minh was +08:00
+        "2099-12-31T23:59:59+07:00",  # the last second of the range
+    ],
+)
+def test_parse_datetime_accepts_every_date_in_range_and_it_is_written_back_readable(value: str):
+    moment = parse_datetime(value)
+    written = format_datetime(moment)
+    assert ISO_DATETIME.match(written)
+    assert parse_datetime(written) == moment
+
+
+def test_parse_text_refuses_a_repeated_field_at_its_second_line():
+    text = "Title: Bài hai\nSlug: bai-hai\nTitle: Bài hai tiêu đề (sửa)\n\nThân bài."
+    with pytest.raises(ArticleError) as caught:
+        parse_text(text, Path("x/index.md"))
+    assert caught.value.line == 3
+    assert str(caught.value).startswith("x/index.md:3: trường Title lặp lại (đã có ở dòng 1)")
+
+
+def test_parse_text_refuses_a_list_field_repeated_in_another_case_and_says_to_use_commas():
+    with pytest.raises(ArticleError) as caught:
+        parse_text("Title: A\nTags: tuần tra\ntags: biên giới\n\nThân", Path("index.md"))
+    assert caught.value.line == 3
+    assert "dòng 2, cách nhau bằng dấu phẩy" in caught.value.message
 
 
 def test_parse_abbreviations_reads_pairs_and_ignores_junk():

@@ -59,6 +59,7 @@ def test_restore_over_a_damaged_record_replaces_it_keeping_log_withdrawal_and_da
     assert cli(newsroom, "restore", str(backup), "--as", "hoa", "--force") == 0
 
     [aside] = _kept_aside(newsroom)
+    assert f"Sổ hỏng được cất ở {aside}" in capsys.readouterr().out
     assert aside.read_bytes() == damaged
     assert not list(aside.parent.glob("*.restore"))  # no half-built record left behind
     record = Record(_record_path(newsroom))

@@ -11,8 +11,11 @@ import pytest
 from PIL import Image
 
 from pipeline import check
-from pipeline.check import RULES, check_paths
+from pipeline.article import read_article
+from pipeline.check import RULES, SITE_NAMES, YEAR, check_page, check_paths, page_address
 from pipeline.cli import main
+from pipeline.config import load_config
+from pipeline.page_files import page_paths
 from pipeline.vietnamese import TIMEZONE
 from tests.helpers import REPO, write_article, write_photo
 from tests.intake_support import jpeg_with_gps
@@ -63,7 +66,10 @@ def _collide(path: Path) -> None:
 
 # code -> how to break the clean article
 BREAKERS: dict[str, list[tuple[str, Callable[[Path], None]]]] = {
-    "E100": [("bad header", lambda p: p.write_text("Title: A\nkhông phải trường\n", "utf-8"))],
+    "E100": [
+        ("bad header", lambda p: p.write_text("Title: A\nkhông phải trường\n", "utf-8")),
+        ("repeated field", lambda p: _replace_line(p, "Slug:", "Slug: bai-sach\nTitle: Tin sửa")),
+    ],
     "E101": [
         ("no lead", lambda p: _replace_line(p, "Summary:", "Summary:")),
         ("no authors", lambda p: _replace_line(p, "Authors:", "")),
@@ -72,6 +78,8 @@ BREAKERS: dict[str, list[tuple[str, Callable[[Path], None]]]] = {
     "E102": [
         ("date only", lambda p: _replace_line(p, "Date:", "Date: 2022-12-05")),
         ("vn date", lambda p: _replace_line(p, "Date:", "Date: 05/12/2022 08:00")),
+        ("before 1911", lambda p: _replace_line(p, "Date:", "Date: 1900-01-01T00:00:00")),
+        ("year one", lambda p: _replace_line(p, "Date:", "Date: 0001-01-01T00:00:00+07:00")),
     ],
     "E103": [("unknown section", lambda p: _replace_line(p, "Section:", "Section: Thể thao"))],
     "E104": [
@@ -287,3 +295,108 @@ def test_check_tells_how_to_link_an_article_by_its_slug(empty_project: Path):
     [finding] = check_paths(empty_project, [str(path)]).findings
     assert finding.code == "E112" and finding.line == len(path.read_text("utf-8").split("\n")) - 1
     assert "hãy dẫn theo slug: {filename}/articles/bai-sach/index.md" in finding.message
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("Date", "1900-01-01T00:00:00"), ("Modified", "2100-01-01T00:00:00+07:00")],
+)
+def test_check_out_of_range_date_gives_the_range_not_the_iso_form(
+    empty_project: Path, field: str, value: str
+):
+    path = clean_article(empty_project, extra={"Modified": "2022-12-06T08:00:00+07:00"})
+    _replace_line(path, f"{field}:", f"{field}: {value}")
+    (finding,) = check_paths(empty_project, [str(path)]).findings
+    assert finding.code == "E102"
+    assert finding.line == read_article(path).field_lines[field]
+    assert f'{field} "{value}" nằm ngoài khoảng ngày' in finding.message
+    assert "01/05/1911" in finding.message and "ISO" not in finding.message
+
+
+def test_check_names_the_line_of_a_repeated_field(empty_project: Path):
+    path = clean_article(empty_project)
+    _replace_line(path, "Summary:", f"Summary: {LEAD}\nAuthors: Vi Toàn")
+    (finding,) = check_paths(empty_project, [str(path)]).findings
+    assert (finding.code, finding.line) == ("E100", 7)
+    assert "trường Authors lặp lại (đã có ở dòng 4)" in finding.message
+
+
+def write_page(root: Path, header: str, name: str = "trang-moi.md") -> Path:
+    path = root / "content" / "pages" / name
+    path.write_text(f"Title: Trang mới\n{header}\n\nNội dung trang.\n", "utf-8")
+    return path
+
+
+@pytest.mark.parametrize(
+    ("header", "says"),
+    [
+        ("Slug: 2022", "/2022/ mà trang web dùng cho lưu trữ bài theo năm"),
+        ("Slug: 2031", "/2031/ mà trang web dùng cho lưu trữ bài theo năm"),  # a future year
+        ("Slug: chuyen-muc", "/chuyen-muc/"),
+        ("Slug: tac-gia", "/tac-gia/"),
+        ("Slug: chu-de", "/chu-de/"),
+        ("Slug: feeds", "/feeds/"),
+        ("Slug: page", "/page/"),
+        ("Slug: anh", "/anh/"),
+        ("Slug: pagefind", "/pagefind/"),
+        ("Slug: sitemaps", "/sitemaps/"),
+        ("Slug: theme", "/theme/"),
+        ("Slug: ban-nhap", "/ban-nhap/"),
+        ("Slug: lien-he", "trùng với trang content/pages/lien-he.md"),
+        ("Slug: tim-kiem", "trùng với trang content/pages/tim-kiem.md"),
+        ("Slug: Bad Slug", "phải là chữ thường ASCII"),
+        ("Slug: trang-moi\nSave_as: index.html", 'Save_as "index.html" trùng với địa chỉ'),
+    ],
+)
+def test_check_page_slug_must_be_valid_and_free(
+    empty_project: Path, monkeypatch: pytest.MonkeyPatch, header: str, says: str
+):
+    monkeypatch.chdir(empty_project)
+    path = write_page(empty_project, header)
+    report = check_paths(empty_project, [str(path)])
+    (finding,) = report.findings
+    assert (finding.code, finding.severity) == ("E109", "error")
+    assert finding.line == len(header.split("\n")) + 1  # the Slug, or the Save_as
+    assert says in finding.message
+
+
+def test_check_page_slug_must_not_repeat_an_article_slug(
+    empty_project: Path, monkeypatch: pytest.MonkeyPatch
+):
+    monkeypatch.chdir(empty_project)
+    clean_article(empty_project)
+    path = write_page(empty_project, "Slug: bai-sach")
+    (finding,) = check_page(path.resolve(), load_config(empty_project))
+    assert finding.code == "E109" and finding.line == 2
+    assert finding.message.startswith('slug "bai-sach" trùng với bài content/articles/2022/12/')
+
+
+def test_check_page_without_slug_is_checked_by_the_slug_made_from_its_title(
+    empty_project: Path,
+):
+    path = empty_project / "content" / "pages" / "lien-he-2.md"
+    path.write_text("Title: Liên hệ\n\nNội dung.\n", "utf-8")
+    (finding,) = check_paths(empty_project, [str(path)]).findings
+    assert finding.code == "E109" and 'slug "lien-he" trùng với trang' in finding.message
+
+
+def test_check_page_with_a_free_slug_passes(empty_project: Path):
+    path = write_page(empty_project, "Slug: quy-dinh-ban-quyen")
+    assert check_paths(empty_project, [str(path)]).findings == []
+    assert check_paths(empty_project, []).errors == 0  # and the pages it now sits beside
+
+
+def test_site_names_cover_every_top_level_name_of_a_published_site(built_site: Path):
+    """A page may not take a name that the site writes at its top level: SITE_NAMES must know
+    each one that a real publish writes, other than the pages' own."""
+    config = load_config(REPO)
+    pages = {
+        page_address(read_article(path))[1].split("/")[0]
+        for path in page_paths(config.content_path)
+    }
+    unknown = [
+        entry.name
+        for entry in built_site.iterdir()
+        if entry.name not in pages and entry.name not in SITE_NAMES and not YEAR.match(entry.name)
+    ]
+    assert unknown == []
