@@ -12,6 +12,7 @@ from datetime import datetime
 from pathlib import Path
 
 from . import conventions
+from .article import DATE_RANGE, in_date_range
 from .config import Config
 from .errors import ArticleError
 from .vietnamese import TIMEZONE
@@ -78,6 +79,13 @@ def _take_dateline(blocks: list[Block], source: Path, config: Config) -> datetim
             raise ArticleError(
                 f"ngày giờ không tồn tại ({when}); hãy sửa dòng ngày tháng", source, block.line
             ) from None
+        if not in_date_range(moment):
+            raise ArticleError(
+                f"ngày {moment:%d/%m/%Y} nằm ngoài khoảng ngày mà trang nhận ({DATE_RANGE}); "
+                "hãy sửa dòng ngày tháng",
+                source,
+                block.line,
+            )
         del blocks[index]
         return moment
     return None

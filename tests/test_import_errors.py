@@ -16,6 +16,8 @@ BAD_FILES = {
     "khong-tieu-de.txt": ("Thứ hai, 28/11/2022\n\n– Chỉ có sapo.\n".encode(), "tiêu đề"),
     "ngay-sai.txt": ("Thứ hai, 31/02/2022\n\nTiêu đề\n\n– Sapo.\n".encode(), "31/02/2022"),
     "gio-sai.txt": ("Thứ hai, 28/11/2022 | 25:10\n\nTiêu đề\n\n– Sapo.\n".encode(), "25:10"),
+    "ngay-qua-cu.txt": ("Thứ hai, 01/01/1900\n\nTiêu đề\n\n– Sapo.\n".encode(), "ngoài khoảng"),
+    "nam-mot.txt": ("Thứ hai, 01/01/0001\n\nTiêu đề\n\n– Sapo.\n".encode(), "ngoài khoảng"),
     "hong.docx": (b"PK\x03\x04garbage", ".docx hỏng"),
     "legacy.txt": (
         "Hµ Néi ViÖt Nam ".encode("cp1252") * 3 + "Haø Noäi ".encode("cp1252") * 6,
