@@ -13,7 +13,7 @@ from pipeline.record import Record
 from pipeline.workflow import now
 from tests.workflow_helpers import (
     cli,
-    make_newsroom,
+    one_approved,
     restore_after_losing_record,
     story,
     submit_and_approve,
@@ -24,9 +24,7 @@ SLUG = "tuan-tra-song-bien"
 
 @pytest.fixture
 def newsroom(tmp_path: Path) -> Path:
-    root = make_newsroom(tmp_path / "site")
-    story(root, SLUG, "Tổ tuần tra đi dọc sông biên giới.")
-    submit_and_approve(root, SLUG)
+    root = one_approved(tmp_path / "site", SLUG)
     return root
 
 

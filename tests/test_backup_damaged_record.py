@@ -13,16 +13,14 @@ from pipeline.publish import page_files, plan
 from pipeline.record import Record
 from pipeline.workflow import now
 from tests.record_faults import damage, read_only
-from tests.workflow_helpers import cli, make_newsroom, story, submit_and_approve
+from tests.workflow_helpers import cli, one_approved
 
 SLUG = "tuan-tra-song-bien"
 
 
 @pytest.fixture
 def newsroom(tmp_path: Path) -> Path:
-    root = make_newsroom(tmp_path / "site")
-    story(root, SLUG, "Tổ tuần tra đi dọc sông biên giới.")
-    submit_and_approve(root, SLUG)
+    root = one_approved(tmp_path / "site", SLUG)
     return root
 
 

@@ -15,6 +15,16 @@ def article(date: str, title: str) -> str:
     )
 
 
+def import_two(project: Path, folder: Path):
+    """`newsroom import a.txt b.txt`: an article of 2019, then one of 2021 (whose year folder
+    the tests make impossible to write)."""
+    first = folder / "a.txt"
+    first.write_text(article("28/11/2019", "Bài thứ nhất về tuần tra biên giới"), "utf-8")
+    second = folder / "b.txt"
+    second.write_text(article("06/12/2021", "Bài thứ hai về tuần tra biên giới"), "utf-8")
+    return run_newsroom("--root", str(project), "import", str(first), str(second), cwd=folder)
+
+
 def tree(folder: Path) -> list[Path]:
     return sorted(folder.rglob("*"))
 
@@ -25,14 +35,7 @@ def test_import_that_fails_writing_a_later_file_takes_back_the_earlier_articles(
     articles = empty_project / "content" / "articles"
     (articles / "2021").write_text("một tệp nằm chỗ thư mục năm 2021\n", "utf-8")
     before = tree(articles)
-    first = tmp_path / "a.txt"
-    first.write_text(article("28/11/2019", "Bài thứ nhất về tuần tra biên giới"), "utf-8")
-    second = tmp_path / "b.txt"
-    second.write_text(article("06/12/2021", "Bài thứ hai về tuần tra biên giới"), "utf-8")
-
-    result = run_newsroom(
-        "--root", str(empty_project), "import", str(first), str(second), cwd=tmp_path
-    )
+    result = import_two(empty_project, tmp_path)
 
     assert result.returncode == 2, result
     assert "Traceback" not in result.stderr and result.stdout == ""
@@ -54,14 +57,7 @@ def test_import_rollback_keeps_folders_that_existed_before_the_run(
     (neighbour / "index.md").write_text("Title: Bài đã có\n", "utf-8")
     (articles / "2021").write_text("", "utf-8")
     before = {path: path.read_bytes() for path in tree(articles) if path.is_file()}
-    first = tmp_path / "a.txt"
-    first.write_text(article("28/11/2019", "Bài thứ nhất về tuần tra biên giới"), "utf-8")
-    second = tmp_path / "b.txt"
-    second.write_text(article("06/12/2021", "Bài thứ hai về tuần tra biên giới"), "utf-8")
-
-    result = run_newsroom(
-        "--root", str(empty_project), "import", str(first), str(second), cwd=tmp_path
-    )
+    result = import_two(empty_project, tmp_path)
 
     assert result.returncode == 2, result
     assert {path: path.read_bytes() for path in tree(articles) if path.is_file()} == before

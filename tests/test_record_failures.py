@@ -9,7 +9,7 @@ import pytest
 
 from pipeline.config import load_config
 from tests.record_faults import damage, read_only
-from tests.workflow_helpers import cli, make_newsroom, story, submit_and_approve
+from tests.workflow_helpers import cli, one_approved, story
 
 APPROVED = "tuan-tra-song-bien"
 WRITTEN = "don-bien-phong"
@@ -18,9 +18,7 @@ WRITTEN = "don-bien-phong"
 @pytest.fixture
 def newsroom(tmp_path: Path) -> Path:
     """One approved article, not yet published, and one written but not submitted."""
-    root = make_newsroom(tmp_path / "site")
-    story(root, APPROVED, "Tổ tuần tra đi dọc sông biên giới.")
-    submit_and_approve(root, APPROVED)
+    root = one_approved(tmp_path / "site", APPROVED)
     story(root, WRITTEN, "Đồn biên phòng tổ chức họp dân.")
     return root
 

@@ -65,6 +65,14 @@ def submit_and_approve(root: Path, slug: str, editor: str = "bientapvien") -> No
     assert cli(root, "approve", slug, "--as", editor) == 0
 
 
+def one_approved(root: Path, slug: str = "tuan-tra-song-bien") -> Path:
+    """A newsroom in `root` with one article submitted and approved, not yet published."""
+    root = make_newsroom(root)
+    story(root, slug, "Tổ tuần tra đi dọc sông biên giới.")
+    submit_and_approve(root, slug)
+    return root
+
+
 def newsroom_process(root: Path, *args: str, env: dict | None = None) -> subprocess.Popen:
     """`newsroom ARGS…` as a separate process (for concurrency and SIGKILL tests)."""
     return subprocess.Popen(
