@@ -100,8 +100,11 @@ class Article:
 
 
 def parse_list(value: str) -> list[str]:
-    """`Đình Quang, Vi Toàn` -> two names (Pelican splits Authors and Tags the same way)."""
-    return [item.strip() for item in value.split(",") if item.strip()]
+    """`Đình Quang, Vi Toàn` -> two names, split as Pelican splits Authors and Tags
+    (`pelican.readers.ensure_metadata_list`, held to it by a test): on semicolons when there
+    is one, else on commas; each name stripped, empty ones and repeats dropped."""
+    items = value.split(";") if ";" in value else value.split(",")
+    return list(dict.fromkeys(item.strip() for item in items if item.strip()))
 
 
 def parse_abbreviations(value: str) -> dict[str, str]:

@@ -19,6 +19,7 @@ from .pages import page_key, page_path
 from .record import ArticleRecord, AuditEntry
 from .resolver import resolve_article
 from .revisions import text_diff
+from .slugs import make_slug
 from .workflow import STATE_LABELS, Desk, _submitters, authors_of, now, slug_of, working_copy
 
 
@@ -103,7 +104,7 @@ def queue(desk: Desk) -> list[Status]:
     """What waits for the acting person: editors review, reporters fix what came back."""
     actor = desk.actor
     assert actor is not None
-    mine = actor.name.casefold()
+    mine = make_slug(actor.name)  # a person, as authors_of tells them apart
     result = []
     for status in statuses(desk):
         row = status.row
@@ -113,7 +114,7 @@ def queue(desk: Desk) -> list[Status]:
             if mine_to_approve and mine not in authors_of(submitted):
                 result.append(status)
         elif status.state in ("rejected", "changed", "draft", "unreadable"):
-            authors = [name.casefold() for name in status.authors]
+            authors = {make_slug(name) for name in status.authors}
             if (row and row.submitted_by == actor.id) or mine in authors:
                 result.append(status)
     if actor.role == "editor":

@@ -19,6 +19,7 @@ from .errors import NewsroomError
 from .page_files import page_paths
 from .pages import page_revision
 from .review import statuses
+from .slugs import make_slug
 from .workflow import open_desk
 
 Command = Callable[[list[str]], int]
@@ -26,19 +27,19 @@ Command = Callable[[list[str]], int]
 
 def _first(staff: tuple[StaffMember, ...], role: str, avoid: set[str]) -> StaffMember:
     for member in staff:
-        if member.role == role and member.id not in avoid and member.name.casefold() not in avoid:
+        if member.role == role and member.id not in avoid and make_slug(member.name) not in avoid:
             return member
     raise NewsroomError(f"newsroom.toml cần một nhân sự vai trò {role} khác tác giả của bài mẫu")
 
 
 def _plan(root: Path) -> list[tuple[str, str, list[str]]]:
-    """(slug or page path, state, authors casefolded) for each article and page in content/."""
+    """(slug or page path, state, authors' slugs) for each article and page in content/."""
     with open_desk(root, None, need_actor=False) as desk:
         result = []
         for status in statuses(desk):
             if status.folder is None:
                 continue
-            authors = [a.casefold() for a in read_article(status.folder).authors]
+            authors = [make_slug(a) for a in read_article(status.folder).authors]
             result.append((status.slug, status.state, authors))
         for path in page_paths(desk.content):
             row = desk.record.page(path.relative_to(desk.content).as_posix())

@@ -35,6 +35,7 @@ from .record import ArticleRecord, Correction, Record, require_record
 from .releases import current_release
 from .resolver import article_slug, resolve_article
 from .revisions import Revision, describe_changes, read_revision, short
+from .slugs import make_slug
 from .staff import PermissionDenied, resolve_actor
 from .vietnamese import TIMEZONE, nfc
 
@@ -312,9 +313,11 @@ def submit(desk: Desk, argument: str) -> ArticleRecord:
     return row
 
 
-def authors_of(revision: Revision) -> list[str]:
+def authors_of(revision: Revision) -> set[str]:
+    """The revision's authors as the site tells them apart: by the slug of their author page
+    (`/tac-gia/<slug>/`), so spacing, case and accents do not make another person."""
     fields = parse_text(revision.text, Path("index.md")).fields
-    return [nfc(name).casefold() for name in parse_list(fields.get("Authors", ""))]
+    return {make_slug(name) for name in parse_list(fields.get("Authors", ""))}
 
 
 def _submitters(record: Record, slug: str) -> set[str]:
@@ -341,7 +344,7 @@ def _separate_duties(
 ) -> None:
     if row.submitted_by == actor.id or actor.id in submitters:
         raise PermissionDenied(f'không được tự duyệt bài mình đã gửi ("{row.slug}")')
-    if actor.name.casefold() in authors_of(submitted):
+    if make_slug(actor.name) in authors_of(submitted):
         raise PermissionDenied(f'không được duyệt bài mình là tác giả ("{row.slug}")')
 
 

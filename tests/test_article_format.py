@@ -7,6 +7,9 @@ from pathlib import Path
 
 import markdown
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from pelican.readers import ensure_metadata_list
 
 from pipeline.article import (
     ISO_DATETIME,
@@ -15,6 +18,7 @@ from pipeline.article import (
     format_datetime,
     parse_abbreviations,
     parse_datetime,
+    parse_list,
     parse_text,
     read_article,
 )
@@ -191,3 +195,8 @@ def test_resolve_article_ambiguous_slug_names_both_files(empty_project):
     assert str(first) in str(caught.value) and str(second) in str(caught.value)
     articles = [read_article(first), read_article(second)]
     assert find_slug_collisions(articles) == [("trung", first, second)]
+
+
+@given(st.text(alphabet=st.sampled_from(list("ab ,;\tĐà"))))
+def test_parse_list_splits_authors_and_tags_as_pelican_does(value: str):
+    assert parse_list(value) == ensure_metadata_list(value)

@@ -100,6 +100,23 @@ def test_approve_by_author_refused(newsroom, capsys):
     assert cli(newsroom, "approve", "bai-cua-hoa", "--as", "bientapvien") == 0
 
 
+@pytest.mark.parametrize(
+    "authors",
+    ["Vi Toàn; Lê Thị Hoa", "Vi Toàn, Lê  Thị  Hoa", "Vi Toàn, LE THI HOA", "Le Thi Hoa"],
+    ids=["semicolons", "spacing", "unaccented-capitals", "unaccented"],
+)
+def test_approve_refused_to_an_author_however_the_byline_writes_the_name(newsroom, capsys, authors):
+    """The site tells authors apart by the slug of their page (/tac-gia/le-thi-hoa/), and
+    Pelican splits Authors on semicolons when there is one: so does separation of duties."""
+    story(newsroom, "bai-cua-hoa", "Bài do biên tập viên viết.", authors=authors)
+    assert cli(newsroom, "submit", "bai-cua-hoa", "--as", "vitoan") == 0
+    capsys.readouterr()
+    assert cli(newsroom, "queue", "--as", "hoa") == 0
+    assert "bai-cua-hoa" not in capsys.readouterr().out
+    assert cli(newsroom, "approve", "bai-cua-hoa", "--as", "hoa") == 2
+    assert "không được duyệt bài mình là tác giả" in _err(capsys)
+
+
 def test_approve_changed_after_submission_refused_with_summary(newsroom, capsys):
     folder = newsroom / "content" / "articles" / "2024" / "05" / "tuan-tra-song-bien"
     assert cli(newsroom, "submit", "tuan-tra-song-bien", "--as", "vitoan") == 0
