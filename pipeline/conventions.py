@@ -77,6 +77,16 @@ def dateline_moment(parts: tuple, default_time: time) -> datetime:
     return datetime.combine(date(year, month, day), clock, tzinfo=TIMEZONE)
 
 
+LEAD_IN_MARK = "– "  # how the paper opens a lead (sapo): import takes it off, the page shows it
+
+
+def with_lead_in(html: str) -> str:
+    """A lead's HTML opening with the house lead-in, inside its first paragraph."""
+    if html.startswith("<p>"):
+        return f"<p>{LEAD_IN_MARK}{html[3:]}"
+    return LEAD_IN_MARK + html
+
+
 def strip_lead_in(line: str) -> str | None:
     """The lead without its lead-in, or None if the line does not open with one."""
     match = LEAD_IN.match(line)

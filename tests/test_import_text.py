@@ -6,12 +6,14 @@ import unicodedata
 from pathlib import Path
 
 import pytest
+from bs4 import BeautifulSoup
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pipeline.article import parse_text, read_article
 from pipeline.check import check_paths
 from pipeline.cli import main
+from pipeline.conventions import strip_lead_in, with_lead_in
 from pipeline.errors import NewsroomError
 from pipeline.figures import parse_photos
 from pipeline.importer import import_files
@@ -307,3 +309,13 @@ def test_import_cli_prints_new_paths(empty_project: Path, capsys: pytest.Capture
     printed = Path(capsys.readouterr().out.strip())
     assert printed == empty_project / "content/articles/2022/11" / SEED_SLUG / "index.md"
     assert printed.is_file()
+
+
+@pytest.mark.parametrize(
+    ("html", "shown"),
+    [("<p>Ngày 16/9, hội nghị.</p>", "<p>– Ngày 16/9, hội nghị.</p>"), ("Sapo.", "– Sapo.")],
+)
+def test_the_page_puts_back_the_lead_in_that_import_takes_off(html: str, shown: str):
+    assert with_lead_in(html) == shown
+    text = BeautifulSoup(shown, "html.parser").get_text()
+    assert strip_lead_in(text) == BeautifulSoup(html, "html.parser").get_text()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pelican import signals
 
 from pipeline.article import format_datetime
+from pipeline.conventions import with_lead_in
 from pipeline.vietnamese import byline, format_date, format_dateline, format_period, format_short
 
 FILTERS = {
@@ -14,6 +15,7 @@ FILTERS = {
     "period_heading": format_period,  # Tháng 11/2022
     "byline": lambda authors: byline([author.name for author in authors]),
     "iso": format_datetime,  # 2022-11-28T07:00:00+07:00
+    "lead": with_lead_in,  # <p>– Ngày 16/9, …
 }
 
 
