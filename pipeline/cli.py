@@ -6,6 +6,7 @@ Every user error is one line on stderr and a non-zero exit; never a traceback.
 from __future__ import annotations
 
 import argparse
+import re
 import sqlite3
 import sys
 from pathlib import Path
@@ -41,11 +42,49 @@ def _record_failure(root: Path, error: sqlite3.Error) -> str:
     return where + record_trouble(error)
 
 
+# argparse's own messages, in Vietnamese (matched once formatted: its gettext catalogue has no
+# Vietnamese, and patching its module-wide `_` would change every parser in the process).
+ARGPARSE_MESSAGES = (
+    (r"the following arguments are required: (.*)", r"thiếu tham số bắt buộc: \1"),
+    (r"unrecognized arguments: (.*)", r"tham số không nhận ra: \1"),
+    (r"one of the arguments (.*) is required", r"cần một trong các tham số \1"),
+    (r"argument (.*?): invalid choice: (.*) \(choose from (.*)\)", r"\1: không có \2 (chọn \3)"),
+    (r"argument (.*?): expected one argument", r"\1 cần một giá trị"),
+    (r"argument (.*?): expected at least one argument", r"\1 cần ít nhất một giá trị"),
+    (r"argument (.*?): not allowed with argument (.*)", r"\1 không dùng cùng \2"),
+    (r"argument (.*?): invalid (\w+) value: (.*)", r"\1: giá trị \3 không hợp lệ"),
+    (r"argument (.*?): ignored explicit argument (.*)", r"\1 không nhận giá trị \2"),
+    (r"ambiguous option: (.*?) could match (.*)", r"tùy chọn \1 không rõ: có thể là \2"),
+    (r"argument (.*?): (.*)", r"\1: \2"),  # our own argument types' messages are Vietnamese
+)
+
+
+def vietnamese_usage_error(message: str) -> str:
+    for english, vietnamese in ARGPARSE_MESSAGES:
+        if re.fullmatch(english, message):
+            return re.sub(english, vietnamese, message)
+    return message
+
+
+class _Help(argparse.HelpFormatter):
+    def add_usage(self, usage, actions, groups, prefix=None) -> None:
+        super().add_usage(usage, actions, groups, "cách dùng: " if prefix is None else prefix)
+
+
 class Parser(argparse.ArgumentParser):
-    """argparse, with a usage error in one line like every other error (subcommands too)."""
+    """argparse in Vietnamese, with a usage error in one line like every other error
+    (subcommands too: they are made of this class)."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("formatter_class", _Help)
+        super().__init__(*args, add_help=False, **kwargs)
+        self._positionals.title = "tham số"
+        self._optionals.title = "tùy chọn"
+        self.add_argument("-h", "--help", action="help", help="hiện hướng dẫn này rồi thoát")
 
     def error(self, message: str) -> NoReturn:
-        self.exit(2, f"{self.prog}: {message} (xem {self.prog} --help)\n")
+        shown = vietnamese_usage_error(message)
+        self.exit(2, f"{self.prog}: {shown} (xem {self.prog} --help)\n")
 
 
 def make_parser() -> argparse.ArgumentParser:

@@ -24,11 +24,16 @@ NO_ARTICLE_NAMED = "chưa nêu bài nào"
 CASES = [
     (["--root", "{missing}", "build"], "không tìm thấy tệp cấu hình"),
     (["--root", "{text}", "config"], "không tìm thấy tệp cấu hình"),
-    (["config", "--bogus"], "unrecognized arguments: --bogus"),
+    (["config", "--bogus"], "tham số không nhận ra: --bogus"),
     (["staff", "add", "Sai Ma", "--name", "X", "--role", "reporter", "--as", "hoa"], "mã nhân sự"),
     (["staff", "add", "lan", "--name", "", "--role", "reporter", "--as", "hoa"], "họ tên"),
-    (["staff", "add", "lan", "--name", "Lan", "--role", "boss", "--as", "hoa"], "--role"),
-    (["staff", "list", "--as", "hoa"], "unrecognized arguments: --as hoa"),
+    (
+        ["staff", "add", "lan", "--name", "Lan", "--role", "boss", "--as", "hoa"],
+        "--role: không có 'boss'",
+    ),
+    (["reject", "bai-a", "--as", "hoa"], "thiếu tham số bắt buộc: --reason"),
+    (["frob"], "LỆNH: không có 'frob'"),
+    (["staff", "list", "--as", "hoa"], "tham số không nhận ra: --as hoa"),
     (["submit", "", "--as", "vitoan"], NO_ARTICLE_NAMED),
     (["submit", "khong-co", "--as", "vitoan"], NOT_FOUND),
     (["submit", "{text}", "--as", "vitoan"], NOT_AN_ARTICLE),
@@ -157,3 +162,13 @@ def test_cli_a_file_where_a_project_folder_goes_is_one_line(tmp_path, taken):
     assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr, result.stderr
     assert f"{root / taken}: " in result.stderr
     assert not (root / "output").exists()
+
+
+@pytest.mark.parametrize("args", [["--help"], ["publish", "--help"], ["staff", "add", "--help"]])
+def test_cli_help_is_in_vietnamese(args, capsys):
+    with pytest.raises(SystemExit) as exit_:
+        cli(Path("."), *args)
+    assert exit_.value.code == 0
+    shown = capsys.readouterr().out
+    assert shown.startswith("cách dùng: newsroom") and "hiện hướng dẫn này rồi thoát" in shown
+    assert "usage:" not in shown and "options:" not in shown and "show this help" not in shown
