@@ -66,7 +66,9 @@ RULES: dict[str, Rule] = {
         EDITOR, frozenset({"approved", "submitted", "rejected"}), "chỉ chọn được bài đã duyệt"
     ),
     "withdraw": Rule(
-        EDITOR, frozenset({"approved", "submitted", "rejected"}), "bài chưa từng được duyệt"
+        EDITOR,
+        frozenset({"approved", "submitted", "rejected"}),
+        "chỉ gỡ được bài đã từng được duyệt",
     ),
 }
 
@@ -80,6 +82,14 @@ STATE_LABELS = {
     "changed": "đã sửa sau khi duyệt",
     "withdrawn": "đã gỡ",
     "unreadable": "không đọc được",
+}
+
+# An article's stored state, as the subject of a sentence: `bài "x" đã được duyệt: …`
+STATE_PHRASES: dict[str | None, str] = {
+    None: "chưa được gửi duyệt",
+    "submitted": "đang chờ duyệt",
+    "approved": "đã được duyệt",
+    "rejected": "đã bị trả lại",
 }
 
 ACTION_LABELS = {
@@ -271,9 +281,13 @@ def _allow(desk: Desk, action: str, row: ArticleRecord | None, slug: str) -> Sta
             f"chỉ biên tập viên mới được {ACTION_LABELS[action]}",
             desk.config.root / "newsroom.toml",
         )
-    if (row.state if row else None) not in rule.states:
-        state = STATE_LABELS[row.state] if row else "chưa gửi duyệt"
-        raise WorkflowError(f'bài "{slug}" đang {state}: {rule.refusal}')
+    state = row.state if row else None
+    if state == "withdrawn":
+        raise WorkflowError(
+            f'bài "{slug}" đã bị gỡ; gỡ bài là vĩnh viễn, không {ACTION_LABELS[action]} được nữa'
+        )
+    if state not in rule.states:
+        raise WorkflowError(f'bài "{slug}" {STATE_PHRASES[state]}: {rule.refusal}')
     return actor
 
 
@@ -343,9 +357,13 @@ def _separate_duties(
     actor: StaffMember, row: ArticleRecord, submitted: Revision, submitters: set[str]
 ) -> None:
     if row.submitted_by == actor.id or actor.id in submitters:
-        raise PermissionDenied(f'không được tự duyệt bài mình đã gửi ("{row.slug}")')
+        raise PermissionDenied(
+            f'không được tự duyệt bài mình đã gửi ("{row.slug}"); hãy nhờ biên tập viên khác duyệt'
+        )
     if make_slug(actor.name) in authors_of(submitted):
-        raise PermissionDenied(f'không được duyệt bài mình là tác giả ("{row.slug}")')
+        raise PermissionDenied(
+            f'không được duyệt bài mình là tác giả ("{row.slug}"); hãy nhờ biên tập viên khác duyệt'
+        )
 
 
 def _publication_time(article: Article) -> str:

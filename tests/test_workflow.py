@@ -226,7 +226,7 @@ def test_schedule_needs_approval_and_shows_time(newsroom, capsys):
         (["submit", "tuan-tra-song-bien"], "chưa rõ ai thực hiện lệnh"),
         (["submit", "tuan-tra-song-bien", "--as", "ai-do"], '"ai-do" không có trong danh sách'),
         (["submit", "khong-co-bai", "--as", "vitoan"], 'không tìm thấy bài viết "khong-co-bai"'),
-        (["withdraw", "tuan-tra-song-bien", "--as", "hoa", "--reason", "x"], "chưa gửi duyệt"),
+        (["withdraw", "tuan-tra-song-bien", "--as", "hoa", "--reason", "x"], "chưa được gửi duyệt"),
     ],
 )
 def test_cli_user_error_is_one_line(newsroom, capsys, monkeypatch, args, message):
@@ -292,7 +292,7 @@ def test_withdrawn_article_cannot_be_resubmitted(newsroom, capsys):
     submit_and_approve(newsroom, "tuan-tra-song-bien")
     assert cli(newsroom, "withdraw", "tuan-tra-song-bien", "--as", "hoa", "--reason", "Sai") == 0
     assert cli(newsroom, "submit", "tuan-tra-song-bien", "--as", "vitoan") == 2
-    assert "bài đã bị gỡ" in _err(capsys)
+    assert '"tuan-tra-song-bien" đã bị gỡ; gỡ bài là vĩnh viễn' in _err(capsys)
 
 
 def test_withdraw_names_the_approved_articles_that_link_the_withdrawn_one(newsroom, capsys):
@@ -358,3 +358,19 @@ def test_a_static_page_that_does_not_exist_is_named_as_a_page(newsroom, capsys):
         error = _err(capsys).strip()
         assert len(error.splitlines()) == 1
         assert 'không tìm thấy trang tĩnh "content/pages/khong-co.md"' in error
+
+
+def test_refusals_by_state_read_as_sentences_and_a_withdrawn_article_says_it_is_final(
+    newsroom, capsys
+):
+    story(newsroom, "bai-go", "Bài sẽ bị gỡ.")
+    assert cli(newsroom, "approve", "bai-go", "--as", "hoa") == 2
+    assert 'bài "bai-go" chưa được gửi duyệt: chỉ duyệt được bài đang chờ duyệt' in _err(capsys)
+    submit_and_approve(newsroom, "bai-go")
+    assert cli(newsroom, "reject", "bai-go", "--as", "hoa", "--reason", "Sai") == 2
+    assert 'bài "bai-go" đã được duyệt: chỉ trả lại được bài đang chờ duyệt' in _err(capsys)
+    assert cli(newsroom, "withdraw", "bai-go", "--as", "hoa", "--reason", "Sai sự thật") == 0
+    assert cli(newsroom, "withdraw", "bai-go", "--as", "hoa", "--reason", "Lần nữa") == 2
+    said = _err(capsys)
+    assert 'bài "bai-go" đã bị gỡ; gỡ bài là vĩnh viễn, không gỡ bài được nữa' in said
+    assert "chưa từng được duyệt" not in said and "đang đã" not in said
