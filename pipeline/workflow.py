@@ -464,6 +464,11 @@ def schedule(desk: Desk, argument: str, when: datetime) -> ArticleRecord:
             raise WorkflowError(
                 f'bài "{slug}" đã đăng lúc {row.first_published}; không hẹn giờ lại'
             )
+        if when <= at:  # the publication time dates the URL: a slip of the year buries it
+            raise WorkflowError(
+                f"--at {format_datetime(when)} đã qua; hẹn giờ là để đăng sau này — hãy chọn "
+                "thời điểm sắp tới, hoặc để bài đăng ở lần xuất bản tới theo Date của bài"
+            )
         row = replace(row, publish_at=format_datetime(when))
         desk.record.save_article(row)
         _log(desk, at, "schedule", slug, row.approved_revision, format_datetime(when))

@@ -374,3 +374,18 @@ def test_refusals_by_state_read_as_sentences_and_a_withdrawn_article_says_it_is_
     said = _err(capsys)
     assert 'bài "bai-go" đã bị gỡ; gỡ bài là vĩnh viễn, không gỡ bài được nữa' in said
     assert "chưa từng được duyệt" not in said and "đang đã" not in said
+
+
+def test_schedule_in_the_past_is_refused_and_keeps_the_articles_time(newsroom, capsys):
+    """The publication time dates the article's URL: a past one (a slipped year) would
+    publish today's story at /2020/01/01/…, buried in the archive."""
+    submit_and_approve(newsroom, "tuan-tra-song-bien")
+    args = ["schedule", "tuan-tra-song-bien", "--as", "hoa", "--at", "2020-01-01 07:00"]
+    assert cli(newsroom, *args) == 2
+    assert "--at 2020-01-01T07:00:00+07:00 đã qua" in _err(capsys)
+    record = Record(load_config(newsroom).record_path)
+    try:
+        assert record.article("tuan-tra-song-bien").publish_at != "2020-01-01T07:00:00+07:00"
+        assert [e.action for e in record.history("tuan-tra-song-bien")][-1] == "approve"
+    finally:
+        record.close()
