@@ -399,6 +399,15 @@ class Record:
     def articles(self) -> list[ArticleRecord]:
         return self._all(ARTICLES)
 
+    def slugs_in(self, folder: str) -> list[str]:
+        """The slugs recorded for the article folder `folder` (relative to the project), but
+        those withdrawn: one, unless the folder's Slug was changed after it was submitted."""
+        rows = self.db.execute(
+            "SELECT slug FROM articles WHERE folder = ? AND state != 'withdrawn' ORDER BY slug",
+            (folder,),
+        )
+        return [slug for (slug,) in rows]
+
     def save_article(self, article: ArticleRecord) -> None:
         self._save(ARTICLES, article)
 

@@ -264,13 +264,17 @@ def working_copy(desk: Desk, argument: str) -> tuple[Article, str, Revision]:
 
 
 def slug_of(desk: Desk, argument: str) -> str:
-    """The slug ARTICLE names: a working copy, or a slug only the record still knows."""
+    """The slug ARTICLE names: a working copy, or a slug only the record still knows (also
+    when a folder of that name now holds another slug: the record's article is the one)."""
     try:
-        return article_slug(resolve_article(argument, desk.content))
+        slug = article_slug(resolve_article(argument, desk.content))
     except (ArticleNotFoundError, ArticleError):  # gone, or its working copy is broken
         if desk.record.article(argument):
             return argument
         raise
+    if slug != argument and desk.record.article(argument) is not None:
+        return argument
+    return slug
 
 
 def _allow(desk: Desk, action: str, row: ArticleRecord | None, slug: str) -> StaffMember:
@@ -309,13 +313,15 @@ def submit(desk: Desk, argument: str) -> ArticleRecord:
     article, slug, revision = working_copy(desk, argument)
     _require_clean(desk, article)
     at = now()
+    folder = str(article.folder.relative_to(desk.config.root))
     with desk.record.transaction():
         row = desk.record.article(slug)
         actor = _allow(desk, "submit", row, slug)
+        _keep_slug(desk, article, slug, folder)
         desk.record.store_revision(slug, revision, format_datetime(at))
         row = replace(
             row or ArticleRecord(slug, "", "submitted"),
-            folder=str(article.folder.relative_to(desk.config.root)),
+            folder=folder,
             state="submitted",
             submitted_revision=revision.hash,
             submitted_by=actor.id,
@@ -325,6 +331,19 @@ def submit(desk: Desk, argument: str) -> ArticleRecord:
         desk.record.save_article(row)
         _log(desk, at, "submit", slug, revision.hash)
     return row
+
+
+def _keep_slug(desk: Desk, article: Article, slug: str, folder: str) -> None:
+    """A slug is written once: the article's URL. A folder already submitted under another
+    slug would become a second article, its first one staying approved or on the site."""
+    earlier = [other for other in desk.record.slugs_in(folder) if other != slug]
+    if earlier:
+        raise WorkflowError(
+            f'bài này đã gửi duyệt với slug "{earlier[0]}"; slug không đổi sau khi gửi (địa chỉ '
+            f'bài phải giữ nguyên): hãy để lại "Slug: {earlier[0]}"',
+            article.path,
+            article.field_lines.get("Slug"),
+        )
 
 
 def authors_of(revision: Revision) -> set[str]:

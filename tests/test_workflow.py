@@ -389,3 +389,30 @@ def test_schedule_in_the_past_is_refused_and_keeps_the_articles_time(newsroom, c
         assert [e.action for e in record.history("tuan-tra-song-bien")][-1] == "approve"
     finally:
         record.close()
+
+
+def test_a_slug_changed_after_submission_is_refused_and_the_old_slug_still_names_its_article(
+    newsroom, capsys
+):
+    """A slug is the article's URL: changing it in the header after submitting would make a
+    second article while the first stays approved (and on the site once published)."""
+    submit_and_approve(newsroom, "tuan-tra-song-bien")
+    assert cli(newsroom, "publish", "--as", "hoa") == 0
+    index = newsroom / "content" / "articles" / "2024" / "05" / "tuan-tra-song-bien" / "index.md"
+    index.write_text(
+        index.read_text("utf-8").replace("Slug: tuan-tra-song-bien", "Slug: tuan-tra-moi"),
+        "utf-8",
+    )
+    capsys.readouterr()
+    assert cli(newsroom, "submit", "tuan-tra-moi", "--as", "vitoan") == 2
+    said = _err(capsys)
+    assert 'đã gửi duyệt với slug "tuan-tra-song-bien"' in said
+    assert 'hãy để lại "Slug: tuan-tra-song-bien"' in said and "index.md:" in said
+    record = Record(load_config(newsroom).record_path)
+    try:
+        assert record.article("tuan-tra-moi") is None
+    finally:
+        record.close()
+    # the folder still bears the old slug's name: the record's article is the one it names
+    assert cli(newsroom, "withdraw", "tuan-tra-song-bien", "--as", "hoa", "--reason", "Trùng") == 0
+    assert "Đã gỡ tuan-tra-song-bien" in capsys.readouterr().out
