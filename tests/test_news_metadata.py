@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+from PIL import Image
+
 from pipeline.config import load_config
 from tests.helpers import REPO, SEED_URL, page
 
@@ -48,3 +50,54 @@ def test_seed_article_has_breadcrumbs_canonical_and_social_tags(built_site):
     names = {m["name"]: m["content"] for m in html.find_all("meta", attrs={"name": True})}
     assert names["twitter:card"] == "summary_large_image"
     assert len(html.find_all("link", rel="canonical")) == 1
+
+
+def _articles_without_photo(built_site) -> list[str]:
+    """Article pages whose search result has no image: the articles without any photo."""
+    found = []
+    for file in sorted(built_site.glob("[0-9][0-9][0-9][0-9]/*/*/*/index.html")):
+        marker = page(built_site, str(file.relative_to(built_site))).select_one("[data-image]")
+        if marker is not None and marker["data-image"] == "":
+            found.append(str(file.parent.relative_to(built_site)) + "/")
+    assert found, "the samples hold an article without a photo"
+    return found
+
+
+def test_article_without_photo_shows_the_papers_card_to_social_sites(built_site):
+    for url in _articles_without_photo(built_site):
+        html = page(built_site, url)
+        properties = {m["property"]: m["content"] for m in html.find_all("meta", property=True)}
+        names = {m["name"]: m["content"] for m in html.find_all("meta", attrs={"name": True})}
+        card = properties["og:image"]
+        assert card.startswith(SITE_URL + "/theme/"), url
+        assert names["twitter:card"] == "summary_large_image"
+        assert names["twitter:image"] == card
+        assert properties["og:image:alt"] == f"Biểu trưng {load_config(REPO).site_name}"
+        assert _jsonld(built_site, url)["NewsArticle"]["image"] == [card]
+        file = built_site / card.removeprefix(SITE_URL + "/")
+        with Image.open(file) as image:
+            assert image.format in ("PNG", "JPEG")
+            assert image.size == (
+                int(properties["og:image:width"]),
+                int(properties["og:image:height"]),
+            )
+            assert image.width >= 1200 and abs(image.width / image.height - 1.91) < 0.01
+
+
+def test_papers_card_is_one_clean_file_of_the_theme(built_site, repo):
+    url = page(built_site, _articles_without_photo(built_site)[0]).find(
+        "meta", property="og:image"
+    )["content"]
+    published = built_site / url.removeprefix(SITE_URL + "/")
+    stored = repo / "theme/static" / published.relative_to(built_site / "theme")
+    assert stored.read_bytes() == published.read_bytes()  # in the repository, not downloaded
+    data = published.read_bytes()
+    copies = [p for p in built_site.rglob("*") if p.is_file() and p.stat().st_size == len(data)]
+    assert [p for p in copies if p.read_bytes() == data] == [published]
+    assert data.startswith(b"\x89PNG\r\n\x1a\n")
+    chunks, offset = [], 8
+    while offset < len(data):
+        length = int.from_bytes(data[offset : offset + 4], "big")
+        chunks.append(data[offset + 4 : offset + 8].decode("ascii"))
+        offset += 12 + length
+    assert set(chunks) <= {"IHDR", "PLTE", "tRNS", "IDAT", "IEND"}  # no text, EXIF or ICC

@@ -149,15 +149,17 @@ def test_build_lists_use_small_renditions(photo_site: Path):
     front = page(photo_site, "")
     lead = front.select_one(".lead-photo picture > img")
     assert lead["fetchpriority"] == "high" and lead["srcset"]
-    thumbs = front.select(".section-photo picture > img") + page(
-        photo_site, "chuyen-muc/bien-gioi/"
-    ).select(".thumb picture > img")
-    assert thumbs
-    for img in thumbs:
-        assert max(srcset_widths(img["srcset"])) <= 480
-        assert img["loading"] == "lazy"
+    section = page(photo_site, "chuyen-muc/thoi-su/")
+    first = section.select_one(".newest > .story-item:first-child .thumb picture > img")
+    assert first["fetchpriority"] == "high"  # drawn large at the top of the list
+    later = section.select(".newest > .story-item:not(:first-child) .thumb picture > img")
+    thumbs = front.select(".section-photo picture > img") + later
+    assert thumbs and later
+    for img in [first, *thumbs]:
+        assert max(srcset_widths(img["srcset"])) <= 480  # these sources are at most 800 wide
         picture = img.parent
         assert [s["type"] for s in picture.select("source")] == ["image/avif", "image/webp"]
+    assert all(img["loading"] == "lazy" for img in thumbs)
 
 
 def test_build_lead_photo_gets_social_and_search_crops(photo_site: Path):

@@ -213,3 +213,34 @@ def test_section_rail_is_on_section_pages_only(built_site):
         listing = page(built_site, url)
         assert listing.select_one("aside.rail") is None, url
         assert listing.select_one(".list-body .story-list, .list-body li"), url
+
+
+LISTS_WITH_NEWEST = ["chuyen-muc/bien-gioi/", "2022/", "tac-gia/dinh-quang/", "chu-de/vung-bien/"]
+
+
+@pytest.mark.parametrize("url", LISTS_WITH_NEWEST)
+def test_list_page_loads_its_first_story_photo_at_once_and_the_others_lazily(built_site, url):
+    """The first story of a list's newest page is drawn large at the top: its photo is the
+    page's largest element, which a lazy load would hold back until layout."""
+    items = page(built_site, url).select(".story-list.newest > .story-item")
+    first = items[0].select_one(".thumb picture > img")
+    assert first is not None, "the sample list's newest story has a photo"
+    assert first["fetchpriority"] == "high" and not first.has_attr("loading")
+    rest = [img for item in items[1:] for img in item.select(".thumb picture > img")]
+    assert all(img["loading"] == "lazy" and not img.has_attr("fetchpriority") for img in rest)
+
+
+def test_older_pages_of_the_front_list_have_their_own_title(built_site):
+    site_name = load_config(REPO).site_name
+    front = page(built_site, "").title.get_text()
+    older = sorted((built_site / "page").glob("*/index.html"))
+    assert older, "the samples fill more than one page of the newest list"
+    titles = []
+    for file in older:
+        number = file.parent.name
+        html = BeautifulSoup(file.read_text("utf-8"), "html.parser")
+        assert html.find("h1").get_text(" ", strip=True) == f"Tin mới – Trang {number}"
+        titles.append(html.title.get_text())
+        assert titles[-1] == f"Tin mới – Trang {number} – {site_name}"
+    assert front not in titles
+    assert len(set(titles)) == len(titles)

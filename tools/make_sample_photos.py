@@ -1,6 +1,7 @@
 """Generate the illustrative photos of the sample articles, deterministically.
 
 Usage: python tools/make_sample_photos.py [CONTENT_DIR]
+       python tools/make_sample_photos.py --card [PNG]   (the site's default social image)
 
 The sample articles need photos, but we have no real ones we may publish.
 Each photo here is drawn from a small scene description (sky, land, props)
@@ -15,6 +16,7 @@ from __future__ import annotations
 import math
 import random
 import sys
+import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,6 +31,10 @@ FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
 BOLD = FONT_DIR / "DejaVuSans-Bold.ttf"
 CONDENSED = FONT_DIR / "DejaVuSansCondensed-Bold.ttf"
 CONTENT = Path(__file__).resolve().parent.parent / "content" / "articles"
+SERIF_BOLD = FONT_DIR / "DejaVuSerif-Bold.ttf"
+# The paper's card for articles without a photo (og:image, JSON-LD; plugins/news_metadata).
+CARD = Path(__file__).resolve().parent.parent / "theme" / "static" / "img" / "social-card.png"
+CARD_SIZE = (1200, 630)
 
 RGB = tuple[int, int, int]
 
@@ -844,7 +850,71 @@ def write_photos(content: Path) -> list[tuple[Path, int]]:
     return written
 
 
-if __name__ == "__main__":
+# --- the paper's card ------------------------------------------------------------------------
+
+BRAND: RGB = (31, 77, 43)  # theme/static/css/site.css --brand
+BRAND_DARK: RGB = (20, 54, 32)
+GOLD: RGB = (217, 180, 74)  # the emblem's gold (theme/static/img/logo.svg)
+ACCENT: RGB = (163, 38, 28)
+
+
+def render_card(name: str, tagline: str = "") -> Image.Image:
+    """The emblem of theme/static/img/logo.svg and the paper's name on its green, 1200x630
+    (the social card ratio), drawn at twice the size and reduced, so edges are smooth."""
+    scale = 2
+    width, height = CARD_SIZE[0] * scale, CARD_SIZE[1] * scale
+    image = Image.new("RGB", (width, height), BRAND)
+    draw = ImageDraw.Draw(image)
+    draw.rectangle([0, height - 36 * scale, width, height], fill=BRAND_DARK)
+    draw.rectangle([0, height - 42 * scale, width, height - 36 * scale], fill=ACCENT)
+    # The emblem: a green disc with a gold ring and a gold five-pointed star (logo.svg, 48 units).
+    unit = 330 * scale / 48
+    cx, cy = 100 * scale + 24 * unit, (height - 42 * scale) / 2
+    disc = 23 * unit
+    edge = round(1.2 * unit)
+    draw.ellipse([cx - disc, cy - disc, cx + disc, cy + disc], BRAND_DARK, GOLD, edge)
+    ring = 19 * unit
+    draw.ellipse([cx - ring, cy - ring, cx + ring, cy + ring], outline=GOLD, width=round(2 * unit))
+    draw.polygon(_star(cx, cy + 1.2 * unit, 15.2 * unit), fill=GOLD)
+    left, right = cx + disc + 70 * scale, width - 70 * scale
+    words = name.upper().split()
+    lines = [" ".join(words[:3]), " ".join(words[3:])] if len(words) > 3 else [name.upper()]
+    size = 92 * scale
+    font = _font(size, SERIF_BOLD)
+    while max(draw.textlength(line, font=font) for line in lines) > right - left:
+        size -= 2 * scale
+        font = _font(size, SERIF_BOLD)
+    small = _font(30 * scale)
+    block = len(lines) * size * 1.25 + (100 * scale if tagline else 0)
+    y = cy - block / 2
+    for line in lines:
+        draw.text((left, y), line, font=font, fill=(255, 255, 255))
+        y += size * 1.25
+    if tagline:
+        y += 20 * scale  # below the dots under the letters (Ị, Ọ)
+        draw.rectangle([left, y, left + 120 * scale, y + 6 * scale], fill=GOLD)
+        y += 30 * scale
+        while draw.textlength(tagline, font=small) > right - left:
+            small = _font(small.size - 2 * scale)
+        draw.text((left, y), tagline, font=small, fill=GOLD)
+    return image.resize(CARD_SIZE, Image.Resampling.LANCZOS)
+
+
+def write_card(target: Path = CARD) -> Path:
+    """The card, with the name and tagline of newsroom.toml, as a PNG with no metadata: Pillow
+    writes no text, EXIF or ICC chunk unless asked. Quantized: a flat drawing needs few
+    colours, and the file stays small."""
+    site = tomllib.loads((CARD.parents[3] / "newsroom.toml").read_text("utf-8"))["site"]
+    card = render_card(site["name"], site["tagline"])
+    card = card.quantize(colors=128, method=Image.Quantize.MEDIANCUT)
+    card.save(target, "PNG", optimize=True)
+    return target
+
+
+if __name__ == "__main__" and sys.argv[1:2] == ["--card"]:
+    path = write_card(Path(sys.argv[2]) if len(sys.argv) > 2 else CARD)
+    print(f"{path.stat().st_size:>7}  {path}")
+elif __name__ == "__main__":
     root = Path(sys.argv[1]) if len(sys.argv) > 1 else CONTENT
     for path, size in write_photos(root):
         print(f"{size:>7}  {path}")

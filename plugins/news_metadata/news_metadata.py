@@ -3,7 +3,9 @@
 Python builds every value here, when an article page renders (the filter
 `news_meta`); the template `_news_meta.html` only prints them. Times carry the
 +07:00 offset. Images are the lead photo's crops when the photos plugin made
-them (16:9, 4:3, 1:1), else the lead photo itself.
+them (16:9, 4:3, 1:1), else the lead photo itself; an article without a photo
+shows the paper's card (its emblem and name), so that a shared link still has a
+picture and search engines get the image that NewsArticle needs.
 """
 
 from __future__ import annotations
@@ -20,6 +22,10 @@ from pipeline.article import format_datetime
 
 NEWS_METADATA_LOGO = "theme/img/logo-publisher.png"
 NEWS_METADATA_LOGO_SIZE = (600, 60)
+# The image of an article without a photo; made by `tools/make_sample_photos.py --card`.
+NEWS_METADATA_DEFAULT_IMAGE = "theme/img/social-card.png"
+NEWS_METADATA_DEFAULT_IMAGE_SIZE = (1200, 630)
+NEWS_METADATA_DEFAULT_IMAGE_ALT = "Biểu trưng {site_name}"
 CROP_ORDER = ("16x9", "4x3", "1x1")
 TAGS = re.compile(r"<[^>]+>")
 
@@ -43,19 +49,37 @@ def _json(data: dict) -> str:
     return text.replace("</", "<\\/")  # never close the <script> early
 
 
-def _images(article, site_url: str) -> list[str]:
+@dataclass(frozen=True)
+class DefaultImage:
+    """The paper's card, as the social tags read an image (url, width, height, alt)."""
+
+    url: str
+    width: int
+    height: int
+    alt: str
+
+
+def default_image(site_url: str, site_name: str) -> DefaultImage:
+    width, height = NEWS_METADATA_DEFAULT_IMAGE_SIZE
+    alt = NEWS_METADATA_DEFAULT_IMAGE_ALT.format(site_name=site_name)
+    return DefaultImage(f"{site_url}/{NEWS_METADATA_DEFAULT_IMAGE}", width, height, alt)
+
+
+def _images(article, site_url: str, site_name: str) -> list[str]:
     crops = getattr(article, "photo_crops", None) or {}
     urls = [_absolute(site_url, crops[key].url) for key in CROP_ORDER if key in crops]
     lead = getattr(article, "lead_photo", None)
     if not urls and lead is not None:
         urls = [_absolute(site_url, lead.url)]
-    return urls
+    return urls or [default_image(site_url, site_name).url]
 
 
-def _social_image(article, site_url: str):
+def _social_image(article, site_url: str, site_name: str):
     crops = getattr(article, "photo_crops", None) or {}
     image = crops.get("social") or getattr(article, "lead_photo", None)
-    return (_absolute(site_url, image.url), image) if image is not None else (None, None)
+    if image is None:
+        image = default_image(site_url, site_name)
+    return _absolute(site_url, image.url), image
 
 
 def _corrections(article) -> list[dict]:
@@ -79,7 +103,7 @@ def news_article(article, site_url: str, site_name: str, description: str) -> di
         "datePublished": format_datetime(article.date),
         "dateModified": format_datetime(modified),
         "author": [{"@type": "Person", "name": author.name} for author in article.authors],
-        "image": _images(article, site_url),
+        "image": _images(article, site_url, site_name),
         "publisher": {
             "@type": "Organization",
             "name": site_name,
@@ -95,8 +119,6 @@ def news_article(article, site_url: str, site_name: str, description: str) -> di
     }
     if not data["description"]:
         del data["description"]
-    if not data["image"]:
-        del data["image"]
     corrections = _corrections(article)
     if corrections:
         data["correction"] = corrections
@@ -135,17 +157,16 @@ def build_meta(article, site_url: str, site_name: str, summary_text: str) -> New
     ]
     properties += [("article:author", author.name) for author in article.authors]
     properties += [("article:tag", tag.name) for tag in getattr(article, "tags", [])]
-    image_url, image = _social_image(article, site_url)
-    names = [("twitter:card", "summary_large_image" if image else "summary")]
+    image_url, image = _social_image(article, site_url, site_name)
+    properties += [
+        ("og:image", image_url),
+        ("og:image:width", str(image.width)),
+        ("og:image:height", str(image.height)),
+        ("og:image:alt", image.alt),
+    ]
+    names = [("twitter:card", "summary_large_image")]
     names += [("twitter:title", article.title), ("twitter:description", summary_text)]
-    if image is not None:
-        properties += [
-            ("og:image", image_url),
-            ("og:image:width", str(image.width)),
-            ("og:image:height", str(image.height)),
-            ("og:image:alt", image.alt),
-        ]
-        names += [("twitter:image", image_url), ("twitter:image:alt", image.alt)]
+    names += [("twitter:image", image_url), ("twitter:image:alt", image.alt)]
     documents = [
         news_article(article, site_url, site_name, summary_text),
         breadcrumbs(article, site_url),

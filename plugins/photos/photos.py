@@ -89,13 +89,43 @@ DEFAULTS: dict[str, object] = {
     # `newsroom publish` sets both.
     "PHOTOS_ARTICLE_CACHE_PATH": "",
     "PHOTOS_ARTICLE_CACHE_BUILD": "",
-    # The `sizes` attribute of each kind of picture, matching theme/static/css/site.css.
+    # The `sizes` attribute of each place a photo is shown: the width that
+    # theme/static/css/site.css gives it there (1rem = 16px; .wrap is 72rem with 1rem padding;
+    # its breakpoints are 40rem and 60rem). A value smaller than the drawn width makes the
+    # browser take a rendition too small, which it then enlarges and blurs.
     "PHOTOS_SIZES": {
-        "article": "(max-width: 48rem) calc(100vw - 2rem), 46rem",
-        "front": "(max-width: 40rem) 100vw, 46rem",
+        # A photo in an article's or a static page's body (.story, .static-page: 46rem
+        # measure; .photo bleeds to the screen's edges on phones). Article pages from 60rem
+        # to 72rem draw it narrower, beside the rail; the static pages' 46rem covers both.
+        "article": "(max-width: 40rem) 100vw, (max-width: 48rem) calc(100vw - 2rem), 46rem",
+        # The front page's lead story (.lead-photo), 2fr of .front-top beside the latest news.
+        "front": "(max-width: 40rem) 100vw, (max-width: 60rem) calc(100vw - 2rem), "
+        "(max-width: 72rem) calc((100vw - 4rem) * 2 / 3), 45.34rem",
+        # A list item's thumbnail (.story-item .thumb): a 15rem column, 7rem on phones.
         "thumb": "(max-width: 40rem) 7rem, 15rem",
+        # The first story of a list's newest page (.newest > .story-item:first-child .thumb),
+        # half of the 52rem .list-body (the whole width on phones) ...
+        "list_lead": "(max-width: 40rem) calc(100vw - 2rem), "
+        "(max-width: 54rem) calc((100vw - 3.25rem) / 2), 25.375rem",
+        # ... or, on section pages, half of the column beside the 20rem rail (.with-rail).
+        "list_lead_rail": "(max-width: 40rem) calc(100vw - 2rem), "
+        "(max-width: 60rem) calc((100vw - 3.25rem) / 2), "
+        "(max-width: 72rem) calc((100vw - 26.25rem) / 2), 22.875rem",
+        # The front page's section blocks (.section-photo): half of .section-lead, which is
+        # 7fr of .section-grid from 60rem.
+        "section": "(max-width: 40rem) calc(100vw - 2rem), "
+        "(max-width: 60rem) calc((100vw - 3.25rem) / 2), "
+        "(max-width: 72rem) calc((100vw - 4rem) * 7 / 22 - 0.625rem), 21.02rem",
+        # The front page's secondary stories (.secondary .thumb): a third of the lead's column.
+        "secondary": "(max-width: 40rem) 7rem, (max-width: 60rem) calc((100vw - 5rem) / 3), "
+        "(max-width: 72rem) calc((100vw - 4rem) * 2 / 9 - 1rem), 14.12rem",
+        # The previous and next stories under an article (.neighbours img).
+        "neighbour": "6.5rem",
     },
 }
+# The places above drawn no wider than PHOTOS_THUMB_WIDTHS: their srcset stops at twice that.
+# The other list places offer every rendition of the lead photo.
+THUMB_SLOTS = frozenset({"thumb", "neighbour"})
 STATS_NAME = "stats.json"
 
 
@@ -151,8 +181,14 @@ def check_settings(settings) -> list[str]:
         if not isinstance(value[key], int) or value[key] < 0:
             problems.append(f"{key}: cần số nguyên không âm")
     sizes = value["PHOTOS_SIZES"]
-    if not isinstance(sizes, dict) or set(sizes) != {"article", "front", "thumb"}:
-        problems.append("PHOTOS_SIZES: cần bảng có đúng các khóa article, front, thumb")
+    places = DEFAULTS["PHOTOS_SIZES"]
+    assert isinstance(places, dict)
+    if (
+        not isinstance(sizes, dict)
+        or set(sizes) != set(places)
+        or not all(isinstance(v, str) and v for v in sizes.values())
+    ):
+        problems.append(f"PHOTOS_SIZES: cần bảng có đúng các khóa {', '.join(places)}")
     for key in ("PHOTOS_CACHE_PATH", "PHOTOS_READER_CACHE_PATH", "PHOTOS_ARTICLE_CACHE_PATH"):
         if not isinstance(value[key], (str, Path)):
             problems.append(f"{key}: cần một đường dẫn")
@@ -483,19 +519,32 @@ def picture_element(published: PublishedPhoto, lead: bool) -> etree.Element:
     return picture_of(published.image, published.alt, "high" if lead else "lazy")
 
 
-def picture_filter(image: ImageSet | None, alt: str = "", priority: str = "lazy") -> Markup:
-    """Jinja filter: `{{ article.lead_photo.thumb|picture("", "lazy") }}` in list templates.
+def slot_image(thumb: ImageSet, slot: str) -> ImageSet:
+    """A lead photo's list picture sized for one place of the theme (a PHOTOS_SIZES key): that
+    place's `sizes`, and every rendition where the place is drawn wider than a thumbnail."""
+    labels = thumb.labels
+    if slot not in THUMB_SLOTS:
+        labels = tuple(f"{w}w" for w in sorted({s.width for s in thumb.plan.scales}))
+    return replace(thumb, labels=labels, sizes=_settings().sizes[slot])
+
+
+def picture_filter(
+    image: ImageSet | None, alt: str = "", priority: str = "lazy", slot: str | None = None
+) -> Markup:
+    """Jinja filter: `{{ article.lead_photo.thumb|picture("", "lazy", "thumb") }}` in list
+    templates; `slot` names the place (PHOTOS_SIZES) when it is not the image's own.
 
     An article's thumbnail is on every list that shows it (its section, tags, author, days,
     the newest rail): each is made once per build. Equal views are views of one photo plan,
     whose renditions are all known by the time pages are written."""
     if image is None:
         return Markup("")
-    key = (image, alt, priority)
+    key = (image, alt, priority, slot)
     made = _state.pictures.get(key)
     if made is None:
+        shown = slot_image(image, slot) if slot else image
         made = _state.pictures[key] = Markup(
-            etree.tostring(picture_of(image, alt, priority), encoding="unicode", method="html")
+            etree.tostring(picture_of(shown, alt, priority), encoding="unicode", method="html")
         )
     return made
 

@@ -5,7 +5,9 @@ Pages link site-root relative (`/2022/11/...`) so the site works on any host
 and offline; feed readers need absolute URLs, so feeds get the site's URL.
 Feeds carry each article's lead photo as an enclosure with its real size in
 bytes, so they are written last, once the photos plugin has published the
-photos (its `finalized` receiver runs before ours: PLUGINS order).
+photos (its `finalized` receiver runs before ours: PLUGINS order). A section's
+feed names its section page as its link and Atom id, and every item keeps its
+`tag:` id, which RSS marks as no permalink (readers key on the id).
 """
 
 from __future__ import annotations
@@ -51,6 +53,8 @@ def _base(url: str | None) -> str:
 
 
 class NewsroomWriter(ParallelWriter):
+    _home: str | None = None  # the page the feed being written stands for (`_feed_home`)
+
     def write_file(self, name, template, context, relative_urls=False, paginated=None,
                    template_name=None, override_output=False, url=None, **kwargs):  # fmt: skip
         articles = (paginated or {}).get("articles", kwargs.get("articles"))
@@ -74,16 +78,39 @@ class NewsroomWriter(ParallelWriter):
                    override_output=False, feed_title=None):  # fmt: skip
         domain = self.settings["FEED_DOMAIN"]
         items = newest_first(elements)  # as every list: which items make the cut is fixed too
-        _deferred_feeds.append((self, items, {**context, "SITEURL": domain}, path, url,
+        home = self._feed_home(items, path, domain)
+        _deferred_feeds.append((self, home, items, {**context, "SITEURL": domain}, path, url,
                                 feed_type, override_output, feed_title))  # fmt: skip
 
-    def write_feed_now(self, *args) -> None:
+    def _feed_home(self, items, path, domain: str) -> str:
+        """The page a feed stands for: its section's page for a section feed, else the site."""
+        category = getattr(items[0], "category", None) if items else None
+        if category is not None:
+            feeds = (
+                self.settings.get("CATEGORY_FEED_ATOM"),
+                self.settings.get("CATEGORY_FEED_RSS"),
+            )
+            if path in {str(f).format(slug=category.slug) for f in feeds if f}:
+                return f"{domain}/{category.url}"
+        return f"{domain}/"
+
+    def write_feed_now(self, home: str, *args) -> None:
+        self._home = home
         super().write_feed(*args)
+
+    def _create_new_feed(self, feed_type, feed_title, context):
+        feed = super()._create_new_feed(feed_type, feed_title, context)
+        if self._home:
+            feed.feed["link"] = feed.feed["id"] = self._home  # Atom id and alternate, RSS link
+        return feed
 
     def _add_item_to_the_feed(self, feed, item):
         super()._add_item_to_the_feed(feed, item)
         domain = self.settings["FEED_DOMAIN"]
         added = feed.items[-1]
+        # The id is Pelican's tag: URI, as it always was; RSS reads a <guid> as a URL unless
+        # told otherwise.
+        added["unique_id_is_permalink"] = False
         for key in ("description", "content"):
             if added.get(key):
                 added[key] = absolutize(added[key], domain)
