@@ -126,6 +126,8 @@ def _show_statuses(items: list[review.Status]) -> None:
             extra = f" — lý do: {row.reason}"
         elif item.state == "scheduled" and row:
             extra = f" — đăng lúc {row.publish_at}"
+        elif item.submitted:
+            extra = f" — bản {short(item.submitted)}"
         print(f"{item.slug}\t{item.label}{extra}\t{item.title}")
 
 
@@ -152,7 +154,29 @@ def _cmd_history(args) -> int:
 
 def _cmd_diff(args) -> int:
     with open_desk(args.root, args.actor, need_actor=False) as desk:
-        print(review.diff(desk, args.article) or "Không có thay đổi so với bản đã duyệt.", end="")
+        shown = review.diff(desk, args.article)
+    if shown.submitted:
+        pinned = short(shown.submitted)
+        against = (
+            f"so với bản đã duyệt {short(shown.approved)}"
+            if shown.approved
+            else "(chưa có bản nào được duyệt)"
+        )
+        print(
+            f"Bản chờ duyệt {pinned} {against}; để duyệt đúng bản này: "
+            f"newsroom approve {shown.name} --revision {pinned}"
+        )
+    print(shown.text or "Không có thay đổi so với bản đã duyệt.\n", end="")
+    if shown.moved:
+        print(
+            f"Lưu ý: bản làm việc đã sửa sau bản chờ duyệt ({'; '.join(shown.moved)}); trên đây "
+            "là bản chờ duyệt — muốn duyệt bản mới thì phóng viên cần gửi duyệt lại"
+        )
+    elif shown.unreadable:
+        print(
+            f"Lưu ý: bản làm việc không đọc được ({shown.unreadable}); trên đây là bản chờ "
+            "duyệt, lấy từ sổ biên tập"
+        )
     return 0
 
 
@@ -191,6 +215,16 @@ def _cmd_rollback(args) -> int:
             "là đính chính cần giữ, hãy xuất bản lại (newsroom publish) sau khi xử lý điều "
             "khiến phải quay lại"
         )
+    if done.removed:
+        shown = publishing.some(done.removed, 5)
+        print(
+            f"Lưu ý: {len(done.removed)} bài rời khỏi trang vì bản phát hành này chưa có "
+            f"({shown}); chúng lên lại ở lần xuất bản tới (newsroom publish), trừ bài nào được "
+            "gỡ (newsroom withdraw) trước đó"
+        )
+    if done.withdrawn:
+        shown = publishing.some(done.withdrawn, 5)
+        print(f"Đã gỡ khỏi trang {len(done.withdrawn)} bài đã có lệnh gỡ ({shown})")
     return 0
 
 

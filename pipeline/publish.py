@@ -508,31 +508,75 @@ def _record_publication(
     prepared: PreparedManifest | None = None,
     manifest: Manifest | None = None,
 ) -> None:
-    """One transaction: the release (or the switch back to one), each article that went live or
-    changed, and the audit entries. The audit time is the real clock; a simulated `--at` and a
-    late (reconciled) record are details. `prepared` and `manifest`: see _go_live."""
+    """One transaction: the release (or the switch back to one), each article whose place on
+    the site changed, and the audit entries. Afterwards each article's `published_revision` is
+    the revision live now (None: off the site), after a publish as after a rollback. The
+    audit time is the real clock; a simulated `--at` and a late (reconciled) record are
+    details. `prepared` and `manifest`: see _go_live."""
     moment = format_datetime(now())
     manifest = manifest if manifest is not None else from_json(pending.manifest)
     parts = [pending.release, f"--at {manifest.at}" if pending.simulated else "", note]
     detail = "; ".join(part for part in parts if part)
+    action = "publish" if pending.kind == "publish" else "rollback"
     with record.transaction():
         record.drop_pending(pending.release)
-        if pending.kind == "switch":
-            record.log(moment, pending.actor, "rollback", None, None, detail)
-            return
-        record.add_release(
-            pending.release, moment, pending.kind, pending.restores, pending.manifest, prepared
-        )
-        record.set_release_digest(pending.release, pending.digest)
-        for article in manifest.live:
-            row = record.article(article.slug)
-            if row is None or row.published_revision == article.revision:
-                continue
-            row.published_revision = article.revision
-            row.first_published = row.first_published or article.published
+        moves = _site_moves(record, manifest, pending.release, action == "rollback")
+        if pending.kind != "switch":
+            record.add_release(
+                pending.release, moment, pending.kind, pending.restores, pending.manifest, prepared
+            )
+            record.set_release_digest(pending.release, pending.digest)
+        for row, revision, what in moves:
             record.save_article(row)
-            record.log(moment, pending.actor, "publish", article.slug, article.revision, detail)
-        record.log(moment, pending.actor, pending.kind, None, None, detail)
+            if what is not None:
+                said = "; ".join(part for part in (what, detail) if part)
+                record.log(moment, pending.actor, action, row.slug, revision, said)
+        record.log(moment, pending.actor, action, None, None, detail)
+
+
+def _site_moves(
+    record: Record, manifest: Manifest, release: str, rollback: bool
+) -> list[tuple[ArticleRecord, str | None, str | None]]:
+    """Each article whose place on the site `manifest` changes, as the record knew it (its
+    `published_revision`): its row as it is to be saved, the revision its audit entry names
+    (the one live now, or the one that left) and what happened (None: no entry). Call inside
+    the record's transaction, before `release` is added to it."""
+    rows = {row.slug: row for row in record.articles()}
+    live = {article.slug: article for article in manifest.live}
+    moves: list[tuple[ArticleRecord, str | None, str | None]] = []
+    for slug, article in live.items():
+        row = rows.get(slug)
+        if row is None or row.published_revision == article.revision:
+            continue
+        what = ""  # a publish's entry says no more than it always did
+        if rollback:
+            before = row.published_revision
+            what = f"trở lại bản này thay bản {short(before)}" if before else "lên lại trang"
+        row.published_revision = article.revision
+        row.first_published = row.first_published or article.published
+        moves.append((row, article.revision, what))
+    gone = [row for row in rows.values() if row.published_revision and row.slug not in live]
+    left_before = _withdrawn_in_last_release(record, release) if gone else set()
+    for row in gone:
+        before, row.published_revision = row.published_revision, None
+        if row.slug in left_before:  # it left at a publish recorded before this rule: no
+            moves.append((row, None, None))  # entry, whose time would be wrong
+        elif row.state == "withdrawn":
+            moves.append((row, before, "rời khỏi trang: bài đã gỡ"))
+        elif rollback:
+            moves.append((row, before, "rời khỏi trang: bản phát hành quay lại chưa có bài này"))
+        else:
+            moves.append((row, before, "rời khỏi trang"))
+    return moves
+
+
+def _withdrawn_in_last_release(record: Record, release: str) -> set[str]:
+    """The articles withdrawn in the latest release recorded before `release`: already off
+    the site, whatever their `published_revision` still says (a record kept before it
+    followed the site)."""
+    earlier = [r for r in record.releases() if r.id != release]
+    text = record.release_manifest(earlier[-1].id) if earlier else None
+    return {a.slug for a in from_json(text).withdrawn} if text else set()
 
 
 def _reconcile(root: Path, record: Record) -> None:
@@ -771,12 +815,15 @@ def watch(
 class RolledBack:
     release: Path
     reverted: tuple[str, ...]  # articles whose corrected text goes back to the one before
+    removed: tuple[str, ...] = ()  # articles off the site now: the release had none of them
+    withdrawn: tuple[str, ...] = ()  # articles off the site now: withdrawn since it was live
 
 
 def rollback(root: Path | str = ".", given_actor: str | None = None) -> RolledBack:
     """Switch back to the release before the live one, with every later withdrawal re-applied
-    (corrections are not: their articles go back to the text of that release, and are named);
-    `--if-due` and `--watch` then hold until an editor publishes explicitly."""
+    (corrections are not: their articles go back to the text of that release, and are named;
+    articles that it never had leave the site, and are named too); `--if-due` and `--watch`
+    then hold until an editor publishes explicitly."""
     root = Path(root).resolve()
     config = load_config(root)
     actor = _editor(config, given_actor, "quay lại bản phát hành trước")
@@ -813,13 +860,15 @@ def _rollback(root: Path, config: Config, record: Record, actor: str) -> RolledB
         row.slug: row.withdrawn_at or "" for row in record.articles() if row.state == "withdrawn"
     }
     fixed = apply_withdrawals(old, withdrawn)
-    back = reverted(live_manifest(root, record), fixed)
+    before = live_manifest(root, record)
+    back = reverted(before, fixed)
+    removed, gone_withdrawn = _taken_off(before, fixed, withdrawn)
     release = config.releases_path / target.id
     digest = record.release_digest(target.id)
     if fixed == old and digest == tree_digest(release):
         pending = PendingRelease(target.id, "switch", None, old_text, digest, actor, False)
         _go_live(root, config, record, release, pending, {})
-        return RolledBack(release, back)
+        return RolledBack(release, back, removed, gone_withdrawn)
     # Withdrawals since, or a release changed after it was verified: rebuild it from the record.
     pages = {path: record.load_blob(digest) for path, digest in fixed.pages.items()}
     release, digest, prepared = _release_manifest(root, config, record, fixed, pages)
@@ -827,4 +876,14 @@ def _rollback(root: Path, config: Config, record: Record, actor: str) -> RolledB
         release.name, "rollback", target.id, prepared.text, digest, actor, False
     )
     _go_live(root, config, record, release, pending, pages, prepared, fixed)
-    return RolledBack(release, back)
+    return RolledBack(release, back, removed, gone_withdrawn)
+
+
+def _taken_off(
+    before: Manifest | None, after: Manifest, withdrawn: Collection[str]
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The articles live in `before` and not in `after`: those that `after`'s release never
+    had, and those withdrawn since."""
+    now_live = {article.slug for article in after.live}
+    gone = {a.slug for a in before.live if a.slug not in now_live} if before else set()
+    return tuple(sorted(gone - set(withdrawn))), tuple(sorted(gone & set(withdrawn)))

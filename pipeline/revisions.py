@@ -117,15 +117,18 @@ def describe_changes(old: Revision, new: Revision) -> list[str]:
     return lines
 
 
-def text_diff(old: Revision | None, new: Revision) -> str:
-    """A unified diff of the text plus one line per changed photo, for `newsroom diff`."""
+def text_diff(
+    old: Revision | None, new: Revision, old_name: str = "đã duyệt", new_name: str = "bản hiện tại"
+) -> str:
+    """A unified diff of the text plus one line per changed photo, for `newsroom diff`; the
+    names say which revisions these are (`old` None: nothing approved yet)."""
     before = old.text.splitlines(keepends=True) if old else []
     diff = "".join(
         difflib.unified_diff(
             before,
             new.text.splitlines(keepends=True),
-            "đã duyệt/index.md" if old else "(chưa có bản duyệt)",
-            "bản hiện tại/index.md",
+            f"{old_name}/{INDEX_NAME}" if old else "(chưa có bản duyệt)",
+            f"{new_name}/{INDEX_NAME}",
         )
     )
     photos = [

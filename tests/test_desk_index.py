@@ -44,7 +44,8 @@ def _status(root: Path, capsys) -> dict[str, tuple[str, str]]:
     capsys.readouterr()
     assert cli(root, "status") == 0
     rows = [line.split("\t") for line in capsys.readouterr().out.splitlines()]
-    return {slug: (state, title) for slug, state, title in rows}
+    # articles only: static pages follow them, by path (pages/…)
+    return {slug: (state, title) for slug, state, title in rows if not slug.startswith("pages/")}
 
 
 def _rewrite(path: Path, old: str, new: str) -> None:
