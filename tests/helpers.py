@@ -16,6 +16,18 @@ PROJECT_FILES = ("newsroom.toml", "pelicanconf.py", "publishconf.py")
 SEED_SLUG = "cum-thi-dua-so-1-bo-doi-bien-phong-tong-ket-cong-tac-thi-dua-khen-thuong-va"
 SEED_URL = f"2022/11/28/{SEED_SLUG}/"
 
+# Debian's chromium, as the browser tests drive it (installed by `make test`).
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
 
 def copy_project(root: Path) -> Path:
     """The project's build inputs in `root`: theme and plugins linked, content and config copied."""

@@ -3,17 +3,12 @@
 
 from __future__ import annotations
 
-import functools
 import re
-import threading
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import sync_playwright
 
 from tests.helpers import SEED_URL
-from tests.test_browser import CHROMIUM, CHROMIUM_ARGS
 
 # Each place a photo is shown (site.css), by page: (selector, whether `sizes` may be wider).
 # A body photo's `sizes` also serves static pages, whose 46rem measure is wider than an
@@ -54,31 +49,6 @@ MEASURE = """async (selector) => {
 }"""
 
 
-class _QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, *args) -> None:
-        pass
-
-
-@pytest.fixture(scope="module")
-def served(built_site: Path):
-    handler = functools.partial(_QuietHandler, directory=str(built_site))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-
-
-@pytest.fixture(scope="module")
-def chromium():
-    if not Path(CHROMIUM).exists():
-        pytest.fail("Debian's chromium is missing: run `make test`, which installs it")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
 def _widest_rendition(built_site: Path, srcset: str) -> int:
     """The widest rendition the build made of this photo (`anh/<hash>-<width>w.jpg`)."""
     digest = re.search(r"/anh/([0-9a-f]+)-\d+w\.", srcset).group(1)
@@ -89,13 +59,13 @@ def _widest_rendition(built_site: Path, srcset: str) -> int:
 
 @pytest.mark.parametrize("width", VIEWPORTS)
 def test_photo_sizes_is_the_width_drawn_and_srcset_fills_it_twice(
-    chromium, served, built_site, width
+    browser, site_url, built_site, width
 ):
-    context = chromium.new_context(viewport={"width": width, "height": 740})
+    context = browser.new_context(viewport={"width": width, "height": 740})
     tab = context.new_page()
     wrong, measured = [], 0
     for url, places in PLACES.items():
-        tab.goto(served + url, wait_until="load")
+        tab.goto(site_url + url, wait_until="load")
         for selector, may_be_wider in places:
             for drawn, slot, srcset in tab.evaluate(MEASURE, selector):
                 measured += 1
