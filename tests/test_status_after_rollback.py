@@ -10,17 +10,19 @@ import pytest
 
 from pipeline.config import load_config
 from pipeline.record import Record
-from tests.workflow_helpers import cli, live, make_newsroom, story, submit_and_approve
+from tests.workflow_helpers import (
+    cli,
+    live,
+    newsroom_with,
+    submit_and_approve,
+)
 
 MAY = "2024/05/06"
 
 
 @pytest.fixture
 def newsroom(tmp_path: Path) -> Path:
-    root = make_newsroom(tmp_path / "site")
-    story(root, "tuan-tra-song-bien", "Tổ tuần tra đi dọc sông biên giới.")
-    story(root, "don-bien-phong", "Đồn Biên phòng đón Tết cùng dân bản.")
-    return root
+    return newsroom_with(tmp_path / "site", "tuan-tra-song-bien", "don-bien-phong")
 
 
 def _rows(root: Path) -> dict:

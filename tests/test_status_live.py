@@ -9,16 +9,14 @@ import pytest
 
 from pipeline.config import load_config
 from pipeline.record import Record
-from tests.workflow_helpers import cli, make_newsroom, story, submit_and_approve
+from tests.workflow_helpers import cli, newsroom_with, submit_and_approve
 
 SLUG = "tuan-tra-song-bien"
 
 
 @pytest.fixture
 def newsroom(tmp_path: Path) -> Path:
-    root = make_newsroom(tmp_path / "site")
-    story(root, SLUG, "Tổ tuần tra đi dọc sông biên giới.")
-    return root
+    return newsroom_with(tmp_path / "site", SLUG)
 
 
 def _say(root: Path, capsys, *args: str) -> str:

@@ -23,7 +23,12 @@ from pipeline.publish import is_due, watch
 from pipeline.record import ArticleRecord, Record
 from pipeline.record_watch import RecordWatch
 from pipeline.workflow import now
-from tests.workflow_helpers import cli, live, make_newsroom, story, submit_and_approve
+from tests.workflow_helpers import (
+    cli,
+    live,
+    newsroom_with,
+    submit_and_approve,
+)
 
 MAY = "2024/05/06"
 LONG = 600  # an interval no test waits for
@@ -31,10 +36,7 @@ LONG = 600  # an interval no test waits for
 
 @pytest.fixture
 def newsroom(tmp_path: Path) -> Path:
-    root = make_newsroom(tmp_path / "site")
-    story(root, "tuan-tra-song-bien", "Tổ tuần tra đi dọc sông biên giới.")
-    story(root, "don-bien-phong", "Đồn Biên phòng đón Tết cùng dân bản.")
-    return root
+    return newsroom_with(tmp_path / "site", "tuan-tra-song-bien", "don-bien-phong")
 
 
 def _watching(newsroom: Path, rounds: int) -> tuple[threading.Thread, list[str]]:

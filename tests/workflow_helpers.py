@@ -65,10 +65,24 @@ def submit_and_approve(root: Path, slug: str, editor: str = "bientapvien") -> No
     assert cli(root, "approve", slug, "--as", editor) == 0
 
 
+# The tests' usual articles, each with its own sentence (found in the built pages).
+SENTENCES = {
+    "tuan-tra-song-bien": "Tổ tuần tra đi dọc sông biên giới.",
+    "don-bien-phong": "Đồn Biên phòng đón Tết cùng dân bản.",
+}
+
+
+def newsroom_with(root: Path, *slugs: str) -> Path:
+    """A newsroom in `root` with these usual articles written (SENTENCES), none submitted."""
+    root = make_newsroom(root)
+    for slug in slugs:
+        story(root, slug, SENTENCES[slug])
+    return root
+
+
 def one_approved(root: Path, slug: str = "tuan-tra-song-bien") -> Path:
     """A newsroom in `root` with one article submitted and approved, not yet published."""
-    root = make_newsroom(root)
-    story(root, slug, "Tổ tuần tra đi dọc sông biên giới.")
+    root = newsroom_with(root, slug)
     submit_and_approve(root, slug)
     return root
 
