@@ -47,9 +47,12 @@ PELICAN_URLS = {
     "TAG_FEED_RSS": None,
     "TRANSLATION_FEED_ATOM": None,
     "TRANSLATION_FEED_RSS": None,
-    # Lists that Pelican would add but our URL table does not have.
-    "CATEGORIES_SAVE_AS": "",
-    "TAGS_SAVE_AS": "",
-    "AUTHORS_SAVE_AS": "",
+    # The index pages of sections, authors and tags (DIRECT_TEMPLATES); no Pelican archive.
+    "CATEGORIES_URL": SECTION_URL.split("{")[0],
+    "CATEGORIES_SAVE_AS": _saved(SECTION_URL.split("{")[0]),
+    "AUTHORS_URL": AUTHOR_URL.split("{")[0],
+    "AUTHORS_SAVE_AS": _saved(AUTHOR_URL.split("{")[0]),
+    "TAGS_URL": TAG_URL.split("{")[0],
+    "TAGS_SAVE_AS": _saved(TAG_URL.split("{")[0]),
     "ARCHIVES_SAVE_AS": "",
 }

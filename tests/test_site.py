@@ -104,6 +104,34 @@ def test_section_author_and_tag_pages_list_the_seed(built_site):
     assert (built_site / "chu-de/thi-dua-khen-thuong/index.html").is_file()
 
 
+@pytest.mark.parametrize(
+    ("url", "folder"),
+    [("chuyen-muc/", "chuyen-muc"), ("tac-gia/", "tac-gia"), ("chu-de/", "chu-de")],
+)
+def test_index_pages_list_every_section_author_and_tag_with_its_count(built_site, url, folder):
+    html = page(built_site, url)
+    entries = {
+        item.a["href"]: int(item.select_one(".count").get_text().split()[0])
+        for item in html.select(".index-list li")
+    }
+    # every list page of that kind, and no other, with as many articles as its list shows
+    lists = sorted(p.parent.name for p in (built_site / folder).glob("*/index.html"))
+    assert sorted(href.strip("/").split("/")[-1] for href in entries) == lists
+    for href, count in entries.items():
+        shown = page(built_site, href).select(".story-title a")
+        numbered = list((built_site / href.strip("/") / "page").glob("*/index.html"))
+        assert count >= len(shown) and (count == len(shown)) == (not numbered), href
+    footer = {a["href"] for a in page(built_site, SEED_URL).select("footer a")}
+    assert f"/{url}" in footer
+    assert f"{SITE_URL}/{url}</loc>" in (built_site / "sitemaps" / "trang.xml").read_text("utf-8")
+
+
+def test_section_index_follows_the_configured_order(built_site):
+    names = [a.get_text() for a in page(built_site, "chuyen-muc/").select(".index-list a")]
+    configured = [s.name for s in load_config(REPO).sections]
+    assert names == [name for name in configured if name in names]
+
+
 def test_static_pages_and_404_exist(built_site):
     assert page(built_site, "gioi-thieu/").find("h1").get_text(strip=True) == "Giới thiệu"
     assert page(built_site, "lien-he/").find("h1").get_text(strip=True) == "Liên hệ"

@@ -2,7 +2,9 @@
 
 Each article's category gets the name and slug from newsroom.toml; an
 unknown section stops the build. The front page gets its lead story and one
-block per section, and each article its neighbours in the same section.
+block per section, and each article its neighbours in the same section. The
+index pages of sections, authors and tags (/chuyen-muc/, /tac-gia/, /chu-de/)
+get their entries as plain values.
 """
 
 from __future__ import annotations
@@ -110,9 +112,35 @@ def build_front_page(generator) -> None:
     generator.context["FRONT_PAGE"] = split_front(newest[: config.page_size], lead)
 
 
+@dataclass(frozen=True)
+class IndexEntry:
+    """One line of an index page: plain values, so that the page's key (site_writer) reads
+    no article (it changes only when a count, a name or a URL does)."""
+
+    name: str
+    url: str
+    count: int
+
+
+def _entries(pairs, order) -> tuple[IndexEntry, ...]:
+    ordered = sorted(pairs, key=lambda pair: order(pair[0]))
+    return tuple(IndexEntry(item.name, item.url, len(articles)) for item, articles in ordered)
+
+
+def build_indexes(generator) -> None:
+    """Sections in the configured order; authors and tags by slug (alphabetical, accents
+    aside)."""
+    places = {section.slug: n for n, section in enumerate(_config(generator.settings).sections)}
+    context = generator.context
+    context["SECTION_INDEX"] = _entries(generator.categories, lambda c: places.get(c.slug, 0))
+    context["AUTHOR_INDEX"] = _entries(generator.authors, lambda a: a.slug)
+    context["TAG_INDEX"] = _entries(generator.tags.items(), lambda t: t.slug)
+
+
 def finalize(generator) -> None:
     link_neighbours(generator)
     build_front_page(generator)
+    build_indexes(generator)
 
 
 def register() -> None:

@@ -25,6 +25,7 @@ SITEMAPS_NEWS_WINDOW = timedelta(days=2)
 SITEMAPS_DIR = "sitemaps"
 URLSET = '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"{extra}>\n'
 NEWS_NS = ' xmlns:news="http://www.google.com/schemas/sitemap-news/0.9"'
+INDEX_URLS = ("CATEGORIES_URL", "AUTHORS_URL", "TAGS_URL")  # settings, in the context too
 
 
 def _url_entry(location: str, lastmod: str | None) -> str:
@@ -75,9 +76,11 @@ def news_sitemap(site_url: str, site_name: str, articles: list, now) -> str:
 
 
 def list_sitemap(site_url: str, context: dict) -> str:
-    """The front page, sections, and static pages: the entry points of the site."""
+    """The front page, sections, the index pages of sections, authors and tags, and static
+    pages: the entry points of the site."""
     urls = [f"{site_url}/"]
     urls += [f"{site_url}/{category.url}" for category, _ in context.get("categories", [])]
+    urls += [f"{site_url}/{context[name]}" for name in INDEX_URLS if context.get(name)]
     urls += [f"{site_url}/{page.url}" for page in context.get("pages", [])]
     return _urlset([_url_entry(url, None) for url in urls])
 
