@@ -64,7 +64,6 @@ DEFAULT_CATEGORY = ""
 USE_FOLDER_AS_CATEGORY = False
 SLUGIFY_SOURCE = "title"
 FORMATTED_FIELDS = ["summary"]
-DIRECT_TEMPLATES = ["index", "categories", "authors", "tags"]
 DEFAULT_PAGINATION = NEWSROOM.page_size
 PAGINATED_TEMPLATES = {
     "index": None,

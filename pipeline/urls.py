@@ -47,7 +47,8 @@ PELICAN_URLS = {
     "TAG_FEED_RSS": None,
     "TRANSLATION_FEED_ATOM": None,
     "TRANSLATION_FEED_RSS": None,
-    # The index pages of sections, authors and tags (DIRECT_TEMPLATES); no Pelican archive.
+    # The front page and the index pages of sections, authors and tags; no Pelican archive.
+    "DIRECT_TEMPLATES": ["index", "categories", "authors", "tags"],
     "CATEGORIES_URL": SECTION_URL.split("{")[0],
     "CATEGORIES_SAVE_AS": _saved(SECTION_URL.split("{")[0]),
     "AUTHORS_URL": AUTHOR_URL.split("{")[0],
