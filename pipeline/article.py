@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from .errors import ArticleError
+from .errors import ArticleError, os_reason
 from .figures import Photo, parse_photos
 from .vietnamese import TIMEZONE, nfc
 
@@ -211,7 +211,7 @@ def read_article(path: str | Path) -> Article:
     except FileNotFoundError:
         raise ArticleError("không tìm thấy tệp bài viết", path) from None
     except OSError as error:
-        raise ArticleError(f"không đọc được tệp ({error.strerror})", path) from None
+        raise ArticleError(f"không đọc được tệp ({os_reason(error)})", path) from None
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:

@@ -38,7 +38,7 @@ from pathlib import Path
 from . import manifest_store
 from .article import format_datetime
 from .config import load_config
-from .errors import NewsroomError
+from .errors import NewsroomError, os_reason
 from .publish import publish_lock
 from .record import (
     COLUMNS,
@@ -110,7 +110,7 @@ def backup(root: Path, target: Path, actor: str | None) -> Path:
                 copy.close()
             os.replace(temporary, target)
         except (sqlite3.Error, OSError) as error:
-            reason = getattr(error, "strerror", None) or str(error)
+            reason = os_reason(error) if isinstance(error, OSError) else str(error)
             raise BackupError(
                 f"không ghi được bản sao lưu ({reason}); hãy chọn nơi ghi được", target
             ) from None
@@ -420,7 +420,7 @@ def _swap(path: Path, aside: Path, fresh: Path) -> None:
 
 def _not_replaced(path: Path, error: OSError) -> NewsroomError:
     return NewsroomError(
-        f"sổ biên tập hỏng nhưng không thay được bằng bản khôi phục ({error.strerror or error}); "
+        f"sổ biên tập hỏng nhưng không thay được bằng bản khôi phục ({os_reason(error)}); "
         f"hãy kiểm tra quyền ghi của tệp này và của thư mục {path.parent} rồi chạy lại",
         path,
     )

@@ -17,7 +17,7 @@ from .build import build_site
 from .cli_intake import add_commands as add_intake_commands
 from .cli_workflow import add_commands
 from .config import load_config
-from .errors import NewsroomError
+from .errors import NewsroomError, os_reason
 from .record import record_trouble
 
 
@@ -119,7 +119,7 @@ def main(argv: list[str] | None = None) -> int:
     except OSError as error:  # the machine, not our code: a full disk, a file where a folder goes
         where = f"{error.filename}: " if error.filename else ""
         print(
-            f"newsroom: {where}lỗi đọc/ghi tệp ({error.strerror or error}); hãy kiểm tra đường "
+            f"newsroom: {where}lỗi đọc/ghi tệp ({os_reason(error)}); hãy kiểm tra đường "
             "dẫn, quyền ghi và chỗ trống trên đĩa",
             file=sys.stderr,
         )

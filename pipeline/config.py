@@ -14,7 +14,7 @@ from datetime import time
 from pathlib import Path
 from typing import Any
 
-from .errors import ConfigError
+from .errors import ConfigError, os_reason
 from .slugs import is_valid_slug
 from .vietnamese import nfc
 
@@ -289,7 +289,7 @@ def load_config(root: str | Path = ".") -> Config:
             "không tìm thấy tệp cấu hình; hãy chạy lệnh trong thư mục dự án", path
         ) from None
     except OSError as error:
-        raise ConfigError(f"không đọc được tệp cấu hình ({error.strerror})", path) from None
+        raise ConfigError(f"không đọc được tệp cấu hình ({os_reason(error)})", path) from None
     try:
         data = tomllib.loads(raw.decode("utf-8"))
     except UnicodeDecodeError:

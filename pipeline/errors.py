@@ -7,6 +7,7 @@ reporters and editors read them.
 
 from __future__ import annotations
 
+import errno
 from pathlib import Path
 
 
@@ -56,3 +57,30 @@ class BuildError(NewsroomError):
 
 class EncodingError(NewsroomError):
     """A file to import is empty, binary, or in an encoding we cannot read correctly."""
+
+
+# What the operating system says of a failed file operation, in Vietnamese (its own text,
+# `strerror`, is English): by errno, the system's own words only for the rare rest.
+OS_REASONS = {
+    errno.ENOENT: "không có tệp hay thư mục đó",
+    errno.ENOTDIR: "một phần của đường dẫn là tệp, không phải thư mục",
+    errno.EISDIR: "đây là thư mục, không phải tệp",
+    errno.EACCES: "không có quyền",
+    errno.EPERM: "không được phép",
+    errno.ENOSPC: "đĩa đầy",
+    errno.EDQUOT: "vượt hạn mức đĩa",
+    errno.EROFS: "ổ đĩa chỉ cho đọc",
+    errno.EEXIST: "đã có tệp hay thư mục trùng tên",
+    errno.ENOTEMPTY: "thư mục không rỗng",
+    errno.EIO: "lỗi đọc/ghi đĩa",
+    errno.ENAMETOOLONG: "tên quá dài",
+    errno.EMFILE: "mở quá nhiều tệp cùng lúc",
+    errno.ENFILE: "mở quá nhiều tệp cùng lúc",
+    errno.EXDEV: "khác ổ đĩa",
+    errno.EBUSY: "tệp đang bận",
+}
+
+
+def os_reason(error: OSError) -> str:
+    """Why a file operation failed, as a reporter or editor reads it."""
+    return OS_REASONS.get(error.errno, error.strerror or str(error))

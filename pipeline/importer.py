@@ -20,7 +20,7 @@ from .desk_index import Glance
 from .draft import Block, Hints, build_draft
 from .draft_markdown import render_draft
 from .encodings import decode_text
-from .errors import ArticleError, EncodingError, NewsroomError
+from .errors import ArticleError, EncodingError, NewsroomError, os_reason
 from .import_docx import docx_blocks
 from .import_html import html_blocks
 from .import_text import text_blocks
@@ -92,7 +92,7 @@ def _read_bytes(path: Path) -> bytes:
     except FileNotFoundError:
         raise ArticleError("không tìm thấy tệp", path) from None
     except OSError as error:
-        raise ArticleError(f"không đọc được tệp ({error.strerror})", path) from None
+        raise ArticleError(f"không đọc được tệp ({os_reason(error)})", path) from None
 
 
 def prepare(

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from .article import Article
 from .config import Config, load_config
-from .errors import PhotoError
+from .errors import PhotoError, os_reason
 from .figures import CREDIT_LINE, Photo, format_photo
 from .import_text import clean_line
 from .photos import CleanPhoto, clean_photo_file
@@ -59,14 +59,14 @@ def write_file_atomic(path: Path, data: bytes) -> None:
     try:
         handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     except OSError as error:
-        raise PhotoError(f"không ghi được tệp ({error.strerror})", path) from None
+        raise PhotoError(f"không ghi được tệp ({os_reason(error)})", path) from None
     try:
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)
         os.replace(temporary, path)
     except OSError as error:
         Path(temporary).unlink(missing_ok=True)
-        raise PhotoError(f"không ghi được tệp ({error.strerror})", path) from None
+        raise PhotoError(f"không ghi được tệp ({os_reason(error)})", path) from None
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise

@@ -18,7 +18,7 @@ from .article import INDEX_NAME
 from .article_files import iter_article_paths
 from .config import Config, Section
 from .desk_index import Glance
-from .errors import ArticleError, NewsroomError
+from .errors import ArticleError, NewsroomError, os_reason
 from .slugs import MAX_LENGTH, make_slug
 
 
@@ -83,7 +83,7 @@ def write_article_folder(folder: Path, text: str, files: dict[str, bytes]) -> Pa
         folder.parent.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", dir=folder.parent))
     except OSError as error:
-        raise ArticleError(f"không tạo được thư mục bài ({error.strerror})", folder) from None
+        raise ArticleError(f"không tạo được thư mục bài ({os_reason(error)})", folder) from None
     try:
         for name, data in files.items():
             (staging / name).write_bytes(data)
@@ -91,7 +91,7 @@ def write_article_folder(folder: Path, text: str, files: dict[str, bytes]) -> Pa
         os.rename(staging, folder)
     except OSError as error:
         shutil.rmtree(staging, ignore_errors=True)
-        raise ArticleError(f"không ghi được bài ({error.strerror})", folder) from None
+        raise ArticleError(f"không ghi được bài ({os_reason(error)})", folder) from None
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise

@@ -17,7 +17,7 @@ from dataclasses import astuple, dataclass, fields
 from pathlib import Path
 
 from . import manifest_store
-from .errors import NewsroomError
+from .errors import NewsroomError, os_reason
 from .revisions import Revision, file_hash, revision_hash
 
 SCHEMA = """
@@ -280,7 +280,7 @@ class Record:
             raise NewsroomError(record_trouble(error), path) from None
         except OSError as error:  # e.g. its folder is a file
             raise NewsroomError(
-                f"không tạo được thư mục của sổ biên tập ({error.strerror})", path.parent
+                f"không tạo được thư mục của sổ biên tập ({os_reason(error)})", path.parent
             ) from None
 
     def close(self) -> None:

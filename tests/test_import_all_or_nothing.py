@@ -43,6 +43,8 @@ def test_import_that_fails_writing_a_later_file_takes_back_the_earlier_articles(
     assert len(lines) == 1, result.stderr
     assert "2021/12/bai-thu-hai-ve-tuan-tra-bien-gioi" in lines[0]
     assert "chưa bài nào được nhập" in lines[0] and "1 bài" in lines[0]
+    # the system's reason in Vietnamese (its own text is English: "Not a directory")
+    assert "một phần của đường dẫn là tệp" in lines[0] and "Not a directory" not in lines[0]
     # The first article, and the 2019/11 folders made for it, are gone; nothing else moved.
     assert tree(articles) == before
     assert (articles / "2021").read_text("utf-8") == "một tệp nằm chỗ thư mục năm 2021\n"
