@@ -182,7 +182,7 @@ def _cmd_diff(args) -> int:
 
 def _cmd_preview(args) -> int:
     if args.article is not None:
-        url = previews.preview_article(args.root.resolve(), args.article, args.actor)
+        url = previews.preview_submitted(args.root.resolve(), args.article, args.actor)
         print(f"Bản xem trước: preview/{url}")
     else:
         previews.preview_working_copy(args.root.resolve())
@@ -343,7 +343,13 @@ def add_commands(subparsers) -> None:
     command("status", "tình trạng bài", _cmd_status, "optional")
     command("history", "nhật ký của bài", _cmd_history, "required")
     command("diff", "thay đổi so với bản đã duyệt", _cmd_diff, "required")
-    command("preview", "xem trước (không đăng)", _cmd_preview, "optional")
+    command("preview", "xem trước (không đăng)", _cmd_preview).add_argument(
+        "article",
+        metavar="BÀI",
+        nargs="?",
+        help="thư mục bài, index.md, slug hoặc tệp trang tĩnh: bản đã gửi duyệt, dựng cùng trang "
+        "đang đăng (bỏ trống: mọi bài của bản làm việc)",
+    )
     publish = command("publish", "xuất bản các bài đã duyệt đến giờ đăng", _cmd_publish)
     publish.add_argument("--at", metavar='"YYYY-MM-DD HH:MM"', help="xuất bản như ở thời điểm này")
     publish.add_argument("--wait", action="store_true", help="chờ nếu đang có lần xuất bản khác")

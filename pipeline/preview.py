@@ -3,7 +3,9 @@
 With no ARTICLE, Pelican builds the working copy (drafts included) with
 pelicanconf.py into preview/. With ARTICLE, the live site's approved
 revisions plus exactly the article's submitted revision are materialized and
-built with publishconf.py, gate included, into preview/. Either way every
+built with publishconf.py, gate included, into preview/; ARTICLE may also be
+a static page, named as `approve` takes it (pages/lien-he.md), whose
+submitted revision then stands in for its approved one. Either way every
 page carries the "BẢN NHÁP – CHƯA DUYỆT" banner and noindex, and nothing is
 written under releases/.
 """
@@ -19,11 +21,13 @@ from contextlib import ExitStack, contextmanager
 from dataclasses import replace
 from pathlib import Path
 
-from .article import format_datetime, parse_datetime, parse_text
+from .article import INDEX_NAME, format_datetime, parse_datetime, parse_text
 from .build import run_pelican
+from .check import page_address
 from .config import load_config
 from .files import LockHeld, delete_later, locked, write_atomic
-from .manifest import article_url
+from .manifest import Manifest, article_url
+from .pages import page_key, page_path
 from .publish import (
     ARTICLES_CACHE,
     build_cache,
@@ -35,7 +39,7 @@ from .publish import (
 )
 from .record import Record
 from .releases import current_release, new_release_id, release_name
-from .workflow import WorkflowError, now, open_desk, slug_of
+from .workflow import Desk, WorkflowError, now, open_desk, slug_of
 
 PREVIEW_DIR = "preview"
 PREVIEW_CACHE = "preview"  # in the build cache: the preview's staging tree and kept articles
@@ -65,28 +69,57 @@ def preview_working_copy(root: Path) -> Path:
     return target
 
 
-def preview_article(root: Path, argument: str, actor: str | None) -> str:
-    """Build the live site plus this article's submitted revision; return its URL path."""
+def preview_submitted(root: Path, argument: str, actor: str | None) -> str:
+    """Build the live site plus the submitted revision of this article or static page (given
+    as `approve` takes it); return its URL path."""
     with open_desk(root, actor, need_actor=False) as desk:
-        slug = slug_of(desk, argument)
-        row = desk.record.article(slug)
-        if row is None or not row.submitted_revision:
-            raise WorkflowError(f'bài "{slug}" chưa gửi duyệt; hãy chạy newsroom submit trước')
-        revision = desk.record.load_revision(row.submitted_revision)
-        date = parse_datetime(_date_field(revision.text))
-        candidate = replace(
-            row,
-            approved_revision=row.submitted_revision,
-            publish_at=row.publish_at or format_datetime(date),
-            featured_at=None,
-        )
-        pages = page_files(desk.record)
-        manifest = plan(desk.record, now(), pages)
-        entry = manifest_entry(desk.record, candidate, None)
-        others = tuple(a for a in manifest.articles if a.slug != slug)
-        manifest = replace(manifest, articles=(*others, entry))
+        page = page_path(desk, argument)
+        if page is not None:
+            manifest, pages, url = _with_page(desk, page_key(desk, page))
+        else:
+            manifest, pages, url = _with_article(desk, argument)
         _build_preview(root, desk.record, manifest, pages)
-        return article_url(slug, parse_datetime(entry.published))
+        return url
+
+
+def _with_article(desk: Desk, argument: str) -> tuple[Manifest, dict[str, bytes], str]:
+    """The site as publish would plan it, the article's submitted revision as if approved."""
+    slug = slug_of(desk, argument)
+    row = desk.record.article(slug)
+    if row is None or not row.submitted_revision:
+        raise WorkflowError(f'bài "{slug}" chưa gửi duyệt; hãy chạy newsroom submit trước')
+    revision = desk.record.load_revision(row.submitted_revision)
+    date = parse_datetime(_date_field(revision.text))
+    candidate = replace(
+        row,
+        approved_revision=row.submitted_revision,
+        publish_at=row.publish_at or format_datetime(date),
+        featured_at=None,
+    )
+    pages = page_files(desk.record)
+    manifest = plan(desk.record, now(), pages)
+    entry = manifest_entry(desk.record, candidate, None)
+    others = tuple(a for a in manifest.articles if a.slug != slug)
+    manifest = replace(manifest, articles=(*others, entry))
+    return manifest, pages, article_url(slug, parse_datetime(entry.published))
+
+
+def _with_page(desk: Desk, key: str) -> tuple[Manifest, dict[str, bytes], str]:
+    """The site as publish would plan it, the page's submitted revision in place of its
+    approved one (publish takes pages as `page_files` gives them: content path -> bytes)."""
+    row = desk.record.page(key)
+    if row is None or not row.submitted_revision:
+        raise WorkflowError(f'trang "{key}" chưa gửi duyệt; hãy chạy newsroom submit {key} trước')
+    data = desk.record.load_revision(row.submitted_revision).files[INDEX_NAME]
+    pages = {**page_files(desk.record), key: data}
+    return plan(desk.record, now(), pages), pages, _page_url(key, data)
+
+
+def _page_url(key: str, data: bytes) -> str:
+    """Where the build puts the page: its Url field, or the address of its slug."""
+    page = parse_text(data.decode("utf-8"), Path(key))
+    url = page.fields.get("Url", "").strip().lstrip("/")
+    return url or page_address(page)[1].removesuffix("index.html")
 
 
 def _date_field(text: str) -> str:
