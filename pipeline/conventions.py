@@ -81,10 +81,12 @@ LEAD_IN_MARK = "– "  # how the paper opens a lead (sapo): import takes it off,
 
 
 def with_lead_in(html: str) -> str:
-    """A lead's HTML opening with the house lead-in, inside its first paragraph."""
-    if html.startswith("<p>"):
-        return f"<p>{LEAD_IN_MARK}{html[3:]}"
-    return LEAD_IN_MARK + html
+    """A lead's HTML opening with the house lead-in, inside its first paragraph; a lead that
+    a reporter typed with its lead-in (`– Sáng 28/11…`, `(BP) - …`) keeps the one it has."""
+    opening, text = ("<p>", html[3:]) if html.startswith("<p>") else ("", html)
+    if LEAD_IN.match(text):
+        return html
+    return f"{opening}{LEAD_IN_MARK}{text}"
 
 
 def strip_lead_in(line: str) -> str | None:

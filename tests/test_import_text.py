@@ -319,3 +319,8 @@ def test_the_page_puts_back_the_lead_in_that_import_takes_off(html: str, shown: 
     assert with_lead_in(html) == shown
     text = BeautifulSoup(shown, "html.parser").get_text()
     assert strip_lead_in(text) == BeautifulSoup(html, "html.parser").get_text()
+
+
+@pytest.mark.parametrize("typed", ["<p>– Sáng 28/11, hội nghị.</p>", "<p>(BP) - Sáng 28/11.</p>"])
+def test_a_lead_typed_with_its_lead_in_is_not_given_a_second_one(typed: str):
+    assert with_lead_in(typed) == typed
