@@ -428,8 +428,9 @@ def _check_image(path: Path) -> list[Finding]:
             1,
             IMAGE_METADATA,
             ERROR,
-            f"ảnh còn thông tin nhận dạng ({', '.join(found)}); hãy thêm lại ảnh bằng "
-            "`newsroom photo add` để xóa siêu dữ liệu",
+            f"ảnh còn thông tin nhận dạng ({', '.join(found)}); hãy lưu bản sạch bằng "
+            f"`newsroom photo add BÀI {path} --replace {path.name}` rồi chuyển tệp "
+            f"{path.name} này ra khỏi thư mục bài",
         )
     ]
 

@@ -249,6 +249,8 @@ def test_check_without_paths_scans_images_under_content(empty_project: Path):
     jpeg_with_gps(empty_project / "content" / "images" / "logo.jpg")
     (finding,) = check_paths(empty_project, []).findings
     assert finding.code == "E110" and "vị trí GPS" in finding.message
+    # what to do, whole: save a clean copy under a new name, then move the original out
+    assert "--replace logo.jpg" in finding.message and "ra khỏi thư mục bài" in finding.message
 
 
 def test_check_real_content_has_no_errors():
