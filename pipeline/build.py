@@ -27,10 +27,12 @@ def run_pelican(
     content: Path | None = None,
     publish_time: datetime | None = None,
     overrides: dict | None = None,
+    failure: str = "dựng trang thất bại, trang đang đăng không thay đổi",
 ) -> None:
     """One strict Pelican build into `output`; raise BuildError with its first problem.
 
-    `overrides` are extra settings (JSON values), e.g. the manifest of a publish."""
+    `overrides` are extra settings (JSON values), e.g. the manifest of a publish; `failure`
+    opens the error's line (what failed, and what it means for the live site)."""
     arguments = [
         str(root / settings_file),
         str(content or root / "content"),
@@ -52,11 +54,11 @@ def run_pelican(
         first = problems[0] if problems else (result.stderr.strip().splitlines() or ["?"])[-1]
         if first.startswith(PELICAN_GENERIC):  # Pelican names the file, not what is wrong
             first += "; hãy chạy newsroom check với tệp này để biết lỗi ở dòng nào"
-        more = f" (và {len(problems) - 1} lỗi khác)" if len(problems) > 1 else ""
+        more = f" (và {len(problems) - 1} lỗi khác; xem hết bằng newsroom check)"
         raise BuildError(
-            "dựng trang thất bại, trang đang đăng không thay đổi — "
+            f"{failure} — "
             + first.replace(str(root) + os.sep, "")
-            + more
+            + (more if len(problems) > 1 else "")
         )
 
 

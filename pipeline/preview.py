@@ -42,6 +42,8 @@ from .releases import current_release, new_release_id, release_name
 from .workflow import Desk, WorkflowError, now, open_desk, slug_of
 
 PREVIEW_DIR = "preview"
+# The working copy holds every reporter's drafts: one that does not build stops the preview.
+WORKING_COPY_FAILED = "xem trước bản đang viết thất bại vì một bài chưa dựng được"
 PREVIEW_CACHE = "preview"  # in the build cache: the preview's staging tree and kept articles
 KEYS = "keys"  # in PREVIEW_CACHE: the page keys of the last article preview
 LAST = "last.json"  # in PREVIEW_CACHE: which preview preview/ is (`_parked`)
@@ -61,7 +63,7 @@ def preview_working_copy(root: Path) -> Path:
     built = root / f".{PREVIEW_DIR}-building"
     shutil.rmtree(built, ignore_errors=True)
     try:
-        run_pelican(root, "pelicanconf.py", built)
+        run_pelican(root, "pelicanconf.py", built, failure=WORKING_COPY_FAILED)
     except BaseException:
         shutil.rmtree(built, ignore_errors=True)  # a failed preview leaves no half-built site
         raise

@@ -49,5 +49,6 @@ def test_failed_working_copy_preview_leaves_no_half_built_site_and_says_what_to_
     said = capsys.readouterr().err.strip()
     assert len(said.splitlines()) == 1
     assert "articles/2026/11/nhap/index.md" in said and "newsroom check" in said
+    assert said.startswith("newsroom: xem trước bản đang viết thất bại")  # not "trang đang đăng"
     assert not [p.name for p in project.iterdir() if p.name.startswith(".preview")]
     assert not (project / "preview").exists()
