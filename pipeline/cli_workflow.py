@@ -185,8 +185,11 @@ def _cmd_preview(args) -> int:
         url = previews.preview_submitted(args.root.resolve(), args.article, args.actor)
         print(f"Bản xem trước: preview/{url}")
     else:
-        previews.preview_working_copy(args.root.resolve())
+        _target, left_out = previews.preview_working_copy(args.root.resolve())
         print("Bản xem trước (cả bản nháp): preview/")
+        if left_out:
+            names = publishing.some([folder.name for folder in left_out], 5)
+            print(f"Bỏ qua {len(left_out)} bài còn lỗi ({names}); xem lỗi bằng newsroom check")
     return 0
 
 

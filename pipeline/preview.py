@@ -23,10 +23,11 @@ from pathlib import Path
 
 from .article import INDEX_NAME, format_datetime, parse_datetime, parse_text
 from .build import run_pelican
-from .check import page_address
+from .check import ERROR, check_paths, page_address
 from .config import load_config
 from .files import LockHeld, delete_later, locked, write_atomic
 from .manifest import Manifest, article_url
+from .page_files import PAGES_DIR
 from .pages import page_key, page_path
 from .publish import (
     ARTICLES_CACHE,
@@ -42,8 +43,7 @@ from .releases import current_release, new_release_id, release_name
 from .workflow import Desk, WorkflowError, now, open_desk, slug_of
 
 PREVIEW_DIR = "preview"
-# The working copy holds every reporter's drafts: one that does not build stops the preview.
-WORKING_COPY_FAILED = "xem trước bản đang viết thất bại vì một bài chưa dựng được"
+WORKING_COPY_FAILED = "xem trước bản đang viết thất bại"  # the live site is not involved
 PREVIEW_CACHE = "preview"  # in the build cache: the preview's staging tree and kept articles
 KEYS = "keys"  # in PREVIEW_CACHE: the page keys of the last article preview
 LAST = "last.json"  # in PREVIEW_CACHE: which preview preview/ is (`_parked`)
@@ -58,17 +58,37 @@ def _replace_dir(built: Path, target: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
-def preview_working_copy(root: Path) -> Path:
+def unbuildable_drafts(root: Path) -> list[Path]:
+    """The article folders of the working copy that `check` finds errors in (a photo not
+    added yet after an import, no section…): the working-copy preview leaves them out, so
+    that one reporter's unfinished draft does not stop everyone's preview."""
+    report = check_paths(root, [])
+    return sorted(
+        {
+            f.path.parent
+            for f in report.findings
+            if f.severity == ERROR and f.path.name == INDEX_NAME
+        }
+    )
+
+
+def preview_working_copy(root: Path) -> tuple[Path, list[Path]]:
+    """The working copy (drafts included) built into preview/, but for the drafts with check
+    errors; returns preview/ and those drafts' folders."""
     target = root / PREVIEW_DIR
     built = root / f".{PREVIEW_DIR}-building"
+    content = load_config(root).content_path
+    left_out = unbuildable_drafts(root)
+    excludes = [PAGES_DIR, *(folder.relative_to(content).as_posix() for folder in left_out)]
     shutil.rmtree(built, ignore_errors=True)
     try:
-        run_pelican(root, "pelicanconf.py", built, failure=WORKING_COPY_FAILED)
+        overrides = {"ARTICLE_EXCLUDES": excludes}
+        run_pelican(root, "pelicanconf.py", built, overrides=overrides, failure=WORKING_COPY_FAILED)
     except BaseException:
         shutil.rmtree(built, ignore_errors=True)  # a failed preview leaves no half-built site
         raise
     _replace_dir(built, target)
-    return target
+    return target, left_out
 
 
 def preview_submitted(root: Path, argument: str, actor: str | None) -> str:

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 
+import pytest
+
+from pipeline.build import run_pelican
 from pipeline.cli import main
+from pipeline.errors import BuildError
 from tests.helpers import SEED_URL
 from tests.workflow_helpers import publish_all
 
@@ -41,14 +46,46 @@ def test_pelican_preview_with_bad_config_exits_with_the_config_message(project):
     assert not (project / "preview").exists()
 
 
-def test_failed_working_copy_preview_leaves_no_half_built_site_and_says_what_to_do(project, capsys):
-    draft = project / "content" / "articles" / "2026" / "11" / "nhap" / "index.md"
+def _draft(project, slug: str, data: bytes):
+    draft = project / "content" / "articles" / "2026" / "11" / slug / "index.md"
     draft.parent.mkdir(parents=True)
-    draft.write_bytes("Title: Làm\n\nx\n".encode("cp1258"))  # not UTF-8
+    draft.write_bytes(data)
+    return draft
+
+
+def test_working_copy_preview_leaves_out_the_drafts_with_errors_and_names_them(project, capsys):
+    """One reporter's unfinished draft (a photo not added yet, not UTF-8) must not stop
+    everyone's preview."""
+    _draft(project, "nhap", "Title: Làm\n\nx\n".encode("cp1258"))  # not UTF-8
+    photo = "Title: Chờ ảnh\nDate: 2026-11-02T07:00:00+07:00\nSection: Thời sự\n"
+    photo += "Authors: Vi Toàn\nSummary: Sapo.\nSlug: cho-anh\n\n![Ảnh](anh-1.jpg)\nChú thích.\n"
+    _draft(project, "cho-anh", photo.encode())
+    assert main(["--root", str(project), "preview"]) == 0
+    said = capsys.readouterr().out
+    assert "Bỏ qua 2 bài còn lỗi (cho-anh, nhap); xem lỗi bằng newsroom check" in said
+    assert (project / "preview" / SEED_URL / "index.html").is_file()
+    assert not list((project / "preview").rglob("cho-anh"))
+
+
+def test_failed_working_copy_preview_leaves_no_half_built_site_and_says_what_to_do(project, capsys):
+    theme = project / "theme"
+    shared = theme.resolve()  # the test project links the repository's theme: change a copy
+    theme.unlink()
+    shutil.copytree(shared, theme)
+    (theme / "templates" / "base.html").write_text("{% if %}", "utf-8")
     assert main(["--root", str(project), "preview"]) == 1
     said = capsys.readouterr().err.strip()
     assert len(said.splitlines()) == 1
-    assert "articles/2026/11/nhap/index.md" in said and "newsroom check" in said
     assert said.startswith("newsroom: xem trước bản đang viết thất bại")  # not "trang đang đăng"
+    assert "TemplateSyntaxError" in said
     assert not [p.name for p in project.iterdir() if p.name.startswith(".preview")]
     assert not (project / "preview").exists()
+
+
+def test_a_build_that_pelican_cannot_read_a_file_of_says_to_run_check(project, tmp_path):
+    """Pelican names the file, not what is wrong with it: the line says where to look."""
+    _draft(project, "nhap", "Title: Làm\n\nx\n".encode("cp1258"))  # not UTF-8, and unchecked
+    with pytest.raises(BuildError) as failed:
+        run_pelican(project, "pelicanconf.py", tmp_path / "out")
+    assert "Could not process articles/2026/11/nhap/index.md" in failed.value.message
+    assert "hãy chạy newsroom check với tệp này" in failed.value.message
