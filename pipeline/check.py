@@ -27,7 +27,7 @@ from .article import (
 )
 from .article_files import Identity, articles_root, file_identity, index_files, read_with_slug
 from .config import Config, load_config
-from .conventions import definition_spans, is_abbreviation
+from .conventions import definition_spans, is_abbreviation, parse_byline
 from .errors import NewsroomError, PhotoError
 from .manifest import ARTICLES_DIR
 from .page_files import find_page, page_paths
@@ -70,6 +70,16 @@ REMOTE_IMAGE = re.compile(
 FILE_LINK = re.compile(r"[{|](static|attach|filename)[|}]([^\s)\]\"'>]*)")
 ROMAN = re.compile(r"^[IVXLCDM]+$")
 TOKEN = re.compile(r"(?<![\w-])([^\W\d_][\w-]*\w|[^\W\d_]{2})(?![\w-])")
+# Parts joined by "/" or "-": `106/2014/NĐ-CP`, `05-CT/TW`, `KN-01`, `COVID-19`. In
+# capitals and with a number among the parts it is a document or ship number, which the
+# paper never expands: no part of it is an abbreviation to explain.
+CODE = re.compile(r"(?<![\w/-])[^\W_]+(?:[/-][^\W_]+)+(?![\w/-])")
+# Well-known international acronyms that the paper prints without explaining them. Keep
+# this short: the site's own terms go in the glossary of newsroom.toml.
+KNOWN_ACRONYMS = frozenset({"ASEAN", "COVID", "GMT", "GPS", "USD"})
+# Words in capitals in a row, `ĐỒN BIÊN PHÒNG HOÀNH MÔ`: a sentence or heading in
+# capitals, not abbreviations.
+CAPITALS_RUN = 3
 DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 # What the site itself writes at its top level, so no static page's address (`/<slug>/`, or
 # its Save_as) may take it: the URL table (pipeline/urls.py), the photos, the search index,
@@ -357,13 +367,45 @@ def _abbreviation(token: str) -> bool:
     return is_abbreviation(token) and not ROMAN.match(token)  # XIII is a number
 
 
+def _code_spans(text: str) -> list[tuple[int, int]]:
+    """Where a document or ship number stands: `123/QĐ-UBND`, `CSB-8001`."""
+    return [
+        match.span()
+        for match in CODE.finditer(text)
+        if match.group() == match.group().upper() and any(c.isdigit() for c in match.group())
+    ]
+
+
+def _capital_spans(text: str) -> list[tuple[int, int]]:
+    """Where CAPITALS_RUN or more words in capitals follow each other, parted by spaces only;
+    a comma ends the run, so that `UBND, HĐND, MTTQ` stays three abbreviations."""
+    spans: list[tuple[int, int]] = []
+    run: list[re.Match[str]] = []
+    for word in [*re.finditer(r"\S+", text), None]:
+        capital = word is not None and any(c.isalpha() for c in word.group())
+        capital = capital and word.group() == word.group().upper()
+        if capital:
+            run.append(word)
+        if run and (not capital or word.group()[-1] in ",;"):
+            if len(run) >= CAPITALS_RUN:
+                spans.append((run[0].start(), run[-1].end()))
+            run = []
+    return spans
+
+
 def undefined_abbreviations(article: Article, context: Context) -> Problems:
-    seen = set(context.config.glossary)
+    seen = set(context.config.glossary) | KNOWN_ACRONYMS
+    byline = _trailing_byline(article)
     for number, text in _reading_flow(article):
+        if number == byline:
+            continue  # W203 tells to delete it
         spans = definition_spans(text)
+        skipped = _code_spans(text) + _capital_spans(text)
         for match in TOKEN.finditer(text):
             term = match.group(1)
             if term in seen or not _abbreviation(term):
+                continue
+            if any(start <= match.start() < end for start, end in skipped):
                 continue
             seen.add(term)
             if not any(start < match.start() < end for start, end in spans):
@@ -372,6 +414,30 @@ def undefined_abbreviations(article: Article, context: Context) -> Problems:
                     f'chữ viết tắt "{term}" chưa được giải thích ở lần dùng đầu; hãy viết '
                     f'"tên đầy đủ ({term})" hoặc thêm vào bảng chú giải',
                 )
+
+
+def _trailing_byline(article: Article) -> int | None:
+    """The line of a byline typed as the last paragraph of the body, `ĐÌNH QUANG – VI TOÀN`,
+    when it names the article's Authors (compared as the site does, by their slugs)."""
+    lines = [(number, text) for number, text in _body_lines(article) if text.strip()]
+    if not lines or not article.authors:
+        return None
+    number, text = lines[-1]
+    byline = parse_byline(text.strip().strip("*_").strip())
+    if byline is None:
+        return None
+    named = sorted(make_slug(name) for name in byline.authors)
+    return number if named == sorted(make_slug(name) for name in article.authors) else None
+
+
+def repeated_byline(article: Article, context: Context) -> Problems:
+    number = _trailing_byline(article)
+    if number is not None:
+        yield (
+            number,
+            "dòng tên tác giả cuối bài sẽ in hai lần: trang lấy tên tác giả từ trường "
+            "Authors, hãy xóa dòng này",
+        )
 
 
 Rule = Callable[[Article, Context], Problems]
@@ -389,6 +455,7 @@ RULES: dict[str, tuple[str, Rule]] = {
     "E112": (ERROR, file_links),
     "W201": (WARNING, missing_credits),
     "W202": (WARNING, undefined_abbreviations),
+    "W203": (WARNING, repeated_byline),
 }
 # What a static page is checked for: it has no dateline, section, photos or byline.
 PAGE_RULES = ("E107", "E108", "E109", "E112")

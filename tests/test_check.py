@@ -161,6 +161,12 @@ BREAKERS: dict[str, list[tuple[str, Callable[[Path], None]]]] = {
             ),
         ),
     ],
+    "W203": [
+        (
+            "byline typed at the end",
+            lambda p: p.write_text(p.read_text("utf-8") + "\nMINH TUẤN\n", "utf-8"),
+        ),
+    ],
 }
 CASES = [(code, name, breaker) for code, cases in BREAKERS.items() for name, breaker in cases]
 
