@@ -430,6 +430,20 @@ def _trailing_byline(article: Article) -> int | None:
     return number if named == sorted(make_slug(name) for name in article.authors) else None
 
 
+def unknown_places(article: Article, context: Context) -> Problems:
+    """A place the gazetteer does not spell so: related articles match places exactly."""
+    known = context.config.provinces
+    for place in article.places if known else ():
+        if place not in known:
+            close = [p for p in known if make_slug(p) == make_slug(place)]
+            hint = f' (có phải "{close[0]}"?)' if close else ""
+            yield (
+                _field_line(article, "Places"),
+                f'địa danh "{place}" không có trong [gazetteer] của newsroom.toml{hint}; hãy '
+                "viết đúng như danh sách để bài được nối với các bài cùng nơi",
+            )
+
+
 def repeated_byline(article: Article, context: Context) -> Problems:
     number = _trailing_byline(article)
     if number is not None:
@@ -456,6 +470,7 @@ RULES: dict[str, tuple[str, Rule]] = {
     "W201": (WARNING, missing_credits),
     "W202": (WARNING, undefined_abbreviations),
     "W203": (WARNING, repeated_byline),
+    "W204": (WARNING, unknown_places),
 }
 # What a static page is checked for: it has no dateline, section, photos or byline.
 PAGE_RULES = ("E107", "E108", "E109", "E112")

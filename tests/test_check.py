@@ -161,6 +161,9 @@ BREAKERS: dict[str, list[tuple[str, Callable[[Path], None]]]] = {
             ),
         ),
     ],
+    "W204": [
+        ("misspelt place", lambda p: _replace_line(p, "Slug:", "Slug: bai-sach\nPlaces: Lạng sơn"))
+    ],
     "W203": [
         (
             "byline typed at the end",
@@ -408,3 +411,15 @@ def test_site_names_cover_every_top_level_name_of_a_published_site(built_site: P
         if entry.name not in pages and entry.name not in SITE_NAMES and not YEAR.match(entry.name)
     ]
     assert unknown == []
+
+
+def test_a_misspelt_place_is_named_with_the_gazetteers_spelling(empty_project: Path):
+    path = clean_article(empty_project)
+    _replace_line(path, "Slug:", "Slug: bai-sach\nPlaces: Lạng sơn, Quảng Ninh")
+    (finding,) = check_paths(empty_project, [str(path)]).findings
+    assert (
+        finding.code == "W204"
+        and finding.line
+        == path.read_text("utf-8").split("\n").index("Places: Lạng sơn, Quảng Ninh") + 1
+    )
+    assert '"Lạng sơn"' in finding.message and 'có phải "Lạng Sơn"' in finding.message
