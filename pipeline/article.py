@@ -226,9 +226,12 @@ def article_slug(article: Article) -> str:
 
 
 def format_header(fields: dict[str, str]) -> str:
-    ordered = [key for key in FIELDS if fields.get(key)]
+    """The header lines of `fields`; an empty field is left out, but for a required one given
+    empty (an import that found no section or byline): its line shows the reporter what to
+    fill in."""
+    ordered = [key for key in FIELDS if fields.get(key) or (key in REQUIRED and key in fields)]
     ordered += [key for key in fields if key not in FIELDS and fields[key]]
-    return "\n".join(f"{key}: {nfc(fields[key])}" for key in ordered)
+    return "\n".join(f"{key}: {nfc(fields[key])}".rstrip() for key in ordered)
 
 
 def format_article(fields: dict[str, str], body: str) -> str:

@@ -91,7 +91,11 @@ def _untrusted(path: Path) -> Iterator[None]:
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         raise PhotoError("ảnh quá lớn (vượt giới hạn giải nén); hãy thu nhỏ ảnh", path) from None
     except UnidentifiedImageError:
-        raise PhotoError("không phải tệp ảnh hoặc định dạng không được nhận", path) from None
+        raise PhotoError(
+            "không phải tệp ảnh hoặc định dạng không được nhận; hãy dùng ảnh JPEG, PNG, WebP "
+            "hoặc HEIC",
+            path,
+        ) from None
     except (OSError, SyntaxError, ValueError) as error:
         raise PhotoError(
             f"tệp ảnh hỏng hoặc bị cắt cụt ({error}); hãy xuất lại ảnh", path

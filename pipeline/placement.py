@@ -49,7 +49,9 @@ def free_slug(title: str, taken: dict[str, Glance | None], source: Path | None =
     same = taken.get(slug)
     if same is not None and same.title == title:
         raise ArticleError(
-            f"bài cùng tiêu đề đã có ở {same.path}; không nhập lại, không ghi đè", source
+            f"bài cùng tiêu đề đã có ở {same.path}; bài có sẵn không bị ghi đè: hãy đặt tiêu đề "
+            "khác, hoặc sửa chính bài đó",
+            source,
         )
     candidate, number = slug, 1
     while candidate in taken:

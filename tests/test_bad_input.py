@@ -70,7 +70,10 @@ CASES = [
     (["import", "{missing}"], "không tìm thấy tệp"),
     (["import", "{dir}"], "đây là thư mục"),
     (["photo", "add", "bai-a", "{dir}", "--caption", "c", "--alt", "a"], "đây là thư mục"),
-    (["photo", "add", "bai-a", "{text}", "--caption", "c", "--alt", "a"], "không phải tệp ảnh"),
+    (
+        ["photo", "add", "bai-a", "{text}", "--caption", "c", "--alt", "a"],
+        "không phải tệp ảnh hoặc định dạng không được nhận; hãy dùng ảnh JPEG, PNG, WebP",
+    ),
     (["photo", "add", "khong-co", "{text}", "--caption", "c", "--alt", "a"], NOT_FOUND),
     (["check", ""], "đường dẫn rỗng"),
     (["check", "{missing}"], "không tìm thấy bài viết"),

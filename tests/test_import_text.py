@@ -81,6 +81,18 @@ def test_import_writes_folder_that_check_reports_missing_photo(empty_project: Pa
     assert report.findings[0].line == article.photos[0].line
 
 
+def test_import_without_a_section_leaves_the_field_for_the_reporter_to_fill(
+    empty_project: Path, tmp_path: Path
+):
+    source = write(tmp_path, "Thứ hai, 28/11/2022\n\nTin A!\n\n– Nội dung một.\n")
+    (written,) = import_files(empty_project, [source])
+    text = (written.folder / "index.md").read_text("utf-8").split("\n")
+    assert "Section:" in text  # an empty line to fill in, as `new` writes every field
+    report = check_paths(empty_project, [str(written.folder)])
+    lines = {f.line for f in report.findings if f.code == "E101" and "Section" in f.message}
+    assert lines == {text.index("Section:") + 1}
+
+
 def test_import_never_overwrites_the_same_article(project: Path):
     before = {p: p.read_bytes() for p in (project / "content/articles").rglob("*") if p.is_file()}
     with pytest.raises(NewsroomError, match="đã có"):

@@ -66,8 +66,10 @@ def test_new_unknown_section_lists_sections(empty_project: Path, capsys: pytest.
 
 def test_new_same_title_is_refused_and_same_slug_is_numbered(empty_project: Path):
     first = new_article(empty_project, "Tin A!", "Thời sự", ["A"], NOW)
-    with pytest.raises(NewsroomError, match="đã có"):
+    with pytest.raises(NewsroomError, match="đã có") as refused:
         new_article(empty_project, "Tin A!", "Thời sự", ["A"], NOW)
+    assert "hãy đặt tiêu đề khác, hoặc sửa chính bài đó" in refused.value.message
+    assert "nhập lại" not in refused.value.message  # `new`, not an import
     second = new_article(empty_project, "Tin A?", "Thời sự", ["A"], NOW)
     assert (first.parent.name, second.parent.name) == ("tin-a", "tin-a-2")
     assert read_article(second).slug == "tin-a-2"
