@@ -139,6 +139,11 @@ def parse_datetime(value: str) -> datetime:
     return moment
 
 
+def out_of_range(what: str) -> str:
+    """The refusal of a date outside EARLIEST..LATEST (`what`: how the date was given)."""
+    return f"{what} nằm ngoài khoảng ngày mà trang nhận ({DATE_RANGE})"
+
+
 def in_date_range(moment: datetime) -> bool:
     """Whether an aware `moment` lies in EARLIEST..LATEST (LATEST excluded)."""
     return EARLIEST <= moment < LATEST

@@ -326,13 +326,12 @@ def _damage(path: Path) -> str | None:
     try:
         found = [row[0] for row in connection.execute("PRAGMA quick_check")]
     except sqlite3.DatabaseError as error:
-        return str(error) if _is_damage(error) else None
+        return "SQLite không đọc được tệp" if _is_damage(error) else None
     finally:
         connection.close()
     if found == ["ok"]:
         return None
-    first = " ".join(str(found[0]).split())  # its report has lines of its own: one line here
-    return f"quick_check: {first[:120]}"
+    return f"kiểm tra toàn vẹn của SQLite báo {len(found)} chỗ hỏng"  # its report is English
 
 
 def _readable_rows(source: sqlite3.Connection, sql: str, unread: list[bool]) -> Iterator[tuple]:
@@ -446,8 +445,8 @@ def _replace_damaged(
                 partial = _salvage(path, record)
                 if partial and not force:
                     raise NewsroomError(
-                        f"sổ biên tập hỏng ({damage}), không đọc lại được hết "
-                        f"({', '.join(partial)}): những gì ghi sau bản sao lưu ở đó có thể mất; "
+                        f"sổ biên tập hỏng ({damage}), không đọc lại được hết {len(partial)} "
+                        "bảng dữ liệu: những gì ghi sau bản sao lưu ở đó có thể mất; "
                         f"thêm --force để thay sổ bằng bản sao lưu {source.name} (sổ hỏng sẽ "
                         f"được cất sang {aside.name})",
                         path,

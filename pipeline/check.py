@@ -17,11 +17,11 @@ from urllib.parse import urlsplit
 
 from . import desk_index
 from .article import (
-    DATE_RANGE,
     INDEX_NAME,
     REQUIRED,
     Article,
     DateOutOfRange,
+    out_of_range,
     parse_datetime,
     read_article,
 )
@@ -163,8 +163,7 @@ def bad_dates(article: Article, context: Context) -> Problems:
         except DateOutOfRange:
             yield (
                 _field_line(article, name),
-                f'{name} "{value}" nằm ngoài khoảng ngày mà trang nhận ({DATE_RANGE}); '
-                "hãy sửa lại ngày giờ",
+                out_of_range(f'{name} "{value}"') + "; hãy sửa lại ngày giờ",
             )
         except ValueError:
             yield (
@@ -326,9 +325,11 @@ def page_address(page: Article) -> tuple[str, str]:
 
 def _address_taken(page: Article) -> Problems:
     slug, saved = page_address(page)
-    if not slug:
-        return  # no Slug nor Title: the build refuses the page itself
     top = saved.strip("/").split("/")[0]
+    if not slug or not top:  # no Slug, a Title without letters, or Save_as: /
+        line = _field_line(page, "Save_as" if page.fields.get("Save_as") else "Slug")
+        yield line, "trang không có địa chỉ riêng; hãy ghi Slug (ví dụ `Slug: lich-truc-ban`)"
+        return
     what = "lưu trữ bài theo năm" if YEAR.match(top) else SITE_NAMES.get(top)
     if what is None:
         return
@@ -496,6 +497,11 @@ def check_image(path: Path) -> list[Finding]:
     return [replace(finding, path=path) for finding in _image_findings[found]]
 
 
+def _article_of(image: Path) -> str:
+    """The article an image sits beside (its folder), or BÀI where it is in no article."""
+    return image.parent.name if (image.parent / INDEX_NAME).is_file() else "BÀI"
+
+
 def _check_image(path: Path) -> list[Finding]:
     try:
         open_image(path)
@@ -511,7 +517,7 @@ def _check_image(path: Path) -> list[Finding]:
             IMAGE_METADATA,
             ERROR,
             f"ảnh còn thông tin nhận dạng ({', '.join(found)}); hãy lưu bản sạch bằng "
-            f"`newsroom photo add BÀI {path} --replace {path.name}` rồi chuyển tệp "
+            f"`newsroom photo add {_article_of(path)} {path} --replace {path.name}` rồi chuyển tệp "
             f"{path.name} này ra khỏi thư mục bài",
         )
     ]

@@ -66,6 +66,26 @@ def vietnamese_usage_error(message: str) -> str:
     return message
 
 
+METAVARS = {  # an option's value, by the option's name
+    "root": "THƯ_MỤC",
+    "section": "CHUYÊN_MỤC",
+    "author": "TÁC_GIẢ",
+    "encoding": "BẢNG_MÃ",
+    "caption": "CHÚ_THÍCH",
+    "alt": "MÔ_TẢ",
+    "credit": "TÁC_GIẢ_ẢNH",
+    "replace": "TÊN_ẢNH",
+    "name": "HỌ_TÊN",
+    "note": "GHI_CHÚ",
+    "reason": "LÝ_DO",
+    "correction": "ĐÍNH_CHÍNH",
+    "revision": "BẢN",
+    "at": "THỜI_ĐIỂM",
+    "interval": "GIÂY",
+    "actor": "MÃ",
+}
+
+
 class _Help(argparse.HelpFormatter):
     def add_usage(self, usage, actions, groups, prefix=None) -> None:
         super().add_usage(usage, actions, groups, "cách dùng: " if prefix is None else prefix)
@@ -81,6 +101,15 @@ class Parser(argparse.ArgumentParser):
         self._positionals.title = "tham số"
         self._optionals.title = "tùy chọn"
         self.add_argument("-h", "--help", action="help", help="hiện hướng dẫn này rồi thoát")
+
+    def add_argument(self, *args, **kwargs):
+        """An option's value is named in Vietnamese in usage and help (argparse would show the
+        option's English name in capitals: ROOT, SECTION)."""
+        takes_value = kwargs.get("action", "store") in ("store", "append")
+        if args[0].startswith("-") and takes_value and not {"metavar", "choices"} & kwargs.keys():
+            dest = kwargs.get("dest") or args[-1].lstrip("-").replace("-", "_")
+            kwargs["metavar"] = METAVARS.get(dest, "GIÁ_TRỊ")
+        return super().add_argument(*args, **kwargs)
 
     def error(self, message: str) -> NoReturn:
         shown = vietnamese_usage_error(message)

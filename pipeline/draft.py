@@ -12,7 +12,7 @@ from datetime import datetime
 from pathlib import Path
 
 from . import conventions
-from .article import DATE_RANGE, in_date_range
+from .article import in_date_range, out_of_range
 from .config import Config
 from .errors import ArticleError
 from .vietnamese import TIMEZONE
@@ -81,8 +81,7 @@ def _take_dateline(blocks: list[Block], source: Path, config: Config) -> datetim
             ) from None
         if not in_date_range(moment):
             raise ArticleError(
-                f"ngày {moment:%d/%m/%Y} nằm ngoài khoảng ngày mà trang nhận ({DATE_RANGE}); "
-                "hãy sửa dòng ngày tháng",
+                out_of_range(f"ngày {moment:%d/%m/%Y}") + "; hãy sửa dòng ngày tháng",
                 source,
                 block.line,
             )

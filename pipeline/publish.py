@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from . import processes, release_files
-from .article import DATE_RANGE, format_datetime, in_date_range, parse_datetime
+from .article import format_datetime, in_date_range, out_of_range, parse_datetime
 from .article_files import file_identity
 from .build import discard_pelican, prepare_pelican, run_pelican
 from .build_inputs import code_digest, inputs_key, remember, unchanged
@@ -627,8 +627,8 @@ def _check_at(at: datetime | None) -> None:
     at a moment that no stored date can carry (pipeline/article.py: EARLIEST..LATEST)."""
     if at is not None and not in_date_range(at):
         raise WorkflowError(
-            f"--at {at.isoformat(sep=' ', timespec='minutes')} nằm ngoài khoảng ngày mà trang "
-            f"nhận ({DATE_RANGE}); hãy bỏ --at hoặc chọn thời điểm khác"
+            out_of_range(f"--at {at.isoformat(sep=' ', timespec='minutes')}")
+            + "; hãy bỏ --at hoặc chọn thời điểm khác"
         )
     if at is not None and at > now() and os.environ.get(FUTURE_AT_VARIABLE) != "1":
         raise WorkflowError(

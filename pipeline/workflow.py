@@ -18,10 +18,10 @@ from datetime import datetime
 from pathlib import Path
 
 from .article import (
-    DATE_RANGE,
     Article,
     DateOutOfRange,
     format_datetime,
+    out_of_range,
     parse_datetime,
     parse_list,
     parse_text,
@@ -160,8 +160,7 @@ def parse_at(text: str) -> datetime:
         return parse_datetime(text.strip())
     except DateOutOfRange:
         raise WorkflowError(
-            f'thời điểm "{text}" nằm ngoài khoảng ngày mà trang nhận ({DATE_RANGE}); '
-            "hãy chọn thời điểm khác"
+            out_of_range(f'thời điểm "{text}"') + "; hãy chọn thời điểm khác"
         ) from None
     except ValueError:
         raise WorkflowError(f'thời điểm "{text}" không có thật; hãy kiểm tra ngày giờ') from None

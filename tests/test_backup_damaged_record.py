@@ -4,6 +4,8 @@ back its audit log or its withdrawals; the damaged file is kept aside."""
 
 from __future__ import annotations
 
+import sqlite3
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -134,3 +136,16 @@ def test_restore_from_a_damaged_backup_names_the_backup_and_leaves_the_record(
     err = _one_line(capsys)
     assert f"{backup}:" in err and "bản sao lưu hỏng" in err
     assert record_path.read_bytes() == before
+
+
+@pytest.mark.parametrize("table", ["release_digests", "pending_releases"])
+def test_restore_finds_damage_that_merging_would_never_read(newsroom, backup, table):
+    """The merge reads only some tables: the record is checked whole (quick_check) first, so
+    a damaged page elsewhere is not merged into and left behind."""
+    record_path = _record_path(newsroom)
+    damaged = damage(record_path, table)
+    assert cli(newsroom, "restore", str(backup), "--as", "hoa", "--force") == 0
+    [aside] = _kept_aside(newsroom)
+    assert aside.read_bytes() == damaged
+    with closing(sqlite3.connect(record_path)) as db:
+        assert db.execute("PRAGMA quick_check").fetchall() == [("ok",)]

@@ -4,6 +4,7 @@ one line on stderr and a non-zero exit, never a traceback, and writes nothing.""
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -167,7 +168,9 @@ def test_cli_a_file_where_a_project_folder_goes_is_one_line(tmp_path, taken):
     assert not (root / "output").exists()
 
 
-@pytest.mark.parametrize("args", [["--help"], ["publish", "--help"], ["staff", "add", "--help"]])
+@pytest.mark.parametrize(
+    "args", [["--help"], ["publish", "--help"], ["staff", "add", "--help"], ["import", "--help"]]
+)
 def test_cli_help_is_in_vietnamese(args, capsys):
     with pytest.raises(SystemExit) as exit_:
         cli(Path("."), *args)
@@ -175,3 +178,4 @@ def test_cli_help_is_in_vietnamese(args, capsys):
     shown = capsys.readouterr().out
     assert shown.startswith("cách dùng: newsroom") and "hiện hướng dẫn này rồi thoát" in shown
     assert "usage:" not in shown and "options:" not in shown and "show this help" not in shown
+    assert not {"ROOT", "SECTION", "ENCODING", "NAME"} & set(re.findall(r"[A-Z]{3,}", shown))

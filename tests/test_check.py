@@ -17,7 +17,7 @@ from pipeline.cli import main
 from pipeline.config import load_config
 from pipeline.page_files import page_paths
 from pipeline.vietnamese import TIMEZONE
-from tests.helpers import REPO, write_article, write_photo
+from tests.helpers import REPO, SEED_SLUG, write_article, write_photo
 from tests.intake_support import jpeg_with_gps
 
 DATE = datetime(2022, 12, 5, 8, 0, tzinfo=TIMEZONE)
@@ -423,3 +423,24 @@ def test_a_misspelt_place_is_named_with_the_gazetteers_spelling(empty_project: P
         == path.read_text("utf-8").split("\n").index("Places: Lạng sơn, Quảng Ninh") + 1
     )
     assert '"Lạng sơn"' in finding.message and 'có phải "Lạng Sơn"' in finding.message
+
+
+@pytest.mark.parametrize("text", ["Title: ???\n\nx\n", "Title: Trang\nSave_as: /\n\nx\n"])
+def test_check_page_without_an_address_of_its_own_is_an_error(
+    empty_project: Path, monkeypatch: pytest.MonkeyPatch, text: str
+):
+    """Pelican would write it outside the site, or nowhere: say so before the build does."""
+    monkeypatch.chdir(empty_project)
+    path = empty_project / "content" / "pages" / "trang-moi.md"
+    path.write_text(text, "utf-8")
+    (finding,) = check_paths(empty_project, [str(path)]).findings
+    assert (
+        finding.code == "E109" and "trang không có địa chỉ riêng; hãy ghi Slug" in finding.message
+    )
+
+
+def test_check_names_the_article_in_the_photo_add_command_of_e110(project: Path):
+    folder = project / "content" / "articles" / "2022" / "11" / SEED_SLUG
+    jpeg_with_gps(folder / "anh-gps.jpg")
+    (finding,) = [f for f in check_paths(project, [str(folder)]).findings if f.code == "E110"]
+    assert f"`newsroom photo add {SEED_SLUG} " in finding.message
