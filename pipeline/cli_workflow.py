@@ -19,6 +19,7 @@ from . import pages, review, staff, workflow
 from . import preview as previews
 from . import publish as publishing
 from .errors import NewsroomError
+from .page_files import PAGES_DIR
 from .revisions import short
 from .workflow import ACTION_LABELS, open_desk, parse_at
 
@@ -188,9 +189,18 @@ def _cmd_preview(args) -> int:
         _target, left_out = previews.preview_working_copy(args.root.resolve())
         print("Bản xem trước (cả bản nháp): preview/")
         if left_out:
-            names = publishing.some([folder.name for folder in left_out], 5)
-            print(f"Bỏ qua {len(left_out)} bài còn lỗi ({names}); xem lỗi bằng newsroom check")
+            print(_left_out(left_out))
     return 0
+
+
+def _left_out(left_out: list) -> str:
+    """What the working-copy preview left out: article folders by slug, pages by file."""
+    articles = [path.name for path in left_out if path.suffix != ".md"]
+    pages = [f"{PAGES_DIR}/{path.name}" for path in left_out if path.suffix == ".md"]
+    counts = [f"{len(articles)} bài" if articles else "", f"{len(pages)} trang" if pages else ""]
+    what = " và ".join(count for count in counts if count)
+    names = publishing.some(articles + pages, 5)
+    return f"Bỏ qua {what} còn lỗi ({names}); xem lỗi bằng newsroom check"
 
 
 def _cmd_publish(args) -> int:

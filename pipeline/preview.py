@@ -27,7 +27,7 @@ from .check import ERROR, check_paths, page_address
 from .config import load_config
 from .files import LockHeld, delete_later, locked, write_atomic
 from .manifest import Manifest, article_url
-from .page_files import PAGES_DIR
+from .page_files import PAGES_DIR, page_paths
 from .pages import page_key, page_path
 from .publish import (
     ARTICLES_CACHE,
@@ -58,31 +58,45 @@ def _replace_dir(built: Path, target: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
-def unbuildable_drafts(root: Path) -> list[Path]:
-    """The article folders of the working copy that `check` finds errors in (a photo not
-    added yet after an import, no section…): the working-copy preview leaves them out, so
-    that one reporter's unfinished draft does not stop everyone's preview."""
-    report = check_paths(root, [])
-    return sorted(
-        {
-            f.path.parent
-            for f in report.findings
-            if f.severity == ERROR and f.path.name == INDEX_NAME
-        }
-    )
+def unbuildable(root: Path) -> list[Path]:
+    """What `check` finds errors in, in the working copy: article folders (a photo not added
+    yet after an import, no section…) and static page files (a raw `<script>`, a slug that
+    clashes…). The working-copy preview leaves them out, so that one unfinished draft does
+    not stop everyone's preview."""
+    content = load_config(root).content_path
+    pages = content / PAGES_DIR
+    found = set()
+    for finding in check_paths(root, []).findings:
+        if finding.severity != ERROR:
+            continue
+        if pages in finding.path.parents:
+            found.add(finding.path)
+        elif finding.path.name == INDEX_NAME:
+            found.add(finding.path.parent)
+    return sorted(found)
 
 
 def preview_working_copy(root: Path) -> tuple[Path, list[Path]]:
-    """The working copy (drafts included) built into preview/, but for the drafts with check
-    errors; returns preview/ and those drafts' folders."""
+    """The working copy (drafts included) built into preview/, but for the drafts and static
+    pages with check errors; returns preview/ and those (article folders, page files)."""
     target = root / PREVIEW_DIR
     built = root / f".{PREVIEW_DIR}-building"
     content = load_config(root).content_path
-    left_out = unbuildable_drafts(root)
-    excludes = [PAGES_DIR, *(folder.relative_to(content).as_posix() for folder in left_out)]
+    left_out = unbuildable(root)
+    excludes = [PAGES_DIR]
+    overrides: dict = {"ARTICLE_EXCLUDES": excludes}
+    for path in left_out:
+        if path.suffix == ".md":
+            # Pelican excludes folders only: name the pages to read instead, one by one.
+            overrides["PAGE_PATHS"] = [
+                page.relative_to(content).as_posix()
+                for page in page_paths(content)
+                if page not in left_out
+            ]
+        else:
+            excludes.append(path.relative_to(content).as_posix())
     shutil.rmtree(built, ignore_errors=True)
     try:
-        overrides = {"ARTICLE_EXCLUDES": excludes}
         run_pelican(root, "pelicanconf.py", built, overrides=overrides, failure=WORKING_COPY_FAILED)
     except BaseException:
         shutil.rmtree(built, ignore_errors=True)  # a failed preview leaves no half-built site

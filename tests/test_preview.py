@@ -89,3 +89,24 @@ def test_a_build_that_pelican_cannot_read_a_file_of_says_to_run_check(project, t
         run_pelican(project, "pelicanconf.py", tmp_path / "out")
     assert "Could not process articles/2026/11/nhap/index.md" in failed.value.message
     assert "hãy chạy newsroom check với tệp này" in failed.value.message
+
+
+def test_working_copy_preview_leaves_out_the_static_pages_with_errors_and_builds_the_others(
+    project, capsys
+):
+    """A page Pelican cannot read (not UTF-8) is left out as a draft with errors is; the
+    other pages and the articles are still previewed."""
+    pages = project / "content" / "pages"
+    (pages / "loi.md").write_bytes(b"Title: Trang l\xf4i\n\nN\xf4i dung.\n")  # Latin-1
+    _draft(project, "nhap", "Title: Làm\n\nx\n".encode("cp1258"))
+    assert main(["--root", str(project), "preview"]) == 0
+    said = capsys.readouterr().out
+    assert (
+        "Bỏ qua 1 bài và 1 trang còn lỗi (nhap, pages/loi.md); xem lỗi bằng newsroom check" in said
+    )
+    preview = project / "preview"
+    assert (preview / SEED_URL / "index.html").is_file()
+    assert not (preview / "trang-loi").exists()
+    assert (preview / "gioi-thieu" / "index.html").is_file()
+    assert (preview / "lien-he" / "index.html").is_file()
+    assert (preview / "404.html").is_file()
