@@ -159,6 +159,48 @@ def test_incremental_publish_equals_clean_build(published, tmp_path):
     assert tree(first) == first_files
 
 
+def _differences(release: Path, clean: Path) -> list[str]:
+    ours, theirs = tree(release), tree(clean)
+    assert sorted(ours) == sorted(theirs)
+    return [name for name in theirs if ours[name] != theirs[name]]
+
+
+AFTER = datetime(2025, 3, 3, 8, 0, tzinfo=TIMEZONE)
+
+
+def test_incremental_publish_equals_clean_build_after_back_dating_retitling_and_a_page_title(
+    published, tmp_path
+):
+    """The changes that reach other articles' pages: a new article dated before live ones
+    (their related lists and neighbours), a correction of a title and of the tags (every
+    list, tag page and related list that shows it), and then a static page's title (the
+    menu of every page)."""
+    back_dated = datetime(2022, 4, 15, 7, 0, tzinfo=TIMEZONE)
+    story(published, "tam-2022", "Câu lùi ngày.", back_dated, "#3355aa", section="Thời sự",
+          tags="biên giới")  # fmt: skip
+    submit_and_approve(published, "tam-2022")
+    corrected = published / "content/articles/2021/06/hai-2021/index.md"
+    text = corrected.read_text("utf-8")
+    text = text.replace("Title: Bài hai-2021", "Title: Bài hai-2021 đã sửa tên")
+    text = text.replace("Tags: biên giới", "Tags: biên giới, tuần tra")
+    corrected.write_text(text, "utf-8")
+    assert cli(published, "submit", "hai-2021", "--as", "vitoan") == 0
+    assert cli(published, "approve", "hai-2021", "--as", "hoa", "--correction", "Sửa tên.") == 0
+    assert publish(published, LATER, given_actor="hoa") is not None
+    assert _differences(live(published), _clean_build(published, tmp_path / "one")) == []
+    shown = tree(live(published))
+    assert "đã sửa tên" in shown["2021/03/01/mot-2021/index.html"].decode()  # its neighbour
+    assert b"tam-2022" in shown["2023/02/01/nam-2023/index.html"]  # a later one's related
+
+    page = published / "content/pages/gioi-thieu.md"
+    page.write_text(page.read_text("utf-8").replace("Title: Giới thiệu", "Title: Về báo"), "utf-8")
+    assert cli(published, "submit", "pages/gioi-thieu.md", "--as", "vitoan") == 0
+    assert cli(published, "approve", "pages/gioi-thieu.md", "--as", "hoa") == 0
+    assert publish(published, AFTER, given_actor="hoa") is not None
+    assert _differences(live(published), _clean_build(published, tmp_path / "two")) == []
+    assert ">Về báo</a>" in tree(live(published))["2021/03/01/mot-2021/index.html"].decode()
+
+
 def _linked_pages(release: Path, previous: Path) -> list[str]:
     return [
         p.relative_to(release).as_posix()
