@@ -14,6 +14,8 @@ STEPS = ("materialize", "build", "verify", "switch")
 # After `output` is switched and before the record says so: the live site has changed, and the
 # next publish or rollback must complete the record (pipeline.publish._reconcile).
 AFTER_SWITCH = "after-switch"
+# Once the build has started its photo workers (plugins/photos): the publish is killed.
+RENDITIONS = "renditions"
 
 
 def fault_point(step: str, pid: int | None = None) -> None:

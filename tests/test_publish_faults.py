@@ -3,13 +3,15 @@ publishes at once are serialized by the lock; a busy lock is refused with one cl
 
 from __future__ import annotations
 
+import os
 import signal
+import time
 from pathlib import Path
 
 import pytest
 
 from pipeline.config import load_config
-from pipeline.faults import AFTER_SWITCH, FAULT_VARIABLE, STEPS
+from pipeline.faults import AFTER_SWITCH, FAULT_VARIABLE, RENDITIONS, STEPS
 from pipeline.publish import publish_lock
 from pipeline.record import Record
 from tests.workflow_helpers import (
@@ -120,3 +122,35 @@ def test_two_publishes_at_once_both_complete_in_turn(published):
     finally:
         record.close()
     assert not list((published / "releases").glob(".*"))
+
+
+def _processes_naming(root: Path) -> list[int]:
+    """The live processes whose command line names the project (its build and workers)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if str(root).encode() in (entry / "cmdline").read_bytes():
+                    found.append(int(entry.name))
+            except OSError:
+                continue  # it ended while being looked at
+    return found
+
+
+@pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="photo workers run only on 2 cores or more")
+def test_publish_killed_while_photos_render_leaves_no_worker_running(tmp_path):
+    """The build's photo workers die with it: each killed publish used to leave two ~90 MB
+    processes waiting for work for good."""
+    root = make_newsroom(tmp_path / "site")
+    for number, color in enumerate(("#113355", "#335511", "#551133")):
+        story(root, f"bai-{number}", f"Câu riêng của bài {number}.", photo_color=color)
+        submit_and_approve(root, f"bai-{number}")
+    process = newsroom_process(
+        root, "publish", "--as", "bientapvien", env={FAULT_VARIABLE: RENDITIONS}
+    )
+    process.communicate(timeout=120)
+    assert process.returncode == -signal.SIGKILL  # killed once the workers were started
+    deadline = time.monotonic() + 10
+    while _processes_naming(root) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert _processes_naming(root) == []

@@ -35,9 +35,11 @@ from pelican.utils import SafeDatetime
 from pipeline.article import Article, parse_text
 from pipeline.article_files import identity
 from pipeline.errors import ArticleError, PhotoError
+from pipeline.faults import RENDITIONS, fault_point
 from pipeline.figures import FigureExtension, Photo
 from pipeline.files import write_atomic
 from pipeline.photos import probe_image, source_hash
+from pipeline.processes import die_with_parent
 from pipeline.renditions import (
     CROPS,
     FORMATS,
@@ -845,8 +847,10 @@ def submit_renders(generators) -> None:
     jobs.sort(key=lambda job: job.plan.size[0] * job.plan.size[1], reverse=True)
     workers = min(settings.workers, len(jobs))
     if workers > 1:
-        _state.pool = ProcessPoolExecutor(max_workers=workers)
+        # Each worker dies with this process: a build killed (or stopped by Ctrl-C) leaves none.
+        _state.pool = ProcessPoolExecutor(max_workers=workers, initializer=die_with_parent)
         _state.futures = [_state.pool.submit(render_to_cache, job) for job in jobs]
+        fault_point(RENDITIONS, os.getppid())
     else:
         threads = settings.workers
         _state.outcomes = [render_to_cache(replace(job, threads=threads)) for job in jobs]
