@@ -145,8 +145,9 @@ def test_publish_killed_while_photos_render_leaves_no_worker_running(tmp_path):
     for number, color in enumerate(("#113355", "#335511", "#551133")):
         story(root, f"bai-{number}", f"Câu riêng của bài {number}.", photo_color=color)
         submit_and_approve(root, f"bai-{number}")
+    fresh = {"NEWSROOM_PHOTOS_CACHE": str(tmp_path / "renditions")}  # none rendered yet
     process = newsroom_process(
-        root, "publish", "--as", "bientapvien", env={FAULT_VARIABLE: RENDITIONS}
+        root, "publish", "--as", "bientapvien", env={FAULT_VARIABLE: RENDITIONS, **fresh}
     )
     process.communicate(timeout=120)
     assert process.returncode == -signal.SIGKILL  # killed once the workers were started
