@@ -6,6 +6,7 @@ Every user error is one line on stderr and a non-zero exit; never a traceback.
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import sqlite3
 import sys
@@ -17,8 +18,8 @@ from .build import build_site
 from .cli_intake import add_commands as add_intake_commands
 from .cli_workflow import add_commands
 from .config import load_config
-from .errors import NewsroomError, os_reason
-from .record import record_trouble
+from .errors import NewsroomError
+from .failure_lines import failure
 
 
 def _cmd_build(args: argparse.Namespace) -> int:
@@ -31,15 +32,6 @@ def _cmd_config(args: argparse.Namespace) -> int:
     config = load_config(args.root)
     print(f"newsroom.toml hợp lệ: {len(config.sections)} chuyên mục, {len(config.staff)} nhân sự")
     return 0
-
-
-def _record_failure(root: Path, error: sqlite3.Error) -> str:
-    """One line for an error of the record: its path, what happened and what to do."""
-    try:
-        where = f"{load_config(root).record_path}: "
-    except (NewsroomError, OSError, ValueError):  # newsroom.toml unreadable now: name the key
-        where = f"sổ biên tập (paths.record trong {root / 'newsroom.toml'}): "
-    return where + record_trouble(error)
 
 
 # argparse's own messages, in Vietnamese (matched once formatted: its gettext catalogue has no
@@ -141,21 +133,15 @@ def main(argv: list[str] | None = None) -> int:
             status = args.handler(args)
             if status == 0:
                 index.save()  # a command that failed leaves nothing behind
+            sys.stdout.flush()  # a closed pipe is found here, not at the interpreter's exit
             return status
-    except NewsroomError as error:
-        print(f"newsroom: {error}", file=sys.stderr)
-        return error.exit_code
-    except OSError as error:  # the machine, not our code: a full disk, a file where a folder goes
-        where = f"{error.filename}: " if error.filename else ""
-        print(
-            f"newsroom: {where}lỗi đọc/ghi tệp ({os_reason(error)}); hãy kiểm tra đường "
-            "dẫn, quyền ghi và chỗ trống trên đĩa",
-            file=sys.stderr,
-        )
-        return 2
-    except sqlite3.Error as error:  # the record's: every other database has its own errors
-        print(f"newsroom: {_record_failure(args.root, error)}", file=sys.stderr)
-        return 2
+    except BrokenPipeError:  # whoever read the output stopped (`| head`): end quietly
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141  # as a shell reports a process ended by SIGPIPE
+    except (NewsroomError, OSError, sqlite3.Error) as error:
+        line, status = failure(args.root, error)
+        print(f"newsroom: {line}", file=sys.stderr)
+        return status
     except KeyboardInterrupt:
         print("newsroom: đã dừng theo yêu cầu", file=sys.stderr)
         return 130

@@ -19,6 +19,7 @@ from . import pages, review, staff, workflow
 from . import preview as previews
 from . import publish as publishing
 from .errors import NewsroomError
+from .failure_lines import failure
 from .page_files import PAGES_DIR
 from .revisions import short
 from .workflow import ACTION_LABELS, open_desk, parse_at
@@ -206,7 +207,11 @@ def _left_out(left_out: list) -> str:
 def _cmd_publish(args) -> int:
     at = parse_at(args.at) if args.at is not None else None
     if args.watch:
-        publishing.watch(args.root, args.interval, given_actor=args.actor)
+
+        def said(error: Exception) -> str:
+            return failure(args.root, error)[0]
+
+        publishing.watch(args.root, args.interval, given_actor=args.actor, failure=said)
         return 0
     result = publishing.publish(
         args.root, at, args.actor, args.wait, args.if_due, args.force, args.rebuild

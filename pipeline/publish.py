@@ -21,6 +21,7 @@ import hashlib
 import json
 import os
 import shutil
+import sqlite3
 from collections.abc import Callable, Collection, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor, wait
 from contextlib import contextmanager
@@ -460,6 +461,7 @@ NOTHING_CHANGED = (
     "Trang đang đăng đã dựng từ đúng các bản đã duyệt, mã và cấu hình này; không cần dựng lại "
     "(thêm --rebuild để dựng lại)."
 )
+ROUND_FAILED = "Vòng xuất bản thất bại, trang đang đăng giữ nguyên; sẽ thử lại ở vòng sau"
 HELD = (
     "Trang đang giữ bản đã quay lại (newsroom rollback); --if-due và --watch không xuất bản "
     "cho đến khi biên tập viên chạy newsroom publish."
@@ -788,22 +790,35 @@ def watch(
     rounds: int | None = None,
     report=_say,
     given_actor: str | None = None,
+    failure: Callable[[Exception], str] = str,
 ) -> None:
     """Publish each time something falls due (or is withdrawn); `rounds` bounds it for tests.
     Between two rounds it waits at most `interval` seconds: less when the record changes (an
     approval, a withdrawal) or a scheduled article falls due (pipeline.record_watch). A hold
-    after a rollback is reported once, when it starts."""
+    after a rollback is reported once, when it starts. A round that fails (the record busy, a
+    build stopped by a bad file, a full disk) is reported with `failure(error)`'s line, and the
+    next round tries again: the live site is as it was, and embargoes still fall due. Only who
+    publishes is checked once, first: no later round could mend it."""
+    config = load_config(Path(root).resolve())
+    _editor(config, given_actor, "xuất bản")
     done, last = 0, ""
-    watcher = RecordWatch(load_config(Path(root).resolve()).record_path)
+    watcher = RecordWatch(config.record_path)
     try:
         while rounds is None or done < rounds:
             watcher.mark(now())  # before the round reads the record: what comes after is news
-            result = publish(root, given_actor=given_actor, wait=True, only_if_due=True)
-            if isinstance(result, PublishResult):
-                report(f"Đã xuất bản: {result.release.name}, {result.summary()}")
-            elif result.reason == HELD and last != HELD:
-                report(HELD)
-            last = result.reason if isinstance(result, Skipped) else ""
+            try:
+                result = publish(root, given_actor=given_actor, wait=True, only_if_due=True)
+            except (NewsroomError, OSError, sqlite3.Error) as error:
+                said = f"{ROUND_FAILED}: {failure(error)}"
+                if said != last:  # the same failure, round after round, is said once
+                    report(said)
+                last = said
+            else:
+                if isinstance(result, PublishResult):
+                    report(f"Đã xuất bản: {result.release.name}, {result.summary()}")
+                elif result.reason == HELD and last != HELD:
+                    report(HELD)
+                last = result.reason if isinstance(result, Skipped) else ""
             done += 1
             if rounds is None or done < rounds:
                 watcher.wait(interval, now)

@@ -4,6 +4,7 @@ soon as it happens, not at the end of its interval, and does not spin when nothi
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import threading
@@ -19,9 +20,10 @@ from hypothesis import strategies as st
 
 from pipeline.article import format_datetime, parse_datetime
 from pipeline.config import load_config
-from pipeline.publish import is_due, watch
+from pipeline.publish import ROUND_FAILED, is_due, watch
 from pipeline.record import ArticleRecord, Record
 from pipeline.record_watch import RecordWatch
+from pipeline.staff import PermissionDenied
 from pipeline.workflow import now
 from tests.workflow_helpers import (
     cli,
@@ -239,3 +241,35 @@ def test_the_watcher_wakes_when_the_plan_would_first_publish_something_new(tmp_p
         assert watcher.next_due(moment) == (min(falls_due) if falls_due else None)
     finally:
         watcher.close()
+
+
+def test_a_failed_round_is_reported_and_the_next_round_publishes(newsroom):
+    """A round that fails (here a broken template) must not end the watch: with cron's
+    @reboot line nothing would publish again, and embargoes would not fall due, until a
+    reboot."""
+    theme = newsroom / "theme"
+    shared = theme.resolve()  # the project links the repository's theme: break a copy
+    theme.unlink()
+    shutil.copytree(shared, theme)
+    base = theme / "templates" / "base.html"
+    good = base.read_text("utf-8")
+    base.write_text("{% if %}", "utf-8")
+    submit_and_approve(newsroom, "tuan-tra-song-bien")
+    thread, reports = _watching(newsroom, rounds=2)
+    _until(lambda: len(reports) == 1)
+    assert reports[0].startswith(ROUND_FAILED) and "TemplateSyntaxError" in reports[0]
+    assert "\n" not in reports[0]
+    base.write_text(good, "utf-8")
+    submit_and_approve(newsroom, "don-bien-phong")  # news wakes the watch
+    thread.join(timeout=60)
+    assert not thread.is_alive()
+    assert reports[1].startswith("Đã xuất bản")
+    assert _is_live(newsroom, "tuan-tra-song-bien") and _is_live(newsroom, "don-bien-phong")
+
+
+def test_a_watch_by_someone_who_may_not_publish_is_refused_before_any_round(newsroom):
+    submit_and_approve(newsroom, "tuan-tra-song-bien")
+    reports: list[str] = []
+    with pytest.raises(PermissionDenied, match="chỉ biên tập viên mới được xuất bản"):
+        watch(newsroom, LONG, rounds=1, report=reports.append, given_actor="vitoan")
+    assert reports == [] and not (newsroom / "output").exists()
