@@ -224,7 +224,7 @@ def _cmd_publish(args) -> int:
 
 
 def _cmd_rollback(args) -> int:
-    done = publishing.rollback(args.root, args.actor)
+    done = publishing.rollback(args.root, args.actor, wait=args.wait)
     print(f"Đã quay lại bản phát hành {done.release.name}")
     if done.reverted:
         shown = publishing.some(done.reverted, 5)
@@ -392,7 +392,8 @@ def add_commands(subparsers) -> None:
         action="store_true",
         help="dựng lại cả khi không có gì thay đổi so với trang đang đăng",
     )
-    command("rollback", "quay lại bản phát hành trước", _cmd_rollback)
+    rollback = command("rollback", "quay lại bản phát hành trước", _cmd_rollback)
+    rollback.add_argument("--wait", action="store_true", help="chờ nếu đang có lần xuất bản khác")
     command("backup", "sao lưu sổ biên tập", _cmd_backup).add_argument(
         "file", metavar="TỆP", type=Path
     )

@@ -834,16 +834,19 @@ class RolledBack:
     withdrawn: tuple[str, ...] = ()  # articles off the site now: withdrawn since it was live
 
 
-def rollback(root: Path | str = ".", given_actor: str | None = None) -> RolledBack:
+def rollback(
+    root: Path | str = ".", given_actor: str | None = None, wait: bool = False
+) -> RolledBack:
     """Switch back to the release before the live one, with every later withdrawal re-applied
     (corrections are not: their articles go back to the text of that release, and are named;
     articles that it never had leave the site, and are named too); `--if-due` and `--watch`
-    then hold until an editor publishes explicitly."""
+    then hold until an editor publishes explicitly. With `wait`, a publish under way is
+    waited for."""
     root = Path(root).resolve()
     config = load_config(root)
     actor = _editor(config, given_actor, "quay lại bản phát hành trước")
     require_record(config.record_path, current_release(root))
-    with publish_lock(config):
+    with publish_lock(config, wait):
         record = Record(config.record_path)
         try:
             _start(root, config, record)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import signal
+import threading
 import time
 from pathlib import Path
 
@@ -155,3 +156,26 @@ def test_publish_killed_while_photos_render_leaves_no_worker_running(tmp_path):
     while _processes_naming(root) and time.monotonic() < deadline:
         time.sleep(0.1)
     assert _processes_naming(root) == []
+
+
+def test_rollback_takes_the_wait_that_its_busy_message_advises(published, capsys):
+    config = load_config(published)
+    with publish_lock(config):
+        assert cli(published, "rollback", "--as", "bientapvien") == 75
+    said = capsys.readouterr().err
+    assert "thêm --wait để tự chờ" in said
+    held = threading.Event()
+
+    def hold() -> None:
+        with publish_lock(config):
+            held.set()
+            time.sleep(1)
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    held.wait(10)
+    started = time.monotonic()
+    cli(published, "rollback", "--wait", "--as", "bientapvien")
+    holder.join()
+    assert time.monotonic() - started >= 0.9  # it waited for the lock,
+    assert "một lần xuất bản khác đang chạy" not in capsys.readouterr().err  # not refused
