@@ -498,6 +498,8 @@ def restore(root: Path, source: Path, actor: str | None, force: bool = False) ->
     if member.role != "editor":
         raise PermissionDenied("chỉ biên tập viên mới được khôi phục sổ biên tập")
     path = config.record_path
+    if source.expanduser().resolve() in _sqlite_files(path.resolve()):
+        raise BackupError("là chính sổ biên tập; hãy đưa tệp sao lưu (newsroom backup TỆP)", source)
     with _snapshot(source) as snapshot, publish_lock(config, wait=True):
         try:
             damage = _damage(path)

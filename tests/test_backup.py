@@ -149,3 +149,14 @@ def test_restore_from_a_backup_whose_name_has_uri_characters(newsroom, tmp_path)
         assert record.article(SLUG).state == "approved"
     finally:
         record.close()
+
+
+def test_restore_of_the_record_itself_is_refused_and_logs_nothing(newsroom, capsys):
+    """`backup` refuses the record as its target; `restore` took it as a source, said it had
+    restored, and added a restore entry to the audit log."""
+    record = newsroom / "var" / "newsroom.sqlite3"
+    before = record.read_bytes()
+    assert cli(newsroom, "restore", str(record), "--as", "hoa") == 2
+    said = _one_line(capsys)
+    assert "là chính sổ biên tập" in said and str(record) in said
+    assert record.read_bytes() == before
