@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import math
+import sys
 from collections.abc import Callable
 from contextlib import nullcontext
 from pathlib import Path
@@ -204,6 +205,12 @@ def _left_out(left_out: list) -> str:
     return f"Bỏ qua {what} còn lỗi ({names}); xem lỗi bằng newsroom check"
 
 
+def _notes(notes: tuple[str, ...]) -> None:
+    """Housekeeping a publish or rollback could not do: the site is live, someone should look."""
+    for note in notes:
+        print(f"newsroom: lưu ý: {note}", file=sys.stderr)
+
+
 def _cmd_publish(args) -> int:
     at = parse_at(args.at) if args.at is not None else None
     if args.watch:
@@ -220,12 +227,14 @@ def _cmd_publish(args) -> int:
         print(result.reason)
         return 0
     print(f"Đã xuất bản {result.summary()}: {result.release}")
+    _notes(result.notes)
     return 0
 
 
 def _cmd_rollback(args) -> int:
     done = publishing.rollback(args.root, args.actor, wait=args.wait)
     print(f"Đã quay lại bản phát hành {done.release.name}")
+    _notes(done.notes)
     if done.reverted:
         shown = publishing.some(done.reverted, 5)
         print(

@@ -36,7 +36,7 @@ from .article_files import file_identity
 from .build import discard_pelican, prepare_pelican, run_pelican
 from .build_inputs import code_digest, inputs_key, remember, unchanged
 from .config import Config, load_config
-from .errors import NewsroomError
+from .errors import NewsroomError, os_reason
 from .faults import AFTER_SWITCH, fault_point
 from .files import LockHeld, link_atomic, locked, write_atomic
 from .manifest import (
@@ -62,6 +62,7 @@ from .record import (
     PendingRelease,
     PreparedManifest,
     Record,
+    record_trouble,
     require_record,
 )
 from .record_watch import RecordWatch
@@ -102,6 +103,7 @@ class PublishResult:
     release: Path
     manifest: Manifest
     changes: Changes | None = None  # against the release that was live before
+    notes: tuple[str, ...] = ()  # housekeeping after the switch that did not get done
 
     def summary(self) -> str:
         """The articles live, and which ones this release added, changed or took off."""
@@ -477,10 +479,12 @@ def _go_live(
     pages,
     prepared: PreparedManifest | None = None,
     manifest: Manifest | None = None,
-) -> None:
-    """Record the switch as pending, switch `output`, then record it as done. A kill between
-    the switch and the record leaves a pending row that `_reconcile` completes. `prepared`
-    and `manifest`: the pending manifest, as the record keeps it and read."""
+) -> tuple[str, ...]:
+    """Record the switch as pending, switch `output`, then record it as done, and prune old
+    releases. A kill between the switch and the record leaves a pending row that `_reconcile`
+    completes; a failure there says that the release is live. Returns the notes of
+    housekeeping not done. `prepared` and `manifest`: the pending manifest, as the record keeps
+    it and read."""
     with record.transaction():
         for data in pages.values():
             record.store_blob(data)
@@ -488,9 +492,36 @@ def _go_live(
     fault_point("switch")
     switch_to(root, release)
     fault_point(AFTER_SWITCH)
-    _record_publication(record, pending, prepared=prepared, manifest=manifest)
-    prune(config.releases_path, keep=KEEP_RELEASES, live=release)
-    _prune_page_keys(config)
+    try:
+        _record_publication(record, pending, prepared=prepared, manifest=manifest)
+    except (sqlite3.Error, OSError) as error:  # the site has changed: say so, not just "failed"
+        reason = record_trouble(error) if isinstance(error, sqlite3.Error) else os_reason(error)
+        raise NewsroomError(
+            f"bản phát hành {release.name} đã lên trang, nhưng sổ biên tập chưa ghi nhận được "
+            f"({reason}); lần xuất bản hay quay lại tới sẽ ghi bù",
+            record.path,
+        ) from None
+    return tuple(
+        note
+        for note in (
+            _housekeeping(
+                "dọn các bản phát hành cũ", prune, config.releases_path, KEEP_RELEASES, release
+            ),
+            _housekeeping("dọn khóa trang của các bản đã xóa", _prune_page_keys, config),
+        )
+        if note
+    )
+
+
+def _housekeeping(what: str, work: Callable, *args) -> str:
+    """Work after the switch that the live site does not depend on: a failure is a note
+    (the publish succeeded), "" when it was done."""
+    try:
+        work(*args)
+    except OSError as error:
+        where = f" ({error.filename})" if error.filename else ""
+        return f"chưa {what}{where}: {os_reason(error)}; trang mới vẫn đang đăng"
+    return ""
 
 
 def _prune_page_keys(config: Config) -> None:
@@ -765,10 +796,13 @@ def publish(
                 release.name, "publish", None, prepared.text, digest, actor, at is not None
             )
             with step("switch"):
-                _go_live(root, config, record, release, pending, pages, prepared, manifest)
-            remember(build_cache(config), release, key)
-            write_stats()
-            return PublishResult(release, manifest, change)
+                notes = _go_live(root, config, record, release, pending, pages, prepared, manifest)
+            remembered = _housekeeping(
+                "ghi nhớ đầu vào của lần dựng", remember, build_cache(config), release, key
+            )
+            stats = _housekeeping("ghi số đo của lần xuất bản", write_stats)
+            notes += tuple(note for note in (remembered, stats) if note)
+            return PublishResult(release, manifest, change, notes)
         finally:
             discard_pelican()
             record.close()
@@ -816,6 +850,8 @@ def watch(
             else:
                 if isinstance(result, PublishResult):
                     report(f"Đã xuất bản: {result.release.name}, {result.summary()}")
+                    for note in result.notes:
+                        report(f"Lưu ý: {note}")
                 elif result.reason == HELD and last != HELD:
                     report(HELD)
                 last = result.reason if isinstance(result, Skipped) else ""
@@ -832,6 +868,7 @@ class RolledBack:
     reverted: tuple[str, ...]  # articles whose corrected text goes back to the one before
     removed: tuple[str, ...] = ()  # articles off the site now: the release had none of them
     withdrawn: tuple[str, ...] = ()  # articles off the site now: withdrawn since it was live
+    notes: tuple[str, ...] = ()  # housekeeping after the switch that did not get done
 
 
 def rollback(
@@ -885,16 +922,16 @@ def _rollback(root: Path, config: Config, record: Record, actor: str) -> RolledB
     digest = record.release_digest(target.id)
     if fixed == old and digest == tree_digest(release):
         pending = PendingRelease(target.id, "switch", None, old_text, digest, actor, False)
-        _go_live(root, config, record, release, pending, {})
-        return RolledBack(release, back, removed, gone_withdrawn)
+        notes = _go_live(root, config, record, release, pending, {})
+        return RolledBack(release, back, removed, gone_withdrawn, notes)
     # Withdrawals since, or a release changed after it was verified: rebuild it from the record.
     pages = {path: record.load_blob(digest) for path, digest in fixed.pages.items()}
     release, digest, prepared = _release_manifest(root, config, record, fixed, pages)
     pending = PendingRelease(
         release.name, "rollback", target.id, prepared.text, digest, actor, False
     )
-    _go_live(root, config, record, release, pending, pages, prepared, fixed)
-    return RolledBack(release, back, removed, gone_withdrawn)
+    notes = _go_live(root, config, record, release, pending, pages, prepared, fixed)
+    return RolledBack(release, back, removed, gone_withdrawn, notes)
 
 
 def _taken_off(

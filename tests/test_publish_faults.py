@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import os
 import signal
+import sqlite3
 import threading
 import time
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -179,3 +181,48 @@ def test_rollback_takes_the_wait_that_its_busy_message_advises(published, capsys
     holder.join()
     assert time.monotonic() - started >= 0.9  # it waited for the lock,
     assert "một lần xuất bản khác đang chạy" not in capsys.readouterr().err  # not refused
+
+
+def test_housekeeping_that_fails_after_the_switch_is_a_note_not_a_failure(tmp_path, capsys):
+    """The site went live and the record says so: a cache that cannot be written afterwards
+    must not turn the publish into a failure (exit 2, "thất bại") that an editor repeats."""
+    root = make_newsroom(tmp_path / "site")
+    story(root, "bai-0", "Câu riêng của bài 0.")
+    submit_and_approve(root, "bai-0")
+    (root / ".cache" / "build").mkdir(parents=True, exist_ok=True)
+    (root / ".cache" / "build" / ".live-inputs.json.tmp").mkdir()  # where remember() writes
+    capsys.readouterr()
+    assert cli(root, "publish", "--as", "bientapvien") == 0
+    said = capsys.readouterr()
+    assert said.out.startswith("Đã xuất bản")
+    assert "lưu ý: chưa ghi nhớ đầu vào của lần dựng" in said.err
+    assert "trang mới vẫn đang đăng" in said.err and len(said.err.strip().splitlines()) == 1
+    assert (live(root) / "2024/05/06/bai-0/index.html").is_file()
+
+
+def test_a_record_that_fails_after_the_switch_says_the_release_is_live(tmp_path, capsys):
+    root = make_newsroom(tmp_path / "site")
+    story(root, "bai-0", "Câu riêng của bài 0.")
+    submit_and_approve(root, "bai-0")
+    path = load_config(root).record_path
+    with closing(sqlite3.connect(path)) as db, db:  # the record refuses the release's row
+        db.execute(
+            "CREATE TRIGGER refuse BEFORE INSERT ON releases "
+            "BEGIN SELECT RAISE(ABORT, 'disk I/O error'); END"
+        )
+    capsys.readouterr()
+    assert cli(root, "publish", "--as", "bientapvien") == 2
+    said = capsys.readouterr().err.strip()
+    switched = live(root)
+    assert len(said.splitlines()) == 1 and str(path) in said
+    assert f"bản phát hành {switched.name} đã lên trang" in said and "ghi bù" in said
+    assert (switched / "2024/05/06/bai-0/index.html").is_file()
+    with closing(sqlite3.connect(path)) as db, db:
+        db.execute("DROP TRIGGER refuse")
+    assert cli(root, "publish", "--as", "bientapvien", "--if-due") == 0  # it records the switch
+    record = Record(path)
+    try:
+        assert [r.id for r in record.releases()] == [switched.name]
+        assert not record.pending_releases()
+    finally:
+        record.close()
