@@ -15,7 +15,7 @@ from pathlib import Path
 
 from . import processes
 from .article import format_datetime
-from .errors import BuildError
+from .errors import FILE_TROUBLE, BuildError
 
 PELICAN_GENERIC = "Could not process"
 
@@ -55,6 +55,8 @@ def run_pelican(
         if first.startswith(PELICAN_GENERIC):  # Pelican names the file, not what is wrong
             first += "; hãy chạy newsroom check với tệp này để biết lỗi ở dòng nào"
         more = f" (và {len(problems) - 1} lỗi khác; xem hết bằng newsroom check)"
+        if FILE_TROUBLE in first:  # the machine's, not the content's: check cannot show it
+            more = f" (và {len(problems) - 1} lỗi khác)"
         raise BuildError(
             f"{failure} — "
             + first.replace(str(root) + os.sep, "")

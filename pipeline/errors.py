@@ -78,9 +78,24 @@ OS_REASONS = {
     errno.ENFILE: "mở quá nhiều tệp cùng lúc",
     errno.EXDEV: "khác ổ đĩa",
     errno.EBUSY: "tệp đang bận",
+    errno.EFBIG: "tệp vượt giới hạn kích thước cho phép",
 }
 
 
 def os_reason(error: OSError) -> str:
     """Why a file operation failed, as a reporter or editor reads it."""
     return OS_REASONS.get(error.errno, error.strerror or str(error))
+
+
+FILE_TROUBLE = "lỗi đọc/ghi tệp"
+
+
+def os_problem(error: OSError, path: object = None) -> str:
+    """One line for a file operation that failed: where (`path`, else the error's own file),
+    why, and what to look at. Not the content's fault: `newsroom check` cannot help."""
+    named = path if path is not None else error.filename
+    where = f"{named}: " if named else ""
+    return (
+        f"{where}{FILE_TROUBLE} ({os_reason(error)}); hãy kiểm tra đường dẫn, quyền ghi và chỗ "
+        "trống trên đĩa"
+    )

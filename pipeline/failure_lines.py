@@ -8,7 +8,7 @@ import sqlite3
 from pathlib import Path
 
 from .config import load_config
-from .errors import NewsroomError, os_reason
+from .errors import NewsroomError, os_problem
 from .record import record_trouble
 
 
@@ -30,11 +30,6 @@ def failure(root: Path, error: NewsroomError | OSError | sqlite3.Error) -> tuple
     if isinstance(error, NewsroomError):
         return str(error), error.exit_code
     if isinstance(error, OSError):  # the machine, not our code: a full disk, a read-only folder
-        named = error.filename2 if error.filename2 and error.errno in _AT_TARGET else error.filename
-        where = f"{named}: " if named else ""
-        line = (
-            f"{where}lỗi đọc/ghi tệp ({os_reason(error)}); hãy kiểm tra đường dẫn, quyền ghi "
-            "và chỗ trống trên đĩa"
-        )
-        return line, 2
+        at_target = error.filename2 and error.errno in _AT_TARGET
+        return os_problem(error, error.filename2 if at_target else None), 2
     return _record_failure(root, error), 2  # the record's: every other database has its own

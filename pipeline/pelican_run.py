@@ -26,6 +26,7 @@ import re
 import sys
 
 from pipeline import heap, processes
+from pipeline.errors import os_problem
 
 
 class _Collector(logging.Handler):
@@ -68,6 +69,8 @@ def build(
         Pelican(settings).run()
     except SystemExit as error:  # pelicanconf.py refuses a bad newsroom.toml this way
         collector.problems.append(f"ERROR\t{error}")
+    except OSError as error:  # a full disk, a folder that may not be written: not the content
+        collector.problems.append(f"ERROR\t{os_problem(error)}")
     except Exception as error:
         collector.problems.append(f"ERROR\t{_place(error)}{type(error).__name__}: {error}")
     finally:

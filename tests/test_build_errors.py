@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.errors import NewsroomError
+from pipeline.build import run_pelican
+from pipeline.errors import BuildError, NewsroomError
 from pipeline.vietnamese import TIMEZONE
 from tests.helpers import REPO, SEED_SLUG, write_article, write_photo
 from tests.workflow_helpers import publish_all
@@ -123,3 +124,16 @@ def test_build_error_is_a_newsroom_error_for_library_callers(live_project):
     assert bad.is_file()
     with pytest.raises(NewsroomError):
         publish_all(live_project)
+
+
+def test_a_build_that_cannot_write_says_so_in_vietnamese_and_not_to_run_check(project, tmp_path):
+    """A full disk or a folder that may not be written is the machine's trouble: the line says
+    which path and what to look at, not Python's English, and not `newsroom check`."""
+    blocker = tmp_path / "tep"
+    blocker.write_text("x", "utf-8")  # the output folder would go under a file
+    with pytest.raises(BuildError) as failed:
+        run_pelican(project, "pelicanconf.py", blocker / "out")
+    said = failed.value.message
+    assert "lỗi đọc/ghi tệp (một phần của đường dẫn là tệp, không phải thư mục)" in said
+    assert str(blocker) in said and "chỗ trống trên đĩa" in said
+    assert "Errno" not in said and "newsroom check" not in said

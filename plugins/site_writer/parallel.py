@@ -29,6 +29,7 @@ from pelican.utils import get_relative_path, path_to_url, sanitised_join
 from pelican.writers import FileOverwriteFailedError, Writer
 
 from pipeline import heap, processes
+from pipeline.errors import os_problem
 
 from . import page_keys
 from .page_keys import Fingerprints, RecordingContext, Unkeyable
@@ -212,6 +213,8 @@ class ParallelWriter(Writer):
                 result = {**page_keys.pack(keys), "reused": reused}
             except BaseException as error:  # reported to the build, which fails
                 detail = traceback.format_exception_only(type(error), error)[-1].strip()
+                if isinstance(error, OSError):  # a full disk: the machine's, said as such
+                    detail = os_problem(error)
                 capture.lines.append(f"{logging.ERROR}\t{detail}")
             with os.fdopen(writer, "w", encoding="utf-8") as pipe:
                 pipe.write("".join(line.replace("\n", " ") + "\n" for line in capture.lines))
