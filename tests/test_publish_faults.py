@@ -226,3 +226,25 @@ def test_a_record_that_fails_after_the_switch_says_the_release_is_live(tmp_path,
         assert not record.pending_releases()
     finally:
         record.close()
+
+
+def test_a_rendition_left_empty_in_the_cache_is_rendered_again_not_published(tmp_path, monkeypatch):
+    """A power cut soon after rendering can leave a rendition's name with no bytes (it is
+    renamed into place, not forced to disk); every later build published the empty file."""
+    cache = tmp_path / "renditions"
+    monkeypatch.setenv("NEWSROOM_PHOTOS_CACHE", str(cache))
+    root = make_newsroom(tmp_path / "site")
+    story(root, "bai-0", "Câu riêng của bài 0.", photo_color="#113355")
+    submit_and_approve(root, "bai-0")
+    assert cli(root, "publish", "--as", "bientapvien") == 0
+    first = live(root)
+    emptied = [p for p in cache.rglob("*") if p.is_file() and p.name != "stats.json"]
+    assert emptied
+    for path in emptied:  # a new empty file under each name, as after a power cut
+        path.unlink()
+        path.touch()
+    assert cli(root, "publish", "--as", "bientapvien", "--rebuild") == 0
+    photos = sorted((live(root) / "anh").iterdir())
+    assert photos and [p.name for p in photos] == sorted(p.name for p in (first / "anh").iterdir())
+    assert all(p.stat().st_size > 0 for p in photos)
+    assert all(path.stat().st_size > 0 for path in emptied)  # the cache is mended too

@@ -857,6 +857,28 @@ def submit_renders(generators) -> None:
     _state.seconds += time.perf_counter() - started
 
 
+def _render_again_if_empty(settings: PhotoSettings) -> list:
+    """Render again, here, each photo with an empty file in the cache. A rendition is renamed
+    into place once written, but not forced to disk: a power cut soon after can leave its name
+    with no bytes, which every later build would publish. (A file's size costs one `stat`;
+    its bytes are not read.)"""
+    again = []
+    for entry in _state.sources.values():
+        assert entry.plan is not None
+        empty = [
+            settings.cache / r.cache_name
+            for r in entry.plan.renditions
+            if os.stat(settings.cache / r.cache_name).st_size == 0
+        ]
+        if empty:
+            for path in empty:
+                path.unlink()
+            again.append(
+                render_to_cache(Job(entry.path, entry.plan, settings.cache, settings.encoding))
+            )
+    return again
+
+
 def _link(source: Path, target: Path) -> None:
     """Put a cached file in the output by rename, never writing into an existing file."""
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -886,6 +908,8 @@ def publish_renditions(pelican) -> None:
         _state.outcomes = [future.result() for future in _state.futures]
         _state.pool.shutdown()
         _state.pool = None
+    if not any(o.error for o in _state.outcomes):  # else some renditions were never written
+        _state.outcomes += _render_again_if_empty(settings)
     failed = [o for o in _state.outcomes if o.error]
     for outcome in failed:
         article, line = _state.sources[outcome.path].used_by[0]
