@@ -19,10 +19,17 @@ def _temporary(target: Path) -> Path:
     return target.with_name(f".{target.name}.{secrets.token_hex(4)}.tmp")
 
 
-def write_atomic(target: Path, data: bytes) -> None:
+def write_atomic(target: Path, data: bytes, durable: bool = False) -> None:
+    """`data` as `target`, put in place by rename: a reader sees the old file or the new one.
+    With `durable`, the bytes reach the disk before the name does (a power cut cannot leave
+    the name with no bytes), for files that later runs trust by their name alone."""
     temporary = _temporary(target)
     try:
-        temporary.write_bytes(data)
+        with open(temporary, "wb") as file:
+            file.write(data)
+            if durable:
+                file.flush()
+                os.fsync(file.fileno())
         os.replace(temporary, target)
     finally:
         temporary.unlink(missing_ok=True)  # only left when the write failed

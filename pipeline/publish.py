@@ -364,6 +364,7 @@ def build_release(
     copy_search: bool = False,
     after_year: Callable[[str], object] | None = None,
     likely_years: Collection[str] = (),
+    check_photos: bool = False,
 ) -> T | None:
     """Pelican with publishconf.py over the staging tree (the gate checks the manifest), then
     the search index of the years that changed since `previous` (the live release), while
@@ -378,7 +379,8 @@ def build_release(
     reader cache: a build whose staging tree is not publish's). With `copy_search`, search
     bundles kept from `previous` are copied, not linked. `after_year(year)` runs once each
     year is indexed again, the `likely_years` looked at first (pipeline/search.py
-    index_changed)."""
+    index_changed). With `check_photos`, every cached rendition's size is looked at, and an
+    empty one rendered again (PHOTOS_CHECK_CACHE)."""
     overrides: dict = {
         "NEWSROOM_MANIFEST": str(staging / MANIFEST_NAME),
         "NEWSROOM_STAGED_STATE": str(staging / STATE_NAME),
@@ -401,6 +403,8 @@ def build_release(
             overrides["SITE_WRITER_PREVIOUS_KEYS"] = str(keys)
     if preview:
         overrides["NEWSROOM_PREVIEW"] = True
+    if check_photos:
+        overrides["PHOTOS_CHECK_CACHE"] = True
     try:
         with step("pelican"):
             content = staging / "content"
@@ -677,11 +681,13 @@ def _release_manifest(
     manifest: Manifest,
     pages: dict[str, bytes],
     likely_years: Collection[str] = (),
+    rebuild: bool = False,
 ) -> tuple[Path, str, PreparedManifest]:
     """Stages 1–3 for one manifest: a verified release (promoted, not yet live), its tree
     digest (which rollback checks before switching back to it), and its manifest as the record
     will keep it (made while the search index is written). `likely_years`: the years whose
-    search the publish's changes touch, looked at first."""
+    search the publish's changes touch, looked at first. `rebuild`: also look at every cached
+    photo rendition (`publish --rebuild`)."""
     release_id = new_release_id()
     cache = build_cache(config)
     staging = cache / "staging"
@@ -712,6 +718,7 @@ def _release_manifest(
             previous_files=known,
             after_year=lambda year: searched.extend(unapproved_in_year(built, manifest, year)),
             likely_years=likely_years,
+            check_photos=rebuild,
         )
         with step("verify"):
             search_files = release_files.describe(built, known, folder=SEARCH_DIR)
@@ -790,7 +797,7 @@ def publish(
             change = changes(live, manifest)
             years = changed_years(live, manifest, change)
             release, digest, prepared = _release_manifest(
-                root, config, record, manifest, pages, years
+                root, config, record, manifest, pages, years, rebuild
             )
             pending = PendingRelease(
                 release.name, "publish", None, prepared.text, digest, actor, at is not None

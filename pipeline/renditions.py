@@ -297,7 +297,8 @@ def _encode_step(image: Image.Image, step: Step, todo: dict, job: Job) -> int:
             continue
         buffer = io.BytesIO()
         SAVERS[fmt](image, buffer, job.encoding.quality_of(fmt), job)
-        write_atomic(job.cache / rendition.cache_name, buffer.getvalue())
+        # Named by its spec, so trusted by its name alone: its bytes reach the disk first.
+        write_atomic(job.cache / rendition.cache_name, buffer.getvalue(), durable=True)
         count += 1
     return count
 

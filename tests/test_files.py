@@ -45,3 +45,17 @@ def test_figures_that_cannot_be_written_never_fail_the_work_they_count(tmp_path:
     blocked.write_text("not a folder", "utf-8")
     write_figures(blocked / "stats.json", {"kept": 0, "read": 0})  # no error, nothing left
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a-file", "stats.json"]
+
+
+def test_a_durable_write_reaches_the_disk_before_its_name(tmp_path, monkeypatch):
+    """Renditions are trusted by their name alone: their bytes are synced before the rename."""
+    events: list[str] = []
+    real_fsync, real_replace = os.fsync, os.replace
+    monkeypatch.setattr(os, "fsync", lambda fd: (events.append("fsync"), real_fsync(fd))[1])
+    monkeypatch.setattr(
+        os, "replace", lambda a, b: (events.append("replace"), real_replace(a, b))[1]
+    )
+    write_atomic(tmp_path / "a.bin", b"x", durable=True)
+    write_atomic(tmp_path / "b.bin", b"y")
+    assert events == ["fsync", "replace", "replace"]
+    assert (tmp_path / "a.bin").read_bytes() == b"x" and (tmp_path / "b.bin").read_bytes() == b"y"

@@ -229,8 +229,8 @@ def test_a_record_that_fails_after_the_switch_says_the_release_is_live(tmp_path,
 
 
 def test_a_rendition_left_empty_in_the_cache_is_rendered_again_not_published(tmp_path, monkeypatch):
-    """A power cut soon after rendering can leave a rendition's name with no bytes (it is
-    renamed into place, not forced to disk); every later build published the empty file."""
+    """A cache damaged from outside (names with no bytes): every later build published the
+    empty files, and --rebuild did not mend them; it renders those photos again."""
     cache = tmp_path / "renditions"
     monkeypatch.setenv("NEWSROOM_PHOTOS_CACHE", str(cache))
     root = make_newsroom(tmp_path / "site")
@@ -240,7 +240,7 @@ def test_a_rendition_left_empty_in_the_cache_is_rendered_again_not_published(tmp
     first = live(root)
     emptied = [p for p in cache.rglob("*") if p.is_file() and p.name != "stats.json"]
     assert emptied
-    for path in emptied:  # a new empty file under each name, as after a power cut
+    for path in emptied:  # a new empty file under each name
         path.unlink()
         path.touch()
     assert cli(root, "publish", "--as", "bientapvien", "--rebuild") == 0

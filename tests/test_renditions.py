@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import os
 import struct
 import zlib
 from pathlib import Path
@@ -181,3 +182,15 @@ def test_check_settings_names_each_bad_photos_setting(setting, value):
     assert check_settings({}) == []
     (problem,) = check_settings({setting: value})
     assert problem.startswith(f"{setting}: cần")
+
+
+def test_each_rendition_reaches_the_disk_before_its_name(tmp_path: Path, monkeypatch):
+    """A cached rendition is trusted by its name alone: a power cut must not leave the name
+    with no bytes (each file is synced, then renamed)."""
+    source = detailed_photo(tmp_path / "anh.jpg", (600, 400))
+    plan = plan_renditions(source_hash(source), probe_image(source), (480,), FORMATS, ENCODING)
+    synced: list[int] = []
+    real_fsync = os.fsync
+    monkeypatch.setattr(os, "fsync", lambda fd: (synced.append(fd), real_fsync(fd))[1])
+    outcome = render_to_cache(Job(source, plan, tmp_path / "cache", ENCODING))
+    assert outcome.encoded == len(plan.renditions) == len(synced)

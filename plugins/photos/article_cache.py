@@ -51,10 +51,11 @@ FORMAT = 1
 SHARED_TEXT = 40  # texts up to this length are loaded as one shared copy (sys.intern)
 INDEX = "index.pickle"
 STATS = "stats.json"  # how many articles the last build kept and read
-# Settings that change with every release and that no article is read by.
+# Settings that change with every release (or publish) and that no article is read by.
 PER_RELEASE = frozenset(
     {
         "OUTPUT_PATH",
+        "PHOTOS_CHECK_CACHE",
         "NEWSROOM_PUBLISH_TIME",
         "SITE_WRITER_KEYS",
         "SITE_WRITER_PREVIOUS",

@@ -77,6 +77,9 @@ DEFAULTS: dict[str, object] = {
     # The <img src> for browsers without srcset: the widest rendition up to this width.
     "PHOTOS_FALLBACK_WIDTH": 960,
     # Worker processes; 0 means one per core.
+    # `newsroom publish --rebuild`: look at the size of every cached rendition the build uses
+    # (one `stat` each) and render again the photos with an empty one (the cache damaged).
+    "PHOTOS_CHECK_CACHE": False,
     "PHOTOS_WORKERS": 0,
     # Processes that read articles missing from the reader cache ahead (prefill.py); 0: one
     # per core.
@@ -858,24 +861,19 @@ def submit_renders(generators) -> None:
 
 
 def _render_again_if_empty(settings: PhotoSettings) -> list:
-    """Render again, here, each photo with an empty file in the cache. A rendition is renamed
-    into place once written, but not forced to disk: a power cut soon after can leave its name
-    with no bytes, which every later build would publish. (A file's size costs one `stat`;
-    its bytes are not read.)"""
-    again = []
+    """Render again, here, each photo with an empty file in the cache (damaged from outside:
+    renditions reach the disk before their names do), each file looked at once."""
+    again, looked = [], set()
     for entry in _state.sources.values():
         assert entry.plan is not None
-        empty = [
-            settings.cache / r.cache_name
-            for r in entry.plan.renditions
-            if os.stat(settings.cache / r.cache_name).st_size == 0
-        ]
+        names = [r.cache_name for r in entry.plan.renditions if r.cache_name not in looked]
+        looked.update(names)
+        empty = [name for name in names if os.stat(settings.cache / name).st_size == 0]
         if empty:
-            for path in empty:
-                path.unlink()
-            again.append(
-                render_to_cache(Job(entry.path, entry.plan, settings.cache, settings.encoding))
-            )
+            for name in empty:
+                (settings.cache / name).unlink()
+            job = Job(entry.path, entry.plan, settings.cache, settings.encoding)
+            again.append(render_to_cache(job))
     return again
 
 
@@ -908,7 +906,7 @@ def publish_renditions(pelican) -> None:
         _state.outcomes = [future.result() for future in _state.futures]
         _state.pool.shutdown()
         _state.pool = None
-    if not any(o.error for o in _state.outcomes):  # else some renditions were never written
+    if pelican.settings.get("PHOTOS_CHECK_CACHE") and not any(o.error for o in _state.outcomes):
         _state.outcomes += _render_again_if_empty(settings)
     failed = [o for o in _state.outcomes if o.error]
     for outcome in failed:
