@@ -211,6 +211,12 @@ def read_article(path: str | Path) -> Article:
     path = Path(path)
     if path.is_dir():
         path = path / INDEX_NAME
+    if path.is_symlink():  # its text would come from wherever it points, outside review
+        raise ArticleError(
+            "tệp bài là liên kết (symlink) tới tệp khác; hãy chép nội dung vào đây thay cho "
+            "liên kết",
+            path,
+        )
     try:
         raw = path.read_bytes()
     except FileNotFoundError:

@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 
 from . import desk_index
 from .article import (
+    FIELDS,
     INDEX_NAME,
     REQUIRED,
     Article,
@@ -62,8 +63,10 @@ DANGEROUS_URL = re.compile(
     r"(?:javascript|vbscript|data)\s*:",
     re.IGNORECASE,
 )
+# A browser drops tabs and newlines inside a URL and reads "\\" as "/": `/<TAB>/host` is remote.
 REMOTE_IMAGE = re.compile(
-    r"<\s*(?:img|source)\b[^>]*\b(?:src|srcset)\s*=\s*[\"']?\s*(?:https?:)?//", re.I
+    r"<\s*(?:img|source)\b[^>]*\b(?:src|srcset)\s*=\s*[\"']?\s*(?:https?:)?[\t\n\r]*[/\\\\][\t\n\r]*[/\\\\]",
+    re.I,
 )
 # Pelican's links to a file of the content: `{static}`/`{attach}` copy it into the site
 # as it is; `{filename}` links the page made from it.
@@ -228,7 +231,7 @@ def raw_html(article: Article, context: Context) -> Problems:
     """Dangerous HTML anywhere: header fields (plain text only) and the body, across lines,
     with entities decoded (`java&#115;cript:`), and images that would load from elsewhere."""
     for name, value in article.fields.items():
-        tag = HEADER_TAG.search(value)
+        tag = HEADER_TAG.search(html.unescape(value))  # `&lt;script&gt;` is a tag to a feed
         if tag:
             yield (
                 _field_line(article, name),
@@ -241,6 +244,59 @@ def raw_html(article: Article, context: Context) -> Problems:
             line = article.body_line + decoded.count("\n", 0, match.start())
             found = " ".join(match.group(0).split())[:60]
             yield (line, f'có mã HTML hoặc liên kết nguy hiểm "{found}" trong bài; hãy xóa')
+
+
+# Header fields of a static page: its title and address (404.md: `Save_as: 404.html`, `Url`),
+# whether it is listed (`Status: hidden`) and the template it uses.
+PAGE_FIELDS = ("Title", "Slug", "Save_as", "Url", "Status", "Template", "Summary")
+PAGE_STATUSES = ("published", "hidden")
+PAGE_TEMPLATES = ("page", "search")
+
+
+def unknown_fields(article: Article, context: Context) -> Problems:
+    """Only the fields of the format: Pelican obeys any other (`Url: //other.host/x` would send
+    every list's link to the article off the site, `Template`, `Save_as` or `Status` would
+    stop every publish)."""
+    known = PAGE_FIELDS if context.page else FIELDS
+    for name in article.fields:
+        if name not in known:
+            yield (
+                _field_line(article, name),
+                f'trường "{name}" không dùng trong {"trang tĩnh" if context.page else "bài"} '
+                f"(chỉ dùng: {', '.join(known)}); hãy xóa dòng này",
+            )
+    if not context.page:
+        return
+    url = article.fields.get("Url", "")
+    if url and (url.startswith("/") or "//" in url or ":" in url or "\\" in url):
+        yield (
+            _field_line(article, "Url"),
+            f'Url "{url}" phải là địa chỉ trong trang, không bắt đầu bằng "/" (ví dụ 404.html)',
+        )
+    for name, allowed in (("Status", PAGE_STATUSES), ("Template", PAGE_TEMPLATES)):
+        value = article.fields.get(name)
+        if value is not None and value not in allowed:
+            yield (
+                _field_line(article, name),
+                f'{name} "{value}" không dùng được (chỉ: {", ".join(allowed)}); hãy sửa dòng này',
+            )
+
+
+# Characters nobody can see that XML (the feeds, the sitemaps) cannot carry: C0 controls but
+# tab and newline, and the noncharacters U+FFFE and U+FFFF.
+INVISIBLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+
+
+def invisible_characters(article: Article, context: Context) -> Problems:
+    text = article.path.read_text("utf-8")
+    for number, line in enumerate(text.split("\n"), start=1):
+        found = INVISIBLE.search(line.removesuffix("\r"))
+        if found:
+            yield (
+                number,
+                f"có ký tự điều khiển không nhìn thấy (U+{ord(found.group()):04X}, cột "
+                f"{found.start() + 1}); hãy xóa nó (gõ lại chữ quanh đó)",
+            )
 
 
 def file_links(article: Article, context: Context) -> Problems:
@@ -468,13 +524,15 @@ RULES: dict[str, tuple[str, Rule]] = {
     "E108": (ERROR, raw_html),
     "E109": (ERROR, slug_problems),
     "E112": (ERROR, file_links),
+    "E113": (ERROR, unknown_fields),
+    "E114": (ERROR, invisible_characters),
     "W201": (WARNING, missing_credits),
     "W202": (WARNING, undefined_abbreviations),
     "W203": (WARNING, repeated_byline),
     "W204": (WARNING, unknown_places),
 }
 # What a static page is checked for: it has no dateline, section, photos or byline.
-PAGE_RULES = ("E107", "E108", "E109", "E112")
+PAGE_RULES = ("E107", "E108", "E109", "E112", "E113", "E114")
 # Codes of the findings that are not about an article's text.
 UNREADABLE_ARTICLE = "E100"
 IMAGE_METADATA = "E110"

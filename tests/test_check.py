@@ -116,6 +116,30 @@ BREAKERS: dict[str, list[tuple[str, Callable[[Path], None]]]] = {
             "remote image",
             lambda p: p.write_text(p.read_text("utf-8") + '\n<img src="https://x.vn/a.jpg">\n'),
         ),
+        (  # a browser drops the tab: //x.vn/a.jpg
+            "remote image behind a tab",
+            lambda p: p.write_text(p.read_text("utf-8") + '\n<img src="/&#9;/x.vn/a.jpg">\n'),
+        ),
+        (  # a feed reader shows the title as HTML once the XML is parsed
+            "encoded tag in the title",
+            lambda p: _replace_line(p, "Title:", "Title: &lt;script&gt;alert(1)&lt;/script&gt;"),
+        ),
+        (  # "<!--" in the JSON-LD would swallow the rest of the page
+            "encoded comment in the summary",
+            lambda p: _replace_line(p, "Summary:", "Summary: Sapo &lt;!&#45;&#45;&lt;script&gt;"),
+        ),
+    ],
+    "E113": [
+        (
+            "a link off the site",
+            lambda p: _replace_line(p, "Slug:", "Slug: bai-sach\nUrl: //x.vn/a"),
+        ),
+        ("another template", lambda p: _replace_line(p, "Slug:", "Slug: bai-sach\nTemplate: page")),
+        ("a status", lambda p: _replace_line(p, "Slug:", "Slug: bai-sach\nStatus: hidden")),
+    ],
+    "E114": [
+        ("a control character", lambda p: _replace_line(p, "Title:", "Title: Bài\x01 sạch")),
+        ("a noncharacter", lambda p: p.write_text(p.read_text("utf-8") + "\nChữ\uffff.\n")),
     ],
     "E109": [
         ("collision", _collide),
@@ -444,3 +468,16 @@ def test_check_names_the_article_in_the_photo_add_command_of_e110(project: Path)
     jpeg_with_gps(folder / "anh-gps.jpg")
     (finding,) = [f for f in check_paths(project, [str(folder)]).findings if f.code == "E110"]
     assert f"`newsroom photo add {SEED_SLUG} " in finding.message
+
+
+def test_an_index_md_that_links_to_a_file_elsewhere_is_refused(empty_project: Path, tmp_path):
+    """Its text would come from outside the project, where no review sees it change."""
+    path = clean_article(empty_project)
+    outside = tmp_path / "ngoai" / "index.md"
+    outside.parent.mkdir()
+    outside.write_text(path.read_text("utf-8"), "utf-8")
+    path.unlink()
+    path.symlink_to(outside)
+    found = check_paths(empty_project, [str(path.parent)]).findings
+    assert [(f.code, f.severity) for f in found] == [("E100", "error")]
+    assert "liên kết (symlink)" in found[0].message

@@ -7,6 +7,7 @@ import json
 from PIL import Image
 
 from pipeline.config import load_config
+from plugins.news_metadata.news_metadata import _json
 from tests.helpers import REPO, SEED_URL, page
 
 SITE_URL = load_config(REPO).site_url
@@ -101,3 +102,12 @@ def test_papers_card_is_one_clean_file_of_the_theme(built_site, repo):
         chunks.append(data[offset + 4 : offset + 8].decode("ascii"))
         offset += 12 + length
     assert set(chunks) <= {"IHDR", "PLTE", "tRNS", "IDAT", "IEND"}  # no text, EXIF or ICC
+
+
+def test_json_ld_text_can_neither_close_its_script_nor_open_a_comment():
+    """A summary or correction with `<!--<script>` (typed as entities) made the browser take
+    the rest of the article page as script: the page showed nothing."""
+    data = {"description": "Sapo <!--<script> tiếp </script> & hết >"}
+    text = _json(data)
+    assert not {"<", ">", "&"} & set(text)
+    assert json.loads(text) == data

@@ -595,14 +595,14 @@ def test_publish_with_a_broken_template_names_its_file_and_line(newsroom, capsys
 
 def test_preview_of_the_working_copy_follows_links_by_slug_between_drafts(newsroom):
     """In the working copy, articles sit under year and month, yet a link by slug leads to
-    its article, a Pelican draft (`Status: draft`) too; a link to a static page as well."""
-    story(newsroom, "nhap-mot", "Bản nháp một.", extra={"Status": "draft"})
+    its article, one not yet approved too; a link to a static page as well."""
+    story(newsroom, "nhap-mot", "Bản nháp một.")
     link = "Xem [bản nháp một]({filename}/articles/nhap-mot/index.md) và [giới thiệu]"
     link += "({filename}/pages/gioi-thieu.md)."
-    story(newsroom, "nhap-hai", link, extra={"Status": "draft"})
+    story(newsroom, "nhap-hai", link)
     assert cli(newsroom, "preview") == 0
-    text = (newsroom / "preview" / "ban-nhap" / "nhap-hai" / "index.html").read_text("utf-8")
-    assert '<a href="/ban-nhap/nhap-mot/">bản nháp một</a>' in text
+    text = (newsroom / "preview" / MAY / "nhap-hai" / "index.html").read_text("utf-8")
+    assert f'<a href="/{MAY}/nhap-mot/">bản nháp một</a>' in text
     assert '<a href="/gioi-thieu/">giới thiệu</a>' in text
 
 

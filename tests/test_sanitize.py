@@ -24,6 +24,14 @@ from tests.helpers import page, write_article, write_photo
         ('<img src="https://tracker.example/x.gif" alt="">', "tracker"),
         ('<picture><source srcset="//cdn.example/a.avif 480w"></picture>', "cdn.example"),
         ("<p>a<!-- ghi chú nội bộ --></p>", "ghi chú"),
+        # A browser drops tabs and newlines in a URL, and reads "\\" as "/": all remote.
+        ('<img src="/\t/tracker.example/x.svg" alt="">', "tracker"),
+        ('<img src="/\n/tracker.example/x.svg" alt="">', "tracker"),
+        ('<img src="\\\\tracker.example/x.svg" alt="">', "tracker"),
+        (
+            '<picture><source srcset="/anh/a.avif 480w, /\t/cdn.example/b.avif 960w"></picture>',
+            "cdn",
+        ),
     ],
 )
 def test_sanitize_html_removes_dangerous_markup(dirty, gone):

@@ -46,7 +46,9 @@ def _absolute(site_url: str, url: str) -> str:
 
 def _json(data: dict) -> str:
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=False)
-    return text.replace("</", "<\\/")  # never close the <script> early
+    # Inside <script>, "</script" closes it and "<!--" makes the parser swallow the rest of
+    # the page: none of <, > and & is left as itself (JSON reads the escapes back the same).
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
 @dataclass(frozen=True)

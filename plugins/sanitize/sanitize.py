@@ -53,8 +53,14 @@ LOADING_ATTRIBUTES = {("img", "src"), ("img", "srcset"), ("source", "srcset")}
 logger = logging.getLogger(__name__)
 
 
+ASCII_WHITESPACE = re.compile(r"[\t\n\f\r ]")
+
+
 def _is_remote(url: str) -> bool:
-    url = url.strip().lower()
+    """Whether a browser would load `url` from another host. It drops tabs and newlines
+    anywhere in a URL and reads a backslash as a slash (the URL standard), so `/<TAB>/host`
+    and `\\\\host` are remote too."""
+    url = ASCII_WHITESPACE.sub("", url).replace("\\", "/").lower()
     return url.startswith(("http:", "https:", "//")) or ":" in url.split("/", 1)[0]
 
 
