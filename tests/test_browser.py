@@ -101,3 +101,30 @@ def test_pagefind_alone_does_not_fold_d_with_stroke(tab, site_url):
         }"""
     )
     assert counts[0] == 0 and counts[1] > 0
+
+
+def test_search_loads_each_years_index_once_however_many_queries(tab, site_url):
+    """On a slow link every fetch is a round trip: the index is loaded once per page."""
+    entries = []
+    tab.on("request", lambda r: entries.append(r.url) if "pagefind-entry.json" in r.url else None)
+    tab.goto(f"{site_url}/tim-kiem/")
+    for query in ("biên phòng", "thi đua"):
+        tab.fill("#q", query)
+        tab.press("#q", "Enter")
+        tab.wait_for_function(
+            "q => document.querySelector('#search-status').textContent.includes(q)", arg=query
+        )
+    years = tab.evaluate("async () => (await (await fetch('/pagefind/years.json')).json()).length")
+    assert years >= 2 and len(entries) == years
+
+
+def test_search_that_cannot_load_its_index_says_so_and_works_when_tried_again(tab, site_url):
+    tab.route("**/pagefind/**", lambda route: route.abort())  # the signal dropped
+    tab.goto(f"{site_url}/tim-kiem/?q={quote('biên phòng')}")
+    tab.wait_for_function(
+        "() => document.querySelector('#search-status').textContent.includes('Không tải được')"
+    )
+    tab.unroute("**/pagefind/**")
+    tab.press("#q", "Enter")
+    tab.wait_for_selector("#search-results li a", timeout=15_000)
+    assert "Tìm thấy" in tab.inner_text("#search-status")

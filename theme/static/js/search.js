@@ -25,8 +25,22 @@ async function loadIndex() {
   if (!years.length) return null;
   const pagefind = await import(`${base}${years[0]}/pagefind.js`);
   await pagefind.options({ basePath: `${base}${years[0]}/` });
-  for (const year of years.slice(1)) await pagefind.mergeIndex(`${base}${year}/`);
+  // The older years at once, not one after another: on a slow link each is a round trip.
+  await Promise.all(years.slice(1).map((year) => pagefind.mergeIndex(`${base}${year}/`)));
   return pagefind;
+}
+
+// Loaded once per page (from the first focus on the box, while the reader types), not on
+// every query; a failed load (the signal dropped) is tried again at the next query.
+let loading = null;
+function index() {
+  if (!loading) {
+    loading = loadIndex().catch((error) => {
+      loading = null;
+      throw error;
+    });
+  }
+  return loading;
 }
 
 function show(results) {
@@ -46,7 +60,15 @@ function show(results) {
 
 async function run(query) {
   status.textContent = "Đang tìm…";
-  const pagefind = await loadIndex();
+  try {
+    await search(query);
+  } catch {
+    status.textContent = "Không tải được chỉ mục tìm kiếm (mất kết nối?). Hãy bấm Tìm để thử lại.";
+  }
+}
+
+async function search(query) {
+  const pagefind = await index();
   if (!pagefind) {
     status.textContent = "Chưa có bài nào để tìm.";
     return;
@@ -66,6 +88,7 @@ async function run(query) {
     : `Không tìm thấy bài nào cho “${query}”.`;
 }
 
+input.addEventListener("focus", () => index().catch(() => {}), { once: true });
 const query = new URLSearchParams(location.search).get("q");
 if (query && query.trim()) {
   input.value = query;
