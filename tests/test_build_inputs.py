@@ -3,6 +3,7 @@ from (content, code, theme, settings, or the news sitemap's two-day window) rebu
 
 from __future__ import annotations
 
+import hashlib
 import shutil
 from datetime import datetime
 from pathlib import Path
@@ -45,6 +46,10 @@ def test_publish_rebuilds_when_the_theme_changes(newsroom):
     result = publish(newsroom, datetime(2024, 5, 6, 9, tzinfo=TIMEZONE), "hoa")
     assert isinstance(result, PublishResult) and live(newsroom) != before
     assert "thay đổi" in (live(newsroom) / "theme/css/site.css").read_text("utf-8")
+    # Pages name the stylesheet by its content: a browser that kept the old one asks again.
+    name = f"/theme/css/site.css?v={hashlib.sha256(css.read_bytes()).hexdigest()[:10]}"
+    assert f'href="{name}"' in (live(newsroom) / "index.html").read_text("utf-8")
+    assert name not in (before / "index.html").read_text("utf-8")
 
 
 def test_publish_rebuilds_when_the_news_window_moves(newsroom):

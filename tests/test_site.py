@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import hashlib
 import re
 import unicodedata
 from html import unescape
@@ -197,10 +198,11 @@ def test_seed_article_page_weight_is_under_30_kb_gzipped(built_site):
     soup = BeautifulSoup(html_file.read_text("utf-8"), "html.parser")
     files = [html_file]
     files += [
-        built_site / link["href"].lstrip("/") for link in soup.find_all("link", rel="stylesheet")
+        target_file(built_site, link["href"], "")
+        for link in soup.find_all("link", rel="stylesheet")
     ]
     files += [
-        built_site / script["src"].lstrip("/") for script in soup.find_all("script", src=True)
+        target_file(built_site, script["src"], "") for script in soup.find_all("script", src=True)
     ]
     total = sum(len(gzip.compress(f.read_bytes(), 9)) for f in files)
     assert len(files) >= 2
@@ -272,3 +274,13 @@ def test_older_pages_of_the_front_list_have_their_own_title(built_site):
         assert titles[-1] == f"Tin mới – Trang {number} – {site_name}"
     assert front not in titles
     assert len(set(titles)) == len(titles)
+
+
+def test_every_theme_file_a_page_names_carries_its_content_digest(built_site):
+    """So a server may let browsers keep /theme/ for good: each name changes with its file."""
+    html = (built_site / "index.html").read_text("utf-8")
+    named = re.findall(r'(?:href|src)="/theme/([^"?]+)(?:\?v=([0-9a-f]+))?"', html)
+    assert {path for path, _ in named} >= {"css/site.css", "css/print.css", "img/logo.svg"}
+    for path, version in named:
+        digest = hashlib.sha256((built_site / "theme" / path).read_bytes()).hexdigest()
+        assert version == digest[:10], path

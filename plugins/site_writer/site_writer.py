@@ -19,6 +19,7 @@ from pathlib import Path
 from feedgenerator import Enclosure
 from pelican import signals
 
+from .assets import add_asset_filter
 from .pagination import PAGE_URL, newest_first, plan_pages
 from .parallel import ParallelWriter, forget_shown_html, render_all
 
@@ -139,6 +140,7 @@ def write_feeds(pelican) -> None:
 
 
 def register() -> None:
+    signals.generator_init.connect(add_asset_filter)
     signals.get_writer.connect(use_writer)
     signals.finalized.connect(render_all)  # pages render on every core (parallel.py)
     signals.finalized.connect(write_feeds)
