@@ -128,3 +128,26 @@ def test_search_that_cannot_load_its_index_says_so_and_works_when_tried_again(ta
     tab.press("#q", "Enter")
     tab.wait_for_selector("#search-results li a", timeout=15_000)
     assert "Tìm thấy" in tab.inner_text("#search-status")
+
+
+@pytest.mark.parametrize("name", ["front", "article"])
+def test_uppercase_text_that_may_wrap_leaves_room_for_stacked_vietnamese_marks(
+    browser, site_url, name
+):
+    """Capitals such as Ử, Ễ carry marks above the cap height: wrapped at a line height of 1.05
+    (the masthead on a 320 px phone, text enlarged) they touched the line above."""
+    context = browser.new_context(viewport={"width": 320, "height": 800})
+    tab = context.new_page()
+    tab.goto(site_url + PAGES[name], wait_until="networkidle")
+    tight = tab.evaluate(
+        """() => [...document.querySelectorAll('body *')].filter(e => {
+            const s = getComputedStyle(e);
+            if (s.textTransform !== 'uppercase' || s.whiteSpace === 'nowrap') return false;
+            if (!e.textContent.trim()) return false;
+            const size = parseFloat(s.fontSize);
+            const line = s.lineHeight === 'normal' ? 1.2 * size : parseFloat(s.lineHeight);
+            return line / size < 1.25;
+        }).map(e => e.className || e.tagName)"""
+    )
+    context.close()
+    assert tight == [], tight
