@@ -151,3 +151,12 @@ def test_uppercase_text_that_may_wrap_leaves_room_for_stacked_vietnamese_marks(
     )
     context.close()
     assert tight == [], tight
+
+
+def test_a_printed_article_carries_its_address_and_the_screen_does_not_show_it(tab, site_url):
+    tab.goto(f"{site_url}/{SEED_URL}", wait_until="networkidle")
+    assert not tab.is_visible(".print-source")
+    tab.emulate_media(media="print")
+    assert tab.is_visible(".print-source")
+    said = tab.inner_text(".print-source")
+    assert said.startswith("Nguồn: https://") and said.endswith(f"/{SEED_URL}")
