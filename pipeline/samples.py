@@ -1,11 +1,12 @@
 """Approve the sample articles through the real commands, then publish: what `make site` runs.
 
-Idempotent: an article or static page whose working copy is already the
-approved revision is left alone; any other goes through `newsroom submit` (as
-the first reporter) and `newsroom approve` (as the first editor who neither
-submitted nor wrote it), exactly as people would. Then `newsroom publish
---wait` as the first editor, which also picks up changes to the theme,
-plugins or settings.
+It sets up a fresh clone's sample site: an article or static page whose working copy is
+already the approved revision is left alone; any other goes through `newsroom submit` (as
+the first reporter) and `newsroom approve` (as the first editor who neither submitted nor
+wrote it), exactly as people would. Then `newsroom publish --wait` as the first editor, which
+also picks up changes to the theme, plugins or settings. Once the site has been published,
+it approves nothing more: in a working newsroom `make site` would otherwise publish drafts and
+edits no editor has seen. A rejected article or page is never approved by it.
 """
 
 from __future__ import annotations
@@ -61,26 +62,28 @@ class CommandFailed(NewsroomError):
         self.exit_code = exit_code
 
 
-def approve_samples(root: Path | str, run: Command, publish: bool = True) -> list[str]:
-    """Submit and approve every article not yet approved as it stands, then publish; return
-    the slugs approved. A failing command raises CommandFailed."""
+def approve_samples(
+    root: Path | str, run: Command, publish: bool = True, after_publishing: bool = False
+) -> list[str]:
+    """Submit and approve every article not yet approved as it stands (none once the site has
+    been published, unless `after_publishing`: tests that stand for an editor), then publish;
+    return the slugs approved. A failing command raises CommandFailed."""
     root = Path(root).resolve()
     config = load_config(root)
     base = ["--root", str(root)]
     done = []
-    for slug, state, authors in _plan(root):
-        if state in ("approved", "scheduled", "published", "withdrawn"):
+    plan = [] if not after_publishing and _published(root) else _plan(root)
+    for slug, state, authors in plan:
+        if state in ("approved", "scheduled", "published", "withdrawn", "rejected"):
             continue
+        known = _row(root, slug)
+        if known is not None and known.state == "rejected":
+            continue  # an editor's decision, whatever the working copy says since
         reporter = _first(config.staff, "reporter", set())
         if state != "submitted":
             _run(run, [*base, "submit", slug, "--as", reporter.id])
-        with open_desk(root, None, need_actor=False) as desk:
-            page = Path(slug)
-            if page.is_absolute():
-                row = desk.record.page(page.relative_to(desk.content).as_posix())
-            else:
-                row = desk.record.article(slug)
-            submitter = (row.submitted_by if row else None) or reporter.id
+        row = _row(root, slug)
+        submitter = (row.submitted_by if row else None) or reporter.id
         editor = _first(config.staff, "editor", {submitter, *authors})
         _run(run, [*base, "approve", slug, "--as", editor.id, "--note", "Duyệt bài mẫu"])
         done.append(slug)
@@ -88,6 +91,20 @@ def approve_samples(root: Path | str, run: Command, publish: bool = True) -> lis
         publisher = _first(config.staff, "editor", set())
         _run(run, [*base, "publish", "--wait", "--as", publisher.id])
     return done
+
+
+def _row(root: Path, slug: str):
+    """The record's row of an article (by slug) or a static page (by its path)."""
+    with open_desk(root, None, need_actor=False) as desk:
+        page = Path(slug)
+        if page.is_absolute():
+            return desk.record.page(page.relative_to(desk.content).as_posix())
+        return desk.record.article(slug)
+
+
+def _published(root: Path) -> bool:
+    with open_desk(root, None, need_actor=False) as desk:
+        return bool(desk.record.releases())
 
 
 def _run(run: Command, argv: list[str]) -> None:

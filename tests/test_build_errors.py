@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.build import run_pelican
+from pipeline.cli import main
 from pipeline.errors import BuildError, NewsroomError
 from pipeline.vietnamese import TIMEZONE
 from tests.helpers import REPO, SEED_SLUG, write_article, write_photo
@@ -19,9 +20,10 @@ from tests.workflow_helpers import publish_all
 
 
 def _make_site(root: Path) -> subprocess.CompletedProcess:
-    """What `make site` runs: the sample editor approves everything in content/, then publish."""
+    """What `make site` runs, its sample editor standing for the desk (`--all`): every article
+    in content/ submitted and approved, then publish."""
     return subprocess.run(
-        [sys.executable, str(REPO / "tools" / "approve_samples.py"), str(root)],
+        [sys.executable, str(REPO / "tools" / "approve_samples.py"), str(root), "--all"],
         capture_output=True,
         text=True,
     )
@@ -137,3 +139,37 @@ def test_a_build_that_cannot_write_says_so_in_vietnamese_and_not_to_run_check(pr
     assert "lỗi đọc/ghi tệp (một phần của đường dẫn là tệp, không phải thư mục)" in said
     assert str(blocker) in said and "chỗ trống trên đĩa" in said
     assert "Errno" not in said and "newsroom check" not in said
+
+
+def test_make_site_on_a_published_newsroom_approves_nothing_and_never_a_rejected_article(
+    live_project,
+):
+    """`make site` sets up the samples; in a working newsroom it must not publish a draft no
+    editor has seen, nor override a rejection (it submitted and approved them all)."""
+    write_article(live_project, "bai-nhap", datetime(2023, 2, 2, 9, tzinfo=TIMEZONE))
+    result = _make_site_plain(live_project)
+    assert result.returncode == 0, result.stderr
+    assert "Đã duyệt 0 bài mẫu mới" in result.stdout
+    assert not list((live_project / "output").resolve().rglob("bai-nhap"))
+
+
+def test_the_sample_editor_never_approves_a_rejected_article(empty_project):
+    write_article(empty_project, "bai-bi-tra", datetime(2023, 2, 2, 9, tzinfo=TIMEZONE))
+    assert main(["--root", str(empty_project), "submit", "bai-bi-tra", "--as", "dinhquang"]) == 0
+    reason = ["--reason", "Chưa đạt"]
+    assert (
+        main(["--root", str(empty_project), "reject", "bai-bi-tra", "--as", "bientapvien", *reason])
+        == 0
+    )
+    result = _make_site_plain(empty_project)
+    assert result.returncode == 0, result.stderr
+    assert not list((empty_project / "output").resolve().rglob("bai-bi-tra"))
+
+
+def _make_site_plain(root: Path) -> subprocess.CompletedProcess:
+    """Exactly what `make site` runs."""
+    return subprocess.run(
+        [sys.executable, str(REPO / "tools" / "approve_samples.py"), str(root)],
+        capture_output=True,
+        text=True,
+    )

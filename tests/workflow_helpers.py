@@ -129,7 +129,7 @@ def publish_all(root: Path, at: datetime | None = None) -> Path:
     """What `make site` does: every article in content/ submitted by the sample reporter and
     approved by the sample editor through the real commands, then published (as at `at`).
     Returns the live release. Tests of the reader site build through this, never around it."""
-    approve_samples(root, main, publish=False)
+    approve_samples(root, main, publish=False, after_publishing=True)
     result = publish(root, at, "bientapvien", rebuild=True)
     assert isinstance(result, PublishResult)
     return result.release

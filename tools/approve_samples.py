@@ -1,7 +1,11 @@
 """`make site`: a sample editor approves the sample articles through the real commands, and
 the site is published. Safe to run again: approved articles are left as they are.
 
-Usage: python tools/approve_samples.py [ROOT]
+Once the site has been published it approves nothing more (a working newsroom's drafts are
+not samples); `--all` approves every unapproved, unrejected article even then: a test or a
+demonstration standing for the editors, never a working newsroom.
+
+Usage: python tools/approve_samples.py [ROOT] [--all]
 """
 
 from __future__ import annotations
@@ -16,9 +20,10 @@ from pipeline.errors import NewsroomError
 from pipeline.samples import CommandFailed, approve_samples
 
 if __name__ == "__main__":
-    root = Path(sys.argv[1]) if len(sys.argv) > 1 else Path(".")
+    arguments = [a for a in sys.argv[1:] if a != "--all"]
+    root = Path(arguments[0]) if arguments else Path(".")
     try:
-        approved = approve_samples(root, main)
+        approved = approve_samples(root, main, after_publishing="--all" in sys.argv[1:])
     except CommandFailed as failed:  # the command has printed its one line
         sys.exit(failed.exit_code)
     except NewsroomError as error:
