@@ -95,6 +95,22 @@ def _replacing(article: Article, old: Photo, block: str) -> str:
     return nfc("\n".join([*lines[:start], block, *lines[end:]]))
 
 
+def _may_keep_name(src: str, extension: str, folder: Path) -> bool:
+    """Whether the stored photo may take the figure's own name: no file holds it (a file that
+    does, such as an original with GPS data, is never overwritten) and its type is the one
+    stored."""
+    suffix = Path(src).suffix.lower().lstrip(".")
+    same_type = suffix == extension or (suffix == "jpeg" and extension == "jpg")
+    return same_type and "/" not in src and not (folder / src).exists()
+
+
+def _renamed_image(text: str, line: int, name: str) -> str:
+    """`text` with its `Image` header (on `line`) naming `name`."""
+    lines = text.split("\n")
+    lines[line - 1] = f"Image: {name}"
+    return "\n".join(lines)
+
+
 def _find_photo(article: Article, src: str) -> Photo:
     for photo in article.photos:
         if photo.src == src:
@@ -126,9 +142,14 @@ def add_photo(
     credit_match = CREDIT_LINE.match(credit)
     credit = credit_match.group("credit") if credit_match else credit
     clean = clean_photo_file(source, config.photo_max_side, config.jpeg_quality)
-    name = photo_file_name(source.name, clean.extension, article.folder, set())
+    if old is not None and _may_keep_name(old.src, clean.extension, article.folder):
+        name = old.src  # the figure keeps its name, and so does an `Image` that names it
+    else:
+        name = photo_file_name(source.name, clean.extension, article.folder, set())
     block = format_photo(Photo(name, alt, caption, credit))
     text = _replacing(article, old, block) if old else _with_photo(article, block)
+    if old is not None and name != old.src and article.fields.get("Image") == old.src:
+        text = _renamed_image(text, article.field_lines["Image"], name)
     target = article.folder / name
     write_file_atomic(target, clean.data)
     try:

@@ -156,13 +156,35 @@ def test_photo_add_replace_fills_imported_caption(empty_project: Path, tmp_path:
     after = read_article(added.article)
     (photo,) = after.photos
     assert (photo.src, photo.caption, photo.alt, photo.credit) == (
-        "le-trao-co.jpg",
+        missing.src,  # the figure keeps its name, so an `Image` naming it still holds
         missing.caption,
         missing.alt,
         "Văn Long",
     )
-    assert after.body.replace(photo.src, missing.src).replace("\nẢnh: Văn Long", "") == before.body
+    assert after.body.replace("\nẢnh: Văn Long", "") == before.body
     assert identifying_metadata(added.photo) == []
+
+
+def test_photo_add_replace_of_a_photo_still_there_keeps_it_and_follows_the_lead_image(
+    empty_project: Path, tmp_path: Path
+):
+    """E110's advice: a clean copy replaces a figure whose file (the original, with GPS) is
+    still in the folder. The original is never overwritten, and `Image` follows the figure
+    to its new name (it named a photo the article no longer had: E106)."""
+    (written,) = import_files(empty_project, [SEED_TEXT])
+    (missing,) = read_article(written.folder).photos
+    original = jpeg_with_gps(written.folder / missing.src)
+    kept = original.read_bytes()
+    index = written.folder / "index.md"
+    text = index.read_text("utf-8")
+    index.write_text(text.replace("Slug:", f"Image: {missing.src}\nSlug:", 1), "utf-8")
+    source = jpeg_with_gps(tmp_path / "ban-sach.jpg")
+    added = add_photo(empty_project, SEED_SLUG, source, None, None, "", missing.src)
+    after = read_article(added.article)
+    (photo,) = after.photos
+    assert photo.src != missing.src and added.photo.name == photo.src
+    assert after.fields["Image"] == photo.src
+    assert original.read_bytes() == kept
 
 
 def test_photo_add_replace_unknown_figure(project: Path, tmp_path: Path):
