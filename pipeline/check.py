@@ -282,13 +282,17 @@ def unknown_fields(article: Article, context: Context) -> Problems:
             )
 
 
-# Characters nobody can see that XML (the feeds, the sitemaps) cannot carry: C0 controls but
-# tab and newline, and the noncharacters U+FFFE and U+FFFF.
-INVISIBLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+# Characters nobody can see: C0 controls but tab and newline, and the noncharacters U+FFFE
+# and U+FFFF (XML, so the feeds and sitemaps, cannot carry them); the bidirectional overrides
+# and isolates, which make text read in another order than it is written; and a byte-order
+# mark inside the text (copied from another file).
+INVISIBLE = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff\u202a-\u202e\u2066-\u2069\ufeff]"
+)
 
 
 def invisible_characters(article: Article, context: Context) -> Problems:
-    text = article.path.read_text("utf-8")
+    text = article.path.read_text("utf-8").removeprefix("\ufeff")  # a file's own BOM is fine
     for number, line in enumerate(text.split("\n"), start=1):
         found = INVISIBLE.search(line.removesuffix("\r"))
         if found:

@@ -10,6 +10,7 @@ import hashlib
 import io
 import json
 import os
+import struct
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -76,6 +77,11 @@ def remember_staged(content: Path | str, state_file: Path | str) -> int:
     return len(entries)
 
 
+# What Pillow's format plugins raise besides OSError on a malformed file (an EMF whose frame
+# is all zeros: ZeroDivisionError), all of them a broken image to the person who gave it.
+MALFORMED = (ArithmeticError, IndexError, KeyError, TypeError, EOFError, struct.error)
+
+
 @contextmanager
 def _untrusted(path: Path) -> Iterator[None]:
     """Reading an untrusted image: a decompression bomb is an error, and every way that a file
@@ -96,9 +102,10 @@ def _untrusted(path: Path) -> Iterator[None]:
             "hoặc HEIC",
             path,
         ) from None
-    except (OSError, SyntaxError, ValueError) as error:
+    except (OSError, SyntaxError, ValueError, *MALFORMED) as error:
         raise PhotoError(
-            f"tệp ảnh hỏng hoặc bị cắt cụt ({error}); hãy xuất lại ảnh", path
+            f"tệp ảnh hỏng hoặc bị cắt cụt ({error or type(error).__name__}); hãy xuất lại ảnh",
+            path,
         ) from None
 
 

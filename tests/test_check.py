@@ -140,6 +140,10 @@ BREAKERS: dict[str, list[tuple[str, Callable[[Path], None]]]] = {
     "E114": [
         ("a control character", lambda p: _replace_line(p, "Title:", "Title: Bài\x01 sạch")),
         ("a noncharacter", lambda p: p.write_text(p.read_text("utf-8") + "\nChữ\uffff.\n")),
+        (  # text that reads in another order than it is written
+            "a bidirectional override",
+            lambda p: p.write_text(p.read_text("utf-8") + "\nChữ \u202eđảo ngược.\n"),
+        ),
     ],
     "E109": [
         ("collision", _collide),
@@ -481,3 +485,9 @@ def test_an_index_md_that_links_to_a_file_elsewhere_is_refused(empty_project: Pa
     found = check_paths(empty_project, [str(path.parent)]).findings
     assert [(f.code, f.severity) for f in found] == [("E100", "error")]
     assert "liên kết (symlink)" in found[0].message
+
+
+def test_a_file_that_starts_with_a_byte_order_mark_is_no_invisible_character(empty_project):
+    path = clean_article(empty_project)
+    path.write_text("\ufeff" + path.read_text("utf-8"), "utf-8")
+    assert "E114" not in codes(empty_project, path)

@@ -27,7 +27,18 @@ def _gif() -> bytes:
     return buffer.getvalue()
 
 
+def _emf_without_frame() -> bytes:
+    """An EMF header whose frame is all zeros: Pillow divides by its width."""
+    header = bytearray(88)
+    header[0:4] = (1).to_bytes(4, "little")  # EMR_HEADER
+    header[4:8] = (88).to_bytes(4, "little")
+    header[16:20] = header[20:24] = (100).to_bytes(4, "little")  # bounds 0,0 - 100,100
+    header[40:44] = b" EMF"
+    return bytes(header)
+
+
 BAD_FILES = {
+    "khung-rong.emf": (_emf_without_frame(), "tệp ảnh hỏng hoặc bị cắt cụt"),
     "khong-co.jpg": (None, "không tìm thấy tệp ảnh"),
     "van-ban.jpg": (b"day khong phai anh", "không phải tệp ảnh"),
     "dong.gif": (_gif(), "định dạng ảnh GIF không được nhận"),
