@@ -28,13 +28,13 @@ from .workflow import ACTION_LABELS, open_desk, parse_at
 
 def _cmd_staff_add(args) -> int:
     member = staff.add_staff(args.root, args.actor, args.id, args.name, args.role)
-    print(f"Đã thêm {member.id}: {member.name} ({member.role})")
+    print(f"Đã thêm {member.id}: {member.name} ({ROLE_LABELS[member.role]})")
     return 0
 
 
 def _cmd_staff_list(args) -> int:
     for member in staff.list_staff(args.root):
-        print(f"{member.id}\t{member.name}\t{member.role}")
+        print(f"{member.id}\t{member.name}\t{ROLE_LABELS[member.role]}")
     return 0
 
 
@@ -165,10 +165,13 @@ def _cmd_diff(args) -> int:
             if shown.approved
             else "(chưa có bản nào được duyệt)"
         )
-        print(
-            f"Bản chờ duyệt {pinned} {against}; để duyệt đúng bản này: "
-            f"newsroom approve {shown.name} --revision {pinned}"
-        )
+        if shown.moved or shown.unreadable:  # approve refuses then: say what helps instead
+            print(f"Bản chờ duyệt {pinned} {against}")
+        else:
+            print(
+                f"Bản chờ duyệt {pinned} {against}; để duyệt đúng bản này: "
+                f"newsroom approve {shown.name} --revision {pinned}"
+            )
     print(shown.text or "Không có thay đổi so với bản đã duyệt.\n", end="")
     if shown.moved:
         print(
@@ -203,6 +206,10 @@ def _left_out(left_out: list) -> str:
     what = " và ".join(count for count in counts if count)
     names = publishing.some(articles + pages, 5)
     return f"Bỏ qua {what} còn lỗi ({names}); xem lỗi bằng newsroom check"
+
+
+# Roles as editors read them (newsroom.toml and --role keep `reporter` and `editor`).
+ROLE_LABELS = {"reporter": "phóng viên", "editor": "biên tập viên"}
 
 
 def _notes(notes: tuple[str, ...]) -> None:
@@ -319,7 +326,12 @@ def add_commands(subparsers) -> None:
     add = staff_commands.add_parser("add", help="thêm nhân sự", parents=who)
     add.add_argument("id", metavar="MÃ")
     add.add_argument("--name", required=True, help="họ tên (bút danh trên bài)")
-    add.add_argument("--role", required=True, choices=("reporter", "editor"))
+    add.add_argument(
+        "--role",
+        required=True,
+        choices=("reporter", "editor"),
+        help="reporter: phóng viên; editor: biên tập viên",
+    )
     add.set_defaults(handler=_cmd_staff_add)
     staff_commands.add_parser("list", help="liệt kê nhân sự").set_defaults(handler=_cmd_staff_list)
 

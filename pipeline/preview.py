@@ -144,7 +144,7 @@ def _with_page(desk: Desk, key: str) -> tuple[Manifest, dict[str, bytes], str]:
     """The site as publish would plan it, the page's submitted revision in place of its
     approved one (publish takes pages as `page_files` gives them: content path -> bytes)."""
     row = desk.record.page(key)
-    if row is None or not row.submitted_revision:
+    if row is None or row.state != "submitted":  # an approved page keeps its submitted revision
         raise WorkflowError(f'trang "{key}" chưa gửi duyệt; hãy chạy newsroom submit {key} trước')
     data = desk.record.load_revision(row.submitted_revision).files[INDEX_NAME]
     pages = {**page_files(desk.record), key: data}

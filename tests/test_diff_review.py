@@ -46,10 +46,10 @@ def test_diff_shows_the_submitted_revision_and_its_hash_even_after_the_working_c
     assert cli(newsroom, "diff", SLUG) == 0
 
     lines = capsys.readouterr().out.splitlines()
-    assert lines[0] == (
-        f"Bản chờ duyệt {submitted[:12]} so với bản đã duyệt {approved[:12]}; để duyệt đúng "
-        f"bản này: newsroom approve {SLUG} --revision {submitted[:12]}"
-    )
+    # No approve line: approve refuses while the working copy differs (docs review: the line
+    # it printed was refused when copied).
+    assert lines[0] == f"Bản chờ duyệt {submitted[:12]} so với bản đã duyệt {approved[:12]}"
+    assert cli(newsroom, "approve", SLUG, "--as", "hoa", "--revision", submitted[:12]) == 2
     assert "-Tổ tuần tra đi dọc sông biên giới." in lines
     assert "+Tổ tuần tra đi dọc suối biên giới." in lines
     assert not any("dọc đèo" in line for line in lines)

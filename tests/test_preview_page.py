@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from tests.helpers import page
-from tests.workflow_helpers import cli, live, one_approved, tree
+from tests.workflow_helpers import cli, live, make_newsroom, one_approved, tree
 
 LIVE_PHONE = "069.000.0000"  # content/pages/lien-he.md, approved and published
 SUBMITTED_PHONE = "069.111.1111"
@@ -78,3 +78,11 @@ def test_page_preview_refuses_a_page_with_nothing_submitted_in_one_line(
     assert "pages/quang-cao.md" in said and "chưa gửi duyệt" in said
     assert "newsroom submit" in said
     assert not (published / "preview").exists()
+
+
+def test_a_page_with_nothing_submitted_since_its_approval_is_refused_as_an_article_is(
+    tmp_path, capsys
+):
+    root = make_newsroom(tmp_path / "site")  # its static pages approved, nothing submitted
+    assert cli(root, "preview", "pages/lien-he.md") == 2
+    assert "chưa gửi duyệt" in capsys.readouterr().err

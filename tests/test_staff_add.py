@@ -23,14 +23,14 @@ def test_staff_add_puts_a_name_with_line_breaks_and_controls_on_one_line(project
     result = staff_add(project, "nv1", f"{decomposed}\n\x07Hoa\r\nid = 1\u2028")
 
     assert result.returncode == 0, result.stderr
-    assert result.stdout == "Đã thêm nv1: Lê Thị Hoa id = 1 (reporter)\n"
+    assert result.stdout == "Đã thêm nv1: Lê Thị Hoa id = 1 (phóng viên)\n"
     after = config.read_text("utf-8")
     assert len(after.splitlines()) == len(before.splitlines()) + 5  # a blank line and 4 lines
     staff = tomllib.loads(after)["staff"]
     assert staff[-1] == {"id": "nv1", "name": "Lê Thị Hoa id = 1", "role": "reporter"}
     assert [line for line in after.splitlines() if line.startswith("id = 1")] == []
     listed = run_newsroom("--root", str(project), "staff", "list", cwd=project)
-    assert listed.stdout.splitlines()[-1] == "nv1\tLê Thị Hoa id = 1\treporter"
+    assert listed.stdout.splitlines()[-1] == "nv1\tLê Thị Hoa id = 1\tphóng viên"
 
 
 def test_staff_add_refuses_a_name_of_only_spaces_and_controls_in_one_line(project: Path):

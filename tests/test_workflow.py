@@ -258,7 +258,7 @@ def test_staff_add_keeps_comments_and_needs_editor(newsroom, capsys):
     ]
     capsys.readouterr()
     assert cli(newsroom, "staff", "list") == 0
-    assert "lan\tPhạm Lan\treporter" in capsys.readouterr().out
+    assert "lan\tPhạm Lan\tphóng viên" in capsys.readouterr().out
 
 
 def test_staff_add_first_member_by_anyone(tmp_path, capsys):
