@@ -50,6 +50,10 @@ class Hints:
 
     date: datetime | None = None
     authors: list[str] = field(default_factory=list)
+    # The source marks its photos itself (HTML, Word): a short line without a full stop is a
+    # list item, a table cell or a note there, not the caption of a photo that plain text
+    # leaves out.
+    photos_marked: bool = False
 
 
 @dataclass
@@ -150,7 +154,9 @@ def _caption_photo(text: str, number: int) -> SourcePhoto:
     return SourcePhoto(name=f"anh-{number}.jpg", alt=caption, caption=caption, credit=own_credit)
 
 
-def _body_items(blocks: list[Block], before_lead: list[Block]) -> list[str | SourcePhoto | Heading]:
+def _body_items(
+    blocks: list[Block], before_lead: list[Block], photos_marked: bool = False
+) -> list[str | SourcePhoto | Heading]:
     items: list[str | SourcePhoto | Heading] = []
     number = 0
     for position, block in enumerate([*before_lead, *blocks]):
@@ -176,7 +182,7 @@ def _body_items(blocks: list[Block], before_lead: list[Block]) -> list[str | Sou
                 credit=previous.credit or own_credit,
                 alt=previous.alt or caption,
             )
-        elif block.text and (early or conventions.is_caption(block.text)):
+        elif block.text and not photos_marked and (early or conventions.is_caption(block.text)):
             number += 1
             items.append(_caption_photo(block.text, number))
         elif block.text:
@@ -200,7 +206,7 @@ def build_draft(blocks: list[Block], source: Path, config: Config, hints: Hints)
         text = blocks[lead_at].text
         lead = conventions.strip_lead_in(text) or text
         blocks = blocks[lead_at + 1 :]
-    items = _body_items(blocks, before_lead)
+    items = _body_items(blocks, before_lead, hints.photos_marked)
     authors = byline.authors if byline else hints.authors
     if byline and byline.photo_credit:
         items = [

@@ -264,7 +264,7 @@ def _is_figure(tag: Tag) -> bool:
 
 
 def _hints(soup: BeautifulSoup) -> Hints:
-    hints = Hints()
+    hints = Hints(photos_marked=True)
     meta = soup.find("meta", attrs={"property": "article:published_time"})
     time_tag = soup.find("time", attrs={"datetime": True})
     for value in (

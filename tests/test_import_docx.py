@@ -74,3 +74,21 @@ def test_import_docx_article_builds_with_captioned_photo(empty_project: Path, tm
     assert "Các tân binh nhận hoa chúc mừng" in figure.figcaption.get_text()
     assert "Ảnh: Thu Hà" in figure.figcaption.get_text()
     assert "Sáng 8/12, Đồn Biên phòng Hữu Nghị" in html.get_text()
+
+
+def test_import_docx_a_short_line_without_full_stop_is_text_not_a_photo(
+    empty_project: Path, tmp_path: Path
+):
+    """Word marks its photos: an unstyled subheading or list item stays text (it became a
+    figure waiting for a photo file that never existed)."""
+    paragraphs = [
+        *PARAGRAPHS[:-1],
+        ("", "Nhiều mô hình hay trong công tác dân vận"),
+        PARAGRAPHS[-1],
+    ]
+    paragraphs.insert(-1, ("", "Đoạn cuối của bài viết về ngày hội tòng quân."))
+    source = make_docx(tmp_path / "bai.docx", paragraphs, jpeg_bytes_with_gps())
+    (written,) = import_files(empty_project, [source], section="bien-gioi")
+    article = read_article(written.folder / "index.md")
+    assert len(article.photos) == 1
+    assert "Nhiều mô hình hay trong công tác dân vận" in article.body

@@ -185,3 +185,21 @@ def test_import_html_libreoffice_export_in_windows_1258(root: Path):
     assert article.summary == "Sapo của bài viết."
     (photo,) = article.photos
     assert (photo.src, photo.credit) == ("bai-html-abc.jpg", "Xuân Mai")
+
+
+def test_import_html_list_items_and_table_cells_are_text_not_photos(root: Path, tmp_path: Path):
+    """A short line without a full stop is a photo's caption in plain text, where the photo
+    itself is left out; HTML marks its photos, so there it is a list item or a cell."""
+    source = tmp_path / "bai.html"
+    source.write_text(
+        "<article><h1>Tiêu đề bài</h1><p>Thứ hai, 28/11/2022</p><p>– Sapo của bài.</p>"
+        "<ul><li>Hỗ trợ 120 lượt tàu cá vào tránh trú bão an toàn</li>"
+        "<li>Tổ chức 35 buổi tuyên truyền pháp luật cho ngư dân</li></ul>"
+        "<table><tr><td>Đồn Biên phòng cửa khẩu quốc tế Lào Cai</td></tr></table>"
+        "<p>Đoạn cuối.</p></article>",
+        "utf-8",
+    )
+    article = parse_text(dry_run(root, source), source)
+    assert article.photos == []
+    assert "Hỗ trợ 120 lượt tàu cá vào tránh trú bão an toàn" in article.body
+    assert "Đồn Biên phòng cửa khẩu quốc tế Lào Cai" in article.body
