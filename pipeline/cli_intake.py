@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from .article import parse_text
 from .check import check_paths
 from .new_article import new_article
 from .photo_add import add_photo
@@ -28,6 +29,13 @@ def _cmd_import(args: argparse.Namespace) -> int:
     for number, article in enumerate(prepared):
         if not args.dry_run:
             print(article.folder / "index.md")
+            waiting = [photo.src for photo in parse_text(article.text, article.source).photos
+                       if photo.is_local and photo.src not in article.files]  # fmt: skip
+            if waiting:
+                print(
+                    f"  còn {len(waiting)} ảnh chưa có tệp ({', '.join(waiting)}): thêm bằng "
+                    f"newsroom photo add {article.folder.name} ẢNH --replace TÊN"
+                )
             continue
         if len(prepared) > 1:  # as `head` does: say which file each text comes from
             print(f"{chr(10) if number else ''}==> {article.source} <==")

@@ -153,7 +153,7 @@ class _Reader:
             self.blocks.append(Block(text))
 
     def photo(self, img: Tag, caption_text: str = "") -> SourcePhoto:
-        src = str(img.get("src") or "")
+        src = _image_source(img)
         caption, credit = split_credit(caption_text)
         alt = clean_line(str(img.get("alt") or "")) or caption
         name, data = self._image(src)
@@ -165,6 +165,8 @@ class _Reader:
         if src.startswith("data:"):
             header, _, payload = src.partition(",")
             extension = header.split("/")[-1].split(";")[0] or "jpg"
+            if extension not in PHOTO_TYPES:  # a lazy page's placeholder (SVG, a 1-pixel GIF)
+                return "anh.jpg", None
             try:
                 return f"anh.{extension}", base64.b64decode(payload, validate=False)
             except (binascii.Error, ValueError):
@@ -175,6 +177,8 @@ class _Reader:
             return name, None  # on the web: not available offline
         folder = self.source.parent.resolve()
         path = (folder / unquote(parsed.path)).resolve()
+        if path.suffix.lower() in (".gif", ".svg"):  # a saved page's spacer, never a photo
+            return name, None
         if path.is_relative_to(folder) and path.is_file():
             return name, path.read_bytes()
         return name, None
@@ -309,3 +313,34 @@ def html_blocks(
         if title:
             blocks.insert(0, Block(title, kind="title"))
     return blocks, hints
+
+
+# Where a lazily loaded image keeps its real address (the `src` holds a placeholder then), and
+# the embedded image types a photo may be.
+LAZY_SOURCES = ("data-src", "data-original", "data-lazy-src", "data-srcset", "srcset")
+PHOTO_TYPES = {"jpeg", "jpg", "png", "webp", "heic", "heif"}
+
+
+def _image_source(img: Tag) -> str:
+    """The address of the photo an `<img>` shows: its lazy-loading address when it has one
+    (the largest of a srcset), else its `src`."""
+    src = str(img.get("src") or "")
+    for name in LAZY_SOURCES:
+        value = str(img.get(name) or "").strip()
+        if not value:
+            continue
+        if "srcset" not in name:
+            return value
+        if not src or src.startswith("data:") or name == "data-srcset":
+            candidates = [part.split() for part in value.split(",") if part.split()]
+            return max(candidates, key=_width)[0] if candidates else src
+    return src
+
+
+def _width(candidate: list[str]) -> float:
+    """A srcset candidate's width (`480w`) or density (`2x`), for picking the largest."""
+    descriptor = candidate[1] if len(candidate) > 1 else "1x"
+    try:
+        return float(descriptor[:-1])
+    except ValueError:
+        return 0.0

@@ -203,3 +203,34 @@ def test_import_html_list_items_and_table_cells_are_text_not_photos(root: Path, 
     assert article.photos == []
     assert "Hỗ trợ 120 lượt tàu cá vào tránh trú bão an toàn" in article.body
     assert "Đồn Biên phòng cửa khẩu quốc tế Lào Cai" in article.body
+
+
+def test_import_html_saved_page_with_lazy_images_keeps_the_real_photos(root: Path, tmp_path: Path):
+    """A saved news page loads its photos lazily: `src` is a placeholder (an SVG, a spacer GIF)
+    and the photo is in data-src, data-original or srcset. The page was refused, or its photo
+    files left out without a word."""
+    files = tmp_path / "bai_files"
+    files.mkdir()
+    for name in ("anh1.jpg", "anh2.jpg", "anh3-960.jpg"):
+        jpeg_with_gps(files / name, size=(120, 80))
+    jpeg_with_gps(files / "anh3-480.jpg", size=(60, 40))
+    Image.new("P", (1, 1)).save(files / "blank.gif")
+    svg = "data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg'/%3E"
+    source = tmp_path / "bai.html"
+    source.write_text(
+        "<article><h1>Tiêu đề bài</h1><p>Thứ hai, 28/11/2022</p><p>– Sapo của bài.</p>"
+        f'<figure><img src="{svg}" data-src="bai_files/anh1.jpg" alt="Một">'
+        "<figcaption>Ảnh thứ nhất</figcaption></figure>"
+        '<figure><img src="bai_files/blank.gif" data-original="bai_files/anh2.jpg" alt="Hai">'
+        "<figcaption>Ảnh thứ hai</figcaption></figure>"
+        '<figure><img srcset="bai_files/anh3-480.jpg 480w, bai_files/anh3-960.jpg 960w" alt="Ba">'
+        "<figcaption>Ảnh thứ ba</figcaption></figure>"
+        "<p>Đoạn cuối.</p></article>",
+        "utf-8",
+    )
+    (written,) = import_files(root, [source])
+    article = read_article(written.folder / "index.md")
+    assert [p.alt for p in article.photos] == ["Một", "Hai", "Ba"]
+    assert all((written.folder / p.src).is_file() for p in article.photos)
+    with Image.open(written.folder / article.photos[2].src) as image:
+        assert max(image.size) == 120  # the largest of the srcset

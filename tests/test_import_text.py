@@ -318,7 +318,7 @@ def test_import_cli_dry_run_names_each_file(root: Path, capsys: pytest.CaptureFi
 
 def test_import_cli_prints_new_paths(empty_project: Path, capsys: pytest.CaptureFixture):
     assert main(["--root", str(empty_project), "import", str(SEED_TEXT)]) == 0
-    printed = Path(capsys.readouterr().out.strip())
+    printed = Path(capsys.readouterr().out.splitlines()[0])  # then the photos still to add
     assert printed == empty_project / "content/articles/2022/11" / SEED_SLUG / "index.md"
     assert printed.is_file()
 
@@ -336,3 +336,12 @@ def test_the_page_puts_back_the_lead_in_that_import_takes_off(html: str, shown: 
 @pytest.mark.parametrize("typed", ["<p>– Sáng 28/11, hội nghị.</p>", "<p>(BP) - Sáng 28/11.</p>"])
 def test_a_lead_typed_with_its_lead_in_is_not_given_a_second_one(typed: str):
     assert with_lead_in(typed) == typed
+
+
+def test_import_says_which_photos_still_need_their_file_and_how(empty_project: Path, capsys):
+    """Plain text leaves its photos out: the import names them and the command to add each."""
+    assert main(["--root", str(empty_project), "import", str(SEED_TEXT)]) == 0
+    said = capsys.readouterr().out.splitlines()
+    assert said[0].endswith("index.md")
+    assert said[1].startswith("  còn 1 ảnh chưa có tệp (")
+    assert "newsroom photo add cum-thi-dua-so-1" in said[1] and "--replace TÊN" in said[1]
