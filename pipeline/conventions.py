@@ -15,10 +15,14 @@ from datetime import date, datetime, time
 from .vietnamese import TIMEZONE, nfc, title_case_name
 
 # `Thứ hai,  28/11/2022`, `THỨ BA, 1/2/2022 | 07:30`, `Chủ nhật, 04/12/2022 - 9h05 (GMT+7)`.
+# A dateline as papers print it: `Thứ hai, 28/11/2022`, `Thứ Hai, ngày 28/11/2022 | 07:45`,
+# `28/11/2022 07:45`, `Cập nhật: 28/11/22`, `Ngày 28 tháng 11 năm 2022 (GMT+7)`.
 DATELINE = re.compile(
     r"^(?:[^\W\d_][^\W\d_ ]*(?:\s[^\W\d_]+){0,2}\s*:\s*)?"  # "Cập nhật:" and the like
-    r"(?:thứ\s+(?:hai|ba|tư|năm|sáu|bảy|[2-7])|chủ\s+nhật|cn)\s*,?\s*"
-    r"(?P<day>\d{1,2})\s*/\s*(?P<month>\d{1,2})\s*/\s*(?P<year>\d{4})"
+    r"(?:(?:thứ\s+(?:hai|ba|tư|năm|sáu|bảy|[2-7])|chủ\s+nhật|cn)\s*,?\s*)?"
+    r"(?:ngày\s+)?"
+    r"(?:(?P<day>\d{1,2})\s*/\s*(?P<month>\d{1,2})\s*/\s*(?P<year>\d{4}|\d{2})"
+    r"|(?P<long_day>\d{1,2})\s+tháng\s+(?P<long_month>\d{1,2})\s*,?\s+năm\s+(?P<long_year>\d{4}))"
     r"(?:\s*[|,–-]?\s*(?P<hour>\d{1,2})\s*[:h]\s*(?P<minute>\d{2}))?"
     r"\s*(?:\(?\s*gmt\s*\+\s*7\s*\)?)?\s*$",
     re.IGNORECASE,
@@ -61,10 +65,11 @@ def parse_dateline(line: str) -> tuple[int, int, int, int | None, int | None] | 
     if not match:
         return None
     hour, minute = match.group("hour"), match.group("minute")
+    year = match.group("year") or match.group("long_year")
     return (
-        int(match.group("year")),
-        int(match.group("month")),
-        int(match.group("day")),
+        int(year) + (2000 if len(year) == 2 else 0),  # `28/11/22`
+        int(match.group("month") or match.group("long_month")),
+        int(match.group("day") or match.group("long_day")),
         int(hour) if hour else None,
         int(minute) if minute else None,
     )

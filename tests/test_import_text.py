@@ -345,3 +345,30 @@ def test_import_says_which_photos_still_need_their_file_and_how(empty_project: P
     assert said[0].endswith("index.md")
     assert said[1].startswith("  còn 1 ảnh chưa có tệp (")
     assert "newsroom photo add cum-thi-dua-so-1" in said[1] and "--replace TÊN" in said[1]
+
+
+@pytest.mark.parametrize(
+    ("dateline", "date"),
+    [
+        ("Thứ Hai, ngày 28/11/2022", "2022-11-28T07:00:00+07:00"),
+        ("28/11/2022 07:45", "2022-11-28T07:45:00+07:00"),
+        ("Cập nhật: 28/11/2022", "2022-11-28T07:00:00+07:00"),
+        ("Ngày 28 tháng 11 năm 2022", "2022-11-28T07:00:00+07:00"),
+        ("28/11/22", "2022-11-28T07:00:00+07:00"),
+    ],
+)
+def test_import_reads_the_datelines_papers_print(
+    empty_project: Path, tmp_path: Path, dateline, date
+):
+    """Each of these became the title (and its slug), the real title a photo caption."""
+    source = tmp_path / "bai.txt"
+    source.write_text(
+        f"{dateline}\n\nĐồn Biên phòng A Pa Chải tuần tra bảo vệ mốc quốc giới\n\n"
+        "– Sáng 27/11, đơn vị ra quân.\n\nĐoạn thân bài.\n",
+        "utf-8",
+    )
+    (prepared,) = import_files(empty_project, [source], dry_run=True)
+    article = parse_text(prepared.text, source)
+    assert article.title == "Đồn Biên phòng A Pa Chải tuần tra bảo vệ mốc quốc giới"
+    assert article.fields["Date"] == date
+    assert article.photos == []
