@@ -22,7 +22,7 @@ from bs4.element import PreformattedString
 from .conventions import split_credit
 from .draft import Block, Hints, SourcePhoto
 from .import_text import clean_line
-from .vietnamese import TIMEZONE, title_case_name
+from .vietnamese import TIMEZONE, nfc, title_case_name
 
 DROP_TAGS = {
     "script", "style", "noscript", "iframe", "form", "button", "nav", "aside", "svg", "template",
@@ -292,8 +292,10 @@ def _hints(soup: BeautifulSoup) -> Hints:
 def html_blocks(
     html: str, source: Path, images: dict[str, bytes] | None = None
 ) -> tuple[list[Block], Hints]:
-    """The article in an HTML document as Blocks, plus what its metadata says."""
-    soup = BeautifulSoup(html, "html.parser")
+    """The article in an HTML document as Blocks, plus what its metadata says. The text is
+    read composed (NFC): Unikey's "Unicode tổ hợp" writes decomposed letters, which no rule
+    for places, dates or abbreviations would match."""
+    soup = BeautifulSoup(nfc(html), "html.parser")
     hints = _hints(soup)
     region = _region(soup)
     heading = _title_heading(region) or _title_heading(soup)

@@ -11,7 +11,9 @@ import re
 from .draft import Block
 
 SPACES = re.compile(r"[\s\u200b\u2028\u2029]+")
-CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\ufffe\uffff]")
+# Characters that show nothing and mean nothing in an article: controls, noncharacters, soft
+# hyphens, bidirectional overrides and isolates, byte-order marks (check refuses most: E114).
+CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\ufffe\uffff\u00ad\u202a-\u202e\u2066-\u2069\ufeff]")
 
 
 def clean_line(text: str) -> str:

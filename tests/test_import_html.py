@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -234,3 +235,22 @@ def test_import_html_saved_page_with_lazy_images_keeps_the_real_photos(root: Pat
     assert all((written.folder / p.src).is_file() for p in article.photos)
     with Image.open(written.folder / article.photos[2].src) as image:
         assert max(image.size) == 120  # the largest of the srcset
+
+
+def test_import_html_reads_decomposed_text_and_drops_invisible_characters(
+    root: Path, tmp_path: Path
+):
+    """Unikey's "Unicode tổ hợp" writes decomposed letters: the places and abbreviations of
+    such a page were not found. Soft hyphens and direction overrides show nothing."""
+    html = (
+        "<article><h1>Tuần tra ở Điện Biên</h1><p>Thứ hai, 28/11/2022</p>"
+        "<p>– Sáng 27/11, Đồn Biên phòng (ĐBP) tỉnh Điện Biên ra quân.</p>"
+        "<p>Đoạn thân\u00adbài \u202eđảo\u202c ngược.</p></article>"
+    )
+    source = tmp_path / "bai.html"
+    source.write_text(unicodedata.normalize("NFD", html), "utf-8")
+    text = dry_run(root, source)
+    article = parse_text(text, source)
+    assert "Điện Biên" in article.fields["Places"]
+    assert "ĐBP" in article.fields["Abbreviations"]
+    assert not {"\u00ad", "\u202e", "\u202c"} & set(text)
