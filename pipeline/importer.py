@@ -25,6 +25,7 @@ from .import_docx import docx_blocks
 from .import_html import html_blocks
 from .import_text import text_blocks
 from .placement import (
+    Planned,
     article_folder,
     free_slug,
     resolve_section,
@@ -98,7 +99,7 @@ def _read_bytes(path: Path) -> bytes:
 def prepare(
     path: Path,
     config: Config,
-    taken: dict[str, Glance | None],
+    taken: dict[str, Glance | Planned | None],
     encoding: str | None,
     section: str | None,
 ) -> Prepared:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
@@ -24,7 +25,7 @@ from .slugs import MAX_LENGTH, make_slug
 
 def taken_slugs(content: Path) -> dict[str, Glance | None]:
     """Every slug and article folder name in use under `content/articles`, with its article."""
-    taken: dict[str, Glance | None] = {}
+    taken: dict[str, Glance | Planned | None] = {}
     index = desk_index.current()
     for path in iter_article_paths(content):
         taken[path.parent.name] = None
@@ -36,7 +37,9 @@ def taken_slugs(content: Path) -> dict[str, Glance | None]:
     return taken
 
 
-def free_slug(title: str, taken: dict[str, Glance | None], source: Path | None = None) -> str:
+def free_slug(
+    title: str, taken: dict[str, Glance | Planned | None], source: Path | None = None
+) -> str:
     """The title's slug, or with `-2`, `-3`, … when another article has it; added to `taken`.
 
     The same title under the same slug is the same article imported twice: refused.
@@ -46,20 +49,28 @@ def free_slug(title: str, taken: dict[str, Glance | None], source: Path | None =
         raise ArticleError(
             "tiêu đề không có chữ cái hay chữ số nào để làm slug; hãy sửa tiêu đề", source
         )
-    same = taken.get(slug)
-    if same is not None and same.title == title:
-        raise ArticleError(
-            f"bài cùng tiêu đề đã có ở {same.path}; bài có sẵn không bị ghi đè: hãy đặt tiêu đề "
-            "khác, hoặc sửa chính bài đó",
-            source,
-        )
     candidate, number = slug, 1
     while candidate in taken:
+        same = taken[candidate]  # an article of this title under `slug`, `slug-2`…: the same one
+        if same is not None and same.title == title:
+            raise ArticleError(
+                f"bài cùng tiêu đề đã có ở {same.path}; bài có sẵn không bị ghi đè: hãy đặt tiêu "
+                "đề khác, hoặc sửa chính bài đó",
+                source,
+            )
         number += 1
         suffix = f"-{number}"
         candidate = make_slug(slug, max_length=MAX_LENGTH - len(suffix)) + suffix
-    taken[candidate] = None
+    taken[candidate] = Planned(title, source) if source is not None else None
     return candidate
+
+
+@dataclass(frozen=True)
+class Planned:
+    """An article this command is about to write (from `path`), as `taken` knows it."""
+
+    title: str
+    path: Path
 
 
 def article_folder(content: Path, date: datetime, slug: str) -> Path:

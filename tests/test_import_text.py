@@ -372,3 +372,27 @@ def test_import_reads_the_datelines_papers_print(
     assert article.title == "Đồn Biên phòng A Pa Chải tuần tra bảo vệ mốc quốc giới"
     assert article.fields["Date"] == date
     assert article.photos == []
+
+
+def test_import_refuses_the_same_article_again_when_its_slug_was_already_taken(
+    empty_project: Path, tmp_path: Path
+):
+    """Another article had the title's slug, so the first import took `-2`; the second import
+    of the same file made `-3`. The same file twice in one command made `-2` beside it too."""
+    source = tmp_path / "bai.txt"
+    source.write_text(
+        "Thứ hai, 28/11/2022\n\nTuần tra biên giới\n\n– Sáng 27/11, đơn vị ra quân.\n", "utf-8"
+    )
+    other = tmp_path / "khac.txt"
+    other.write_text(
+        "Thứ hai, 28/11/2022\n\nTuần tra: biên giới\n\n– Sáng 27/11, đơn vị khác.\n", "utf-8"
+    )
+    import_files(empty_project, [other])  # takes the slug tuan-tra-bien-gioi first
+    (first,) = import_files(empty_project, [source])
+    assert first.folder.name == "tuan-tra-bien-gioi-2"
+    with pytest.raises(NewsroomError, match="bài cùng tiêu đề đã có"):
+        import_files(empty_project, [source])
+    fresh = tmp_path / "moi.txt"
+    fresh.write_text(source.read_text("utf-8").replace("Tuần tra biên giới", "Bài mới"), "utf-8")
+    with pytest.raises(NewsroomError, match="bài cùng tiêu đề đã có"):
+        import_files(empty_project, [fresh, fresh], dry_run=True)
