@@ -44,7 +44,11 @@ def _photo(
     name = item.name
     extension = (Path(name).suffix.lstrip(".").lower() or "jpg").replace("jpeg", "jpg")
     if item.data is not None:
-        clean = clean_photo_bytes(item.data, item.name, config, source)
+        # Named by its words where the source has them: Word's own names (`anh-1.bin`) are
+        # nowhere a reporter can see.
+        words = item.alt or item.caption
+        label = f'"{words}" ({item.name})' if words else item.name
+        clean = clean_photo_bytes(item.data, label, config, source)
         data, extension = clean.data, clean.extension
     name = photo_file_name(name, extension, folder, taken)
     return Photo(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -9,6 +11,7 @@ from PIL import Image
 
 from pipeline.article import read_article
 from pipeline.errors import NewsroomError
+from pipeline.import_docx import MAX_UNPACKED
 from pipeline.importer import import_files
 from pipeline.photos import identifying_metadata
 from tests.helpers import page
@@ -92,3 +95,30 @@ def test_import_docx_a_short_line_without_full_stop_is_text_not_a_photo(
     article = read_article(written.folder / "index.md")
     assert len(article.photos) == 1
     assert "Nhiều mô hình hay trong công tác dân vận" in article.body
+
+
+def test_import_docx_names_a_refused_photo_by_its_words_not_words_own_name(
+    empty_project: Path, tmp_path: Path
+):
+    buffer = io.BytesIO()
+    Image.new("P", (8, 8)).save(buffer, "GIF")
+    source = make_docx(tmp_path / "bai.docx", PARAGRAPHS, buffer.getvalue())
+    with pytest.raises(NewsroomError) as refused:
+        import_files(empty_project, [source], section="bien-gioi")
+    said = str(refused.value)
+    assert '"Thanh niên nhận hoa trước giờ lên đường"' in said and "GIF" in said
+
+
+def test_import_docx_that_unpacks_to_far_more_than_an_article_is_refused_unread(
+    empty_project: Path, tmp_path: Path
+):
+    """A 434 KB file unpacking to 150 MB of XML took 2.9 GB of memory, then a traceback."""
+    source = tmp_path / "bom.docx"
+    with zipfile.ZipFile(source, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
+        with archive.open("word/document.xml", "w", force_zip64=True) as member:
+            chunk = b"\0" * 2**20
+            for _ in range(MAX_UNPACKED // 2**20 + 1):
+                member.write(chunk)
+    assert source.stat().st_size < 2**20
+    with pytest.raises(NewsroomError, match=r"giải nén ra \d+ MB, quá lớn"):
+        import_files(empty_project, [source], section="bien-gioi")
