@@ -101,6 +101,7 @@ def write_article_folder(folder: Path, text: str, files: dict[str, bytes]) -> Pa
         for name, data in files.items():
             (staging / name).write_bytes(data)
         (staging / INDEX_NAME).write_text(text, "utf-8")
+        os.chmod(staging, 0o777 & ~_umask())  # mkdtemp makes it 0700: as any folder instead
         os.rename(staging, folder)
     except OSError as error:
         shutil.rmtree(staging, ignore_errors=True)
@@ -109,3 +110,10 @@ def write_article_folder(folder: Path, text: str, files: dict[str, bytes]) -> Pa
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return folder / INDEX_NAME
+
+
+def _umask() -> int:
+    """The process's umask (reading it means setting it: put straight back)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import stat
 import unicodedata
 from pathlib import Path
 
@@ -396,3 +398,11 @@ def test_import_refuses_the_same_article_again_when_its_slug_was_already_taken(
     fresh.write_text(source.read_text("utf-8").replace("Tuần tra biên giới", "Bài mới"), "utf-8")
     with pytest.raises(NewsroomError, match="bài cùng tiêu đề đã có"):
         import_files(empty_project, [fresh, fresh], dry_run=True)
+
+
+def test_an_imported_article_folder_has_the_mode_of_any_new_folder(empty_project: Path):
+    """Its staging folder came from mkdtemp (0700): other desk accounts could not read it."""
+    (written,) = import_files(empty_project, [SEED_TEXT])
+    mask = os.umask(0o022)
+    os.umask(mask)
+    assert stat.S_IMODE(written.folder.stat().st_mode) == 0o777 & ~mask
