@@ -39,7 +39,7 @@ class Heading:
 @dataclass(frozen=True)
 class Block:
     text: str = ""
-    kind: str = "text"  # text | title | heading | lead | byline | photo
+    kind: str = "text"  # text | title | heading | lead | byline | caption | photo
     line: int | None = None
     photo: SourcePhoto | None = None
 
@@ -173,7 +173,7 @@ def _body_items(
         elif (
             isinstance(previous, SourcePhoto)
             and not previous.caption
-            and conventions.is_caption(block.text)
+            and (block.kind == "caption" or conventions.is_caption(block.text))
         ):
             caption, own_credit = conventions.split_credit(block.text)
             items[-1] = replace(

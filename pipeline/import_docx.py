@@ -16,8 +16,8 @@ from .draft import Block, Hints
 from .errors import ArticleError
 from .import_html import html_blocks
 
-# Word's own "Title" paragraph style is the article's title.
-STYLE_MAP = "p[style-name='Title'] => h1:fresh"
+# Word's own "Title" paragraph style is the article's title, its "Caption" style a caption.
+STYLE_MAP = "p[style-name='Title'] => h1:fresh\np[style-name='Caption'] => p.caption:fresh"
 # An article with its photos unpacks to a few MB; a ZIP that claims more is refused before
 # anything reads it (a 434 KB file unpacking to 150 MB of XML took 2.9 GB and then failed).
 MAX_UNPACKED = 200 * 2**20

@@ -39,6 +39,8 @@ JUNK = re.compile(
 )
 LEAD_CLASS = re.compile(r"sapo|lead|summary|description|chapeau|tom-?tat|intro|excerpt", re.I)
 BYLINE_CLASS = re.compile(r"author|tac-?gia|byline|signature|writer|butdanh", re.I)
+# A paragraph the source marks as a caption (Word's "Caption" style, `class="caption"`).
+CAPTION_CLASS = re.compile(r"\bcaption\b|chu-?thich", re.I)
 DATE_CLASS = re.compile(r"date|time|ngay|publish|thoi-?gian", re.I)
 PHOTO_CLASS = re.compile(r"image|photo|figure|picture|img|anh|caption", re.I)
 BLOCK_TAGS = {
@@ -205,10 +207,12 @@ class _Reader:
             kind = "lead"
         elif BYLINE_CLASS.search(classes):
             kind = "byline"
+        elif CAPTION_CLASS.search(classes) and tag.name == "p":
+            kind = "caption"
         for img in tag.find_all("img"):
             self.blocks.append(Block(kind="photo", photo=self.photo(img)))
         lines = _lines(tag)
-        if kind in ("title", "heading", "lead") and lines:
+        if kind in ("title", "heading", "lead", "caption") and lines:
             lines = [" ".join(lines)]
         self.blocks += [Block(line, kind=kind) for line in lines]
 

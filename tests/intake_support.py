@@ -110,6 +110,7 @@ DOCUMENT_RELS = f"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 STYLES = f"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <w:styles xmlns:w="{W}">
 <w:style w:type="paragraph" w:styleId="Title"><w:name w:val="Title"/></w:style>
+<w:style w:type="paragraph" w:styleId="Caption"><w:name w:val="Caption"/></w:style>
 </w:styles>"""
 DRAWING = """<w:r><w:drawing><wp:inline><wp:extent cx="1905000" cy="1270000"/>
 <wp:docPr id="1" name="Picture 1" descr="{alt}"/>

@@ -122,3 +122,15 @@ def test_import_docx_that_unpacks_to_far_more_than_an_article_is_refused_unread(
     assert source.stat().st_size < 2**20
     with pytest.raises(NewsroomError, match=r"giải nén ra \d+ MB, quá lớn"):
         import_files(empty_project, [source], section="bien-gioi")
+
+
+def test_import_docx_a_paragraph_in_words_caption_style_is_the_photos_caption(
+    empty_project: Path, tmp_path: Path
+):
+    """Short, or ending with a full stop: Word's Caption style says what it is."""
+    paragraphs = [*PARAGRAPHS]
+    paragraphs[4] = ("Caption", "Lễ bàn giao nhà.")
+    source = make_docx(tmp_path / "bai.docx", paragraphs, jpeg_bytes_with_gps())
+    (written,) = import_files(empty_project, [source], section="bien-gioi")
+    (photo,) = read_article(written.folder / "index.md").photos
+    assert photo.caption == "Lễ bàn giao nhà."
