@@ -160,3 +160,19 @@ def test_a_printed_article_carries_its_address_and_the_screen_does_not_show_it(t
     assert tab.is_visible(".print-source")
     said = tab.inner_text(".print-source")
     assert said.startswith("Nguồn: https://") and said.endswith(f"/{SEED_URL}")
+
+
+@pytest.mark.parametrize("name", ["front", "article"])
+def test_links_a_thumb_must_hit_are_at_least_24_px_tall_on_a_phone(browser, site_url, name):
+    """WCAG 2.5.8: the front page's only way to older news ("Xem tin cũ hơn") and the footer's
+    links were 16 px tall on a 360 px phone."""
+    context = browser.new_context(viewport={"width": 360, "height": 800})
+    tab = context.new_page()
+    tab.goto(site_url + PAGES[name], wait_until="networkidle")
+    small = tab.evaluate(
+        """() => [...document.querySelectorAll('.more a, .footer-links a, .pager a')]
+            .map(a => [a.textContent.trim(), a.getBoundingClientRect().height])
+            .filter(([, height]) => height < 24)"""
+    )
+    context.close()
+    assert small == []
