@@ -121,15 +121,22 @@ def test_import_html_broken_embedded_image_is_refused(root: Path, tmp_path: Path
     assert not list((root / "content" / "articles").rglob("*"))
 
 
-def test_import_html_subheading_is_not_a_caption(root: Path, tmp_path: Path):
+def _imported_body(root: Path, tmp_path: Path, body: str):
+    """The article a news page with this body (after its title, dateline and lead) gives."""
     source = tmp_path / "bai.html"
     source.write_text(
         "<article><h1>Tiêu đề bài</h1><p>Thứ hai, 28/11/2022</p><p>– Sapo của bài.</p>"
-        "<p>Đoạn một.</p><h2>Nâng cao chất lượng công tác tuần tra biên giới</h2>"
-        "<p>Đoạn hai.</p></article>",
+        f"{body}</article>",
         "utf-8",
     )
-    article = parse_text(dry_run(root, source), source)
+    return parse_text(dry_run(root, source), source)
+
+
+def test_import_html_subheading_is_not_a_caption(root: Path, tmp_path: Path):
+    body = (
+        "<p>Đoạn một.</p><h2>Nâng cao chất lượng công tác tuần tra biên giới</h2><p>Đoạn hai.</p>"
+    )
+    article = _imported_body(root, tmp_path, body)
     assert article.photos == []
     assert "\n\n## Nâng cao chất lượng công tác tuần tra biên giới\n\n" in article.body
 
@@ -191,16 +198,13 @@ def test_import_html_libreoffice_export_in_windows_1258(root: Path):
 def test_import_html_list_items_and_table_cells_are_text_not_photos(root: Path, tmp_path: Path):
     """A short line without a full stop is a photo's caption in plain text, where the photo
     itself is left out; HTML marks its photos, so there it is a list item or a cell."""
-    source = tmp_path / "bai.html"
-    source.write_text(
-        "<article><h1>Tiêu đề bài</h1><p>Thứ hai, 28/11/2022</p><p>– Sapo của bài.</p>"
+    body = (
         "<ul><li>Hỗ trợ 120 lượt tàu cá vào tránh trú bão an toàn</li>"
         "<li>Tổ chức 35 buổi tuyên truyền pháp luật cho ngư dân</li></ul>"
         "<table><tr><td>Đồn Biên phòng cửa khẩu quốc tế Lào Cai</td></tr></table>"
-        "<p>Đoạn cuối.</p></article>",
-        "utf-8",
+        "<p>Đoạn cuối.</p>"
     )
-    article = parse_text(dry_run(root, source), source)
+    article = _imported_body(root, tmp_path, body)
     assert article.photos == []
     assert "Hỗ trợ 120 lượt tàu cá vào tránh trú bão an toàn" in article.body
     assert "Đồn Biên phòng cửa khẩu quốc tế Lào Cai" in article.body
