@@ -21,7 +21,7 @@ from bs4.element import PreformattedString
 
 from .conventions import split_credit
 from .draft import Block, Hints, SourcePhoto
-from .import_text import clean_line
+from .import_text import clean_line, continues
 from .vietnamese import TIMEZONE, nfc, title_case_name
 
 DROP_TAGS = {
@@ -214,6 +214,7 @@ class _Reader:
         lines = _lines(tag)
         if kind in ("title", "heading", "lead", "caption") and lines:
             lines = [" ".join(lines)]
+        lines = _joined(lines)
         self.blocks += [Block(line, kind=kind) for line in lines]
 
     def walk(self, node: Tag) -> None:
@@ -350,3 +351,14 @@ def _width(candidate: list[str]) -> float:
         return float(descriptor[:-1])
     except ValueError:
         return 0.0
+
+
+def _joined(lines: list[str]) -> list[str]:
+    """Lines a `<br>` split mid-sentence (Word's Shift+Enter) joined again, as plain text's are."""
+    joined: list[str] = []
+    for line in lines:
+        if joined and continues(joined[-1], line):
+            joined[-1] = f"{joined[-1]} {line}"
+        else:
+            joined.append(line)
+    return joined

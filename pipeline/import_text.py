@@ -21,7 +21,8 @@ def clean_line(text: str) -> str:
     return SPACES.sub(" ", CONTROL.sub("", text)).strip()
 
 
-def _continues(previous: str, line: str) -> bool:
+def continues(previous: str, line: str) -> bool:
+    """Whether `line` goes on the sentence `previous` leaves open (a line break mid-sentence)."""
     return bool(previous) and previous[-1] not in '.!?…:;"”)' and line[:1].islower()
 
 
@@ -34,7 +35,7 @@ def text_blocks(text: str) -> list[Block]:
         if not line:
             joinable = False
             continue
-        if joinable and _continues(blocks[-1].text, line):
+        if joinable and continues(blocks[-1].text, line):
             blocks[-1] = Block(f"{blocks[-1].text} {line}", line=blocks[-1].line)
         else:
             blocks.append(Block(line, line=number))

@@ -258,3 +258,11 @@ def test_import_html_reads_decomposed_text_and_drops_invisible_characters(
     assert "Điện Biên" in article.fields["Places"]
     assert "ĐBP" in article.fields["Abbreviations"]
     assert not {"\u00ad", "\u202e", "\u202c"} & set(text)
+
+
+def test_import_html_a_line_break_mid_sentence_keeps_one_paragraph(root: Path, tmp_path: Path):
+    """Word's Shift+Enter (a `<br>`) split a sentence into two paragraphs, as plain text's line
+    breaks no longer do."""
+    body = "<p>Các lực lượng đã phối hợp chặt chẽ<br>và hoàn thành nhiệm vụ.</p><p>Đoạn cuối.</p>"
+    article = _imported_body(root, tmp_path, body)
+    assert "Các lực lượng đã phối hợp chặt chẽ và hoàn thành nhiệm vụ." in article.body
