@@ -74,7 +74,7 @@ def approve_samples(
     done = []
     plan = [] if not after_publishing and _published(root) else _plan(root)
     for slug, state, authors in plan:
-        if state in ("approved", "scheduled", "published", "withdrawn", "rejected"):
+        if state in ("approved", "scheduled", "published", "withdrawn"):
             continue
         known = _row(root, slug)
         if known is not None and known.state == "rejected":

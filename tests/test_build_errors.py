@@ -154,13 +154,16 @@ def test_make_site_on_a_published_newsroom_approves_nothing_and_never_a_rejected
 
 
 def test_the_sample_editor_never_approves_a_rejected_article(empty_project):
-    write_article(empty_project, "bai-bi-tra", datetime(2023, 2, 2, 9, tzinfo=TIMEZONE))
-    assert main(["--root", str(empty_project), "submit", "bai-bi-tra", "--as", "dinhquang"]) == 0
-    reason = ["--reason", "Chưa đạt"]
-    assert (
-        main(["--root", str(empty_project), "reject", "bai-bi-tra", "--as", "bientapvien", *reason])
-        == 0
-    )
+    """Not even once the reporter has edited it since (its state is then no longer just
+    "rejected"): an editor's decision stands until an editor changes it."""
+    path = write_article(empty_project, "bai-bi-tra", datetime(2023, 2, 2, 9, tzinfo=TIMEZONE))
+
+    def run(*argv: str) -> None:
+        assert main(["--root", str(empty_project), *argv]) == 0
+
+    run("submit", "bai-bi-tra", "--as", "dinhquang")
+    run("reject", "bai-bi-tra", "--as", "bientapvien", "--reason", "Chưa đạt")
+    path.write_text(path.read_text("utf-8") + "\nCâu sửa sau khi bị trả lại.\n", "utf-8")
     result = _make_site_plain(empty_project)
     assert result.returncode == 0, result.stderr
     assert not list((empty_project / "output").resolve().rglob("bai-bi-tra"))

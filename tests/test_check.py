@@ -144,6 +144,14 @@ BREAKERS: dict[str, list[tuple[str, Callable[[Path], None]]]] = {
             "a bidirectional override",
             lambda p: p.write_text(p.read_text("utf-8") + "\nChữ \u202eđảo ngược.\n"),
         ),
+        (
+            "a bidirectional isolate",
+            lambda p: p.write_text(p.read_text("utf-8") + "\nChữ \u2066cô lập\u2069.\n"),
+        ),
+        (
+            "an embedding",
+            lambda p: p.write_text(p.read_text("utf-8") + "\nChữ \u202bnhúng\u202c.\n"),
+        ),
     ],
     "E109": [
         ("collision", _collide),
